@@ -1,0 +1,56 @@
+# emochat — `make run` serves the chat, `make test` runs the whole suite. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE ?= emochat.settings.local
+
+FRONTEND_SOURCES := $(shell find frontend/src -type f) frontend/tsconfig.json
+
+.PHONY: help setup run test bench frontend migrate lock clean
+
+help:
+	@echo "make run    - set up and serve http://127.0.0.1:8000 (HOST/PORT override)"
+	@echo "make test   - run the whole suite against PostgreSQL and Redis on localhost"
+	@echo "make bench  - run the benchmarks; JSON under bench/results/"
+	@echo "make lock   - re-pin requirements*.txt from requirements*.in"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "emochat needs Python 3.11 or newer (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	@touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "emochat needs Node.js 20+ and npm to build the page"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/chat.js: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	cd frontend && npm run --silent build
+
+frontend: frontend/dist/chat.js
+
+setup: $(VENV)/.installed frontend
+
+migrate: setup
+	@mkdir -p .data
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py serve
+
+test: setup
+	DJANGO_SETTINGS_MODULE=emochat.settings.test $(PY) -m pytest
+
+bench: setup
+	DJANGO_SETTINGS_MODULE=emochat.settings.test $(PY) -m bench
+
+lock: $(VENV)/.installed
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	@# The CPU wheel carries a local version label (+cpu); pin the public version so CUDA builds also satisfy it.
+	sed -i.bak 's/^torch==\([0-9.]*\)+cpu/torch==\1/' requirements.txt && rm -f requirements.txt.bak
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist staticfiles

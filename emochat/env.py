@@ -1,0 +1,87 @@
+"""The one place emochat reads its environment.
+
+Every setting comes from an environment variable (or a `.env` file beside manage.py, which never overrides
+the real environment). Readers here fail fast: a malformed value raises ImproperlyConfigured naming the
+variable, so a typo stops the process at start-up instead of surfacing as odd behaviour later.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_env = environ.Env()
+_env_file = BASE_DIR / ".env"
+if _env_file.is_file():
+    environ.Env.read_env(_env_file, overwrite=False)
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def string(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def required(name: str, *, why: str) -> str:
+    value = string(name)
+    if value is None:
+        raise ImproperlyConfigured(f"{name} is not set: {why}")
+    return value
+
+
+def flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off.")
+
+
+def integer(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = string(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}.")
+    return number
+
+
+def csv(name: str, default: list[str]) -> list[str]:
+    value = string(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = string(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of: {', '.join(choices)}.")
+    return value
+
+
+def database(name: str, default: str) -> dict:
+    url = string(name, default)
+    try:
+        config = _env.db_url_config(url)
+    except Exception:
+        # The URL may carry a password: name the variable, never echo the value.
+        raise ImproperlyConfigured(f"{name} is not a database URL django-environ understands.") from None
+    if config.get("ENGINE") not in set(_env.DB_SCHEMES.values()):
+        raise ImproperlyConfigured(f"{name} names an unsupported database scheme.")
+    return config

@@ -1,0 +1,31 @@
+"""Celery: Redis broker when REDIS_URL is set, otherwise tasks run in-process (the embedded default)."""
+
+from emochat import env
+
+REDIS_URL = env.string("REDIS_URL")
+
+CELERY_BROKER_URL = env.string("CELERY_BROKER_URL", REDIS_URL)
+# No broker means no separate worker: tasks run in the web process right after the request commits.
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+if CELERY_BROKER_URL is None:
+    CELERY_BROKER_URL = "memory://"
+
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# A task is acknowledged only once it has finished, and put back if its worker dies mid-way, so a killed
+# worker never loses a person's message. Tasks must therefore be idempotent.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Seconds before an unacknowledged task is handed to another worker.
+    "visibility_timeout": env.integer("EMOCHAT_TASK_VISIBILITY_TIMEOUT", 300, minimum=30),
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False

@@ -1,0 +1,11 @@
+"""The test suite: real PostgreSQL and Redis on localhost (see tests/conftest.py for the checks)."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/emochat")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
+os.environ.setdefault("EMOCHAT_CHANNEL_PREFIX", "emochat-test")
+
+from .local import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,54 @@
+"""Shared fixtures. The suite runs against real PostgreSQL and Redis; if either is missing it stops at once
+with a message that says which one and how to start it, instead of skipping tests."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from django.conf import settings
+
+from tests import processes
+
+START_HINTS = {
+    "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+    "Redis": 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no',
+}
+
+
+def _missing_services() -> list[str]:
+    import psycopg
+
+    missing = []
+    db = settings.DATABASES["default"]
+    try:
+        psycopg.connect(
+            host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None,
+            dbname="postgres", connect_timeout=3,
+        ).close()
+    except psycopg.Error as exc:
+        missing.append(f"PostgreSQL at {db['HOST']}:{db['PORT'] or 5432} ({type(exc).__name__}); "
+                       f"start it with: {START_HINTS['PostgreSQL']}")
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        missing.append(f"Redis at {settings.REDIS_URL} ({type(exc).__name__}); start it with: {START_HINTS['Redis']}")
+    return missing
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    missing = _missing_services()
+    if missing:
+        pytest.exit("The test suite needs real services that are not reachable:\n  " + "\n  ".join(missing),
+                    returncode=3)
+
+
+@pytest.fixture
+def live_database_url(transactional_db) -> str:
+    """A URL for the test database that other processes (Daphne, Celery) can use; data is committed."""
+    return processes.database_url()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return settings.REDIS_URL
+

@@ -1,0 +1,141 @@
+"""Real Daphne and Celery processes for integration tests.
+
+Each helper is a context manager that starts the process, waits until it answers, and on exit stops it and
+its children. Output goes to a log file that is printed if the process fails to come up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def environment(**overrides: str | None) -> dict[str, str]:
+    """The test process's environment with overrides; a value of None removes the variable."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "emochat.settings.test", "PYTHONUNBUFFERED": "1"}
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+class Process:
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], log_dir: Path):
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self._log = self.log_path.open("wb")
+        # A new session, so that stop() reaches every child (honcho's, Celery's pool) with one signal.
+        self.popen = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                      start_new_session=True)
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def fail(self, why: str) -> None:
+        raise AssertionError(f"{self.name}: {why}\n--- {self.name} log ---\n{self.log()[-6000:]}")
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def signal(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, signum)
+
+    def stop(self, timeout: float = 15.0) -> int:
+        if self.alive():
+            self.signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.signal(signal.SIGKILL)
+                self.popen.wait(5)
+        self._log.close()
+        return self.popen.returncode
+
+
+def wait_for_http(process: Process, url: str, timeout: float = START_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not process.alive():
+            process.fail(f"exited with {process.popen.returncode} before answering {url}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    process.fail(f"did not answer {url} within {timeout:g}s")
+
+
+def wait_for_workers(process: Process, hostnames: set[str], timeout: float = START_TIMEOUT_S) -> None:
+    from emochat.celery import app
+
+    deadline = time.monotonic() + timeout
+    seen: set[str] = set()
+    while time.monotonic() < deadline:
+        if not process.alive():
+            process.fail(f"exited with {process.popen.returncode} before its workers answered")
+        for reply in app.control.ping(timeout=1.0) or []:
+            seen.update(reply)
+        if hostnames <= seen:
+            return
+    process.fail(f"workers {sorted(hostnames - seen)} did not answer a ping within {timeout:g}s")
+
+
+@contextlib.contextmanager
+def daphne(env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    """Daphne serving emochat; yields its base URL once /healthz answers."""
+    port = free_port()
+    argv = [sys.executable, "-m", "daphne", "--bind", "127.0.0.1", "--port", str(port), "emochat.asgi:application"]
+    process = Process("daphne", argv, env, log_dir)
+    try:
+        wait_for_http(process, f"http://127.0.0.1:{port}/healthz")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.stop()
+
+
+@contextlib.contextmanager
+def celery_worker(env: dict[str, str], log_dir: Path, *, queues: str = "inference,default") -> Iterator[str]:
+    """A Celery worker consuming `queues`; yields its hostname once it answers a ping."""
+    hostname = f"test-{os.getpid()}-{free_port()}@localhost"
+    argv = [sys.executable, "-m", "celery", "--app", "emochat", "worker", "--queues", queues, "--concurrency", "1",
+            "--hostname", hostname, "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
+    process = Process("celery", argv, env, log_dir)
+    try:
+        wait_for_workers(process, {hostname})
+        yield hostname
+    finally:
+        process.stop()
+
+
+def worker_hostname_suffix() -> str:
+    """What Celery's `%h` expands to in `serve`'s worker names."""
+    return socket.gethostname()

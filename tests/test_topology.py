@@ -1,0 +1,91 @@
+"""emochat as operators run it: real Daphne and Celery processes against PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import httpx
+import pytest
+
+from tests import processes
+
+pytestmark = pytest.mark.processes
+
+
+def test_production_topology_is_ready(live_database_url, redis_url, tmp_path):
+    env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=redis_url)
+
+    with processes.celery_worker(env, tmp_path) as worker, processes.daphne(env, tmp_path) as base:
+        response = httpx.get(f"{base}/readyz", timeout=10)
+        page = httpx.get(f"{base}/", timeout=10)
+
+    assert worker.endswith("@localhost")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["checks"]["database"]["vendor"] == "postgresql"
+    assert body["checks"]["channel_layer"]["backend"] == "RedisChannelLayer"
+    assert body["checks"]["broker"] == {"ok": True, "transport": "redis"}
+    assert page.status_code == 200
+
+
+def test_readyz_names_channel_layer_and_broker_when_redis_is_unreachable(live_database_url, tmp_path):
+    nobody_listens = f"redis://127.0.0.1:{processes.free_port()}/0"
+    env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=nobody_listens)
+
+    with processes.daphne(env, tmp_path) as base:
+        response = httpx.get(f"{base}/readyz", timeout=15)
+
+    body = response.json()
+    assert response.status_code == 503
+    assert body["status"] == "unavailable"
+    assert sorted(body["failed"]) == ["broker", "channel_layer"]
+    assert body["checks"]["database"]["ok"] is True
+    assert "unreachable" in body["checks"]["broker"]["error"] or "no answer" in body["checks"]["broker"]["error"]
+
+
+def test_serve_runs_daphne_and_both_worker_queues_and_ctrl_c_stops_them_all(live_database_url, redis_url, tmp_path):
+    port = processes.free_port()
+    env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=redis_url, PORT=str(port))
+    serve = processes.Process("serve", [sys.executable, "manage.py", "serve"], env, tmp_path)
+    try:
+        processes.wait_for_http(serve, f"http://127.0.0.1:{port}/readyz")
+        hostname = processes.worker_hostname_suffix()
+        processes.wait_for_workers(serve, {f"inference@{hostname}", f"default@{hostname}"})
+
+        serve.signal(signal.SIGINT)
+        serve.popen.wait(30)
+    finally:
+        serve.stop()
+
+    log = serve.log()
+    assert "SIGINT received" in log
+    for name in ("web", "inference", "default"):
+        assert f"{name} stopped" in log, log[-3000:]
+
+
+def test_serve_without_redis_runs_the_embedded_default(tmp_path):
+    port = processes.free_port()
+    env = processes.environment(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'emochat.sqlite3'}", REDIS_URL=None, PORT=str(port),
+        DJANGO_SETTINGS_MODULE="emochat.settings.local",
+    )
+    migrate = processes.Process("migrate", [sys.executable, "manage.py", "migrate", "--noinput"], env, tmp_path)
+    assert migrate.popen.wait(120) == 0, migrate.log()
+    serve = processes.Process("serve", [sys.executable, "manage.py", "serve"], env, tmp_path)
+    try:
+        processes.wait_for_http(serve, f"http://127.0.0.1:{port}/healthz")
+        response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+    finally:
+        serve.stop()
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["checks"] == {
+        "database": {"ok": True, "vendor": "sqlite"},
+        "channel_layer": {"ok": True, "backend": "InMemoryChannelLayer"},
+        "broker": {"ok": True, "mode": "in-process"},
+    }
+    assert page.status_code == 200
+    assert "embedded" in serve.log()
