@@ -29,3 +29,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_TASK_ROUTES = {
+    "conversations.tasks.message_respond": {"queue": "inference"},
+}

@@ -1,0 +1,121 @@
+"""The chat socket (docs/protocol.md). Validates a frame, calls one service or selector, replies."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from uuid import UUID
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from conversations import events, identity, protocol, selectors, services
+
+CLOSE_FORBIDDEN = 4403
+UNAVAILABLE = ("We're taking longer than usual to reply. Your message is saved and will be answered as soon "
+               "as we can.")
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    conversation_id: UUID | None = None
+
+    async def connect(self) -> None:
+        self.owner = await database_sync_to_async(identity.owner_from_scope)(self.scope)
+        self.waiting: dict[str, asyncio.Task] = {}
+        await self.accept()
+        if self.owner is None:
+            await self._forbid("Open the chat page first: this connection has no session.")
+            return
+        conversation = await database_sync_to_async(services.conversation_open)(owner=self.owner)
+        await self._switch_to(conversation.id, last_seq=conversation.last_seq)
+
+    async def disconnect(self, code: int) -> None:
+        for task in self.waiting.values():
+            task.cancel()
+        if self.conversation_id is not None:
+            await self.channel_layer.group_discard(events.group_name(self.conversation_id), self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            data = protocol.decode(text_data if text_data is not None else bytes_data)
+            if "conversation_id" in data and str(data["conversation_id"]) != str(self.conversation_id):
+                await self._forbid("That conversation is not yours.")
+                return
+            frame = protocol.parse(data)
+        except protocol.ProtocolError as exc:
+            await self.send_json(events.error(code=exc.code, detail=exc.detail, client_id=exc.client_id))
+            return
+        if self.conversation_id is None:
+            return
+        if isinstance(frame, protocol.Send):
+            await self._send_message(frame)
+        elif isinstance(frame, protocol.Resume):
+            replay = await database_sync_to_async(selectors.replay)(
+                conversation_id=self.conversation_id, after_seq=frame.after_seq
+            )
+            for event in replay:
+                await self.send_json(event)
+        elif isinstance(frame, protocol.Typing):
+            await self.channel_layer.group_send(
+                events.group_name(self.conversation_id),
+                {"type": events.CHAT_EVENT, "event": events.typing(role="user", state=frame.state)},
+            )
+        elif isinstance(frame, protocol.NewConversation):
+            conversation = await database_sync_to_async(services.conversation_restart)(
+                owner=self.owner, conversation_id=self.conversation_id
+            )
+            await self._switch_to(conversation.id, last_seq=conversation.last_seq)
+
+    async def _send_message(self, frame: protocol.Send) -> None:
+        try:
+            submitted = await database_sync_to_async(services.message_submit)(
+                owner=self.owner, conversation_id=self.conversation_id, client_id=frame.client_id, text=frame.text
+            )
+        except services.RateLimited:
+            await self.send_json(events.error(
+                code="rate_limited", detail="You're sending messages very quickly. Please wait a moment.",
+                client_id=str(frame.client_id),
+            ))
+            return
+        await self.send_json(events.message_ack(message=submitted.message))
+        if submitted.awaiting_reply and submitted.message["id"] not in self.waiting:
+            self.waiting[submitted.message["id"]] = asyncio.create_task(self._reply_watch(submitted.message))
+
+    async def _reply_watch(self, message: dict) -> None:
+        """Tell the person, calmly, when no reply has started in time. The message stays queued."""
+        await asyncio.sleep(settings.EMOCHAT_REPLY_TIMEOUT)
+        self.waiting.pop(message["id"], None)
+        await self.send_json(events.error(code="unavailable", detail=UNAVAILABLE, client_id=message["client_id"]))
+
+    async def chat_event(self, event: dict) -> None:
+        frame = event["event"]
+        kind = frame["type"]
+        if kind == "typing" and frame["role"] == "user":
+            return  # the person's own typing is for moderators
+        if kind == "hello":
+            if frame["conversation_id"] != str(self.conversation_id):
+                await self._switch_to(UUID(frame["conversation_id"]), last_seq=frame["last_seq"])
+            return
+        reply_to = frame.get("reply_to") or (frame.get("message") or {}).get("reply_to")
+        if kind in ("reply.start", "reply.end") and reply_to in self.waiting:
+            self.waiting.pop(reply_to).cancel()
+        await self.send_json(frame)
+
+    async def _switch_to(self, conversation_id: UUID, *, last_seq: int) -> None:
+        if self.conversation_id is not None:
+            await self.channel_layer.group_discard(events.group_name(self.conversation_id), self.channel_name)
+        for task in self.waiting.values():
+            task.cancel()
+        self.waiting.clear()
+        self.conversation_id = conversation_id
+        await self.channel_layer.group_add(events.group_name(conversation_id), self.channel_name)
+        await self.send_json(events.hello(conversation_id=conversation_id, last_seq=last_seq))
+
+    async def _forbid(self, detail: str) -> None:
+        await self.send_json(events.error(code="forbidden", detail=detail))
+        await self.close(code=CLOSE_FORBIDDEN)
+
+    @classmethod
+    async def encode_json(cls, content: dict) -> str:
+        return json.dumps(content, ensure_ascii=False)

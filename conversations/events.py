@@ -1,0 +1,89 @@
+"""Every frame the server sends, and the groups they go to. Built here and nowhere else.
+
+Frames that come from workers go through the channel layer to the group `conversation.<id>`, wrapped as
+`{"type": "chat.event", "event": <frame>}`; each socket's consumer forwards them. Broadcasts of stored data are
+sent only after the transaction that stored it commits.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from uuid import UUID
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from inference.types import Emotion
+
+CHAT_EVENT = "chat.event"
+
+
+def group_name(conversation_id: UUID | str) -> str:
+    return f"conversation.{UUID(str(conversation_id)).hex}"
+
+
+def message_payload(message, *, text: str | None) -> dict:
+    """MESSAGE (docs/protocol.md). `text` is None when the stored value cannot be decrypted."""
+    payload = {
+        "id": str(message.id),
+        "seq": message.seq,
+        "role": message.role,
+        "text": text if text is not None else "",
+        "created_at": message.created_at.isoformat(),
+        "client_id": str(message.client_id) if message.client_id else None,
+        "reply_to": str(message.reply_to_id) if message.reply_to_id else None,
+        "emotion": message.emotion,
+    }
+    if text is None:
+        payload["unreadable"] = True
+    return payload
+
+
+def hello(*, conversation_id: UUID, last_seq: int) -> dict:
+    return {"type": "hello", "conversation_id": str(conversation_id), "last_seq": last_seq}
+
+
+def message_ack(*, message: dict) -> dict:
+    return {"type": "message.ack", "client_id": message["client_id"], "message": message}
+
+
+def message_emotion(*, message_id: UUID, seq: int, emotion: Emotion | dict) -> dict:
+    reading = emotion.as_dict() if isinstance(emotion, Emotion) else emotion
+    return {"type": "message.emotion", "message_id": str(message_id), "seq": seq, **reading}
+
+
+def reply_start(*, message_id: UUID, reply_to: UUID) -> dict:
+    return {"type": "reply.start", "message_id": str(message_id), "reply_to": str(reply_to)}
+
+
+def reply_delta(*, message_id: UUID, text: str) -> dict:
+    return {"type": "reply.delta", "message_id": str(message_id), "text": text}
+
+
+def reply_end(*, message: dict) -> dict:
+    return {"type": "reply.end", "message": message}
+
+
+def message_new(*, message: dict) -> dict:
+    return {"type": "message.new", "message": message}
+
+
+def typing(*, role: str, state: bool) -> dict:
+    return {"type": "typing", "role": role, "state": state}
+
+
+def error(*, code: str, detail: str, client_id: str | None = None) -> dict:
+    frame = {"type": "error", "code": code, "detail": detail}
+    if client_id is not None:
+        frame["client_id"] = client_id
+    return frame
+
+
+def broadcast(conversation_id: UUID | str, frame: dict) -> None:
+    """Send a frame to every socket of the conversation (from sync code: tasks, services)."""
+    async_to_sync(get_channel_layer().group_send)(group_name(conversation_id), {"type": CHAT_EVENT, "event": frame})
+
+
+def broadcast_on_commit(conversation_id: UUID | str, frame: dict) -> None:
+    transaction.on_commit(partial(broadcast, conversation_id, frame), robust=True)

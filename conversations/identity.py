@@ -1,0 +1,35 @@
+"""Who owns a conversation: a logged-in account, or an anonymous visitor known by a pseudonymous id in their
+session. The id, not the session key, names the visitor, so it survives session key rotation."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.sessions.backends.base import SessionBase
+
+VISITOR_KEY = "emochat_visitor_id"
+
+
+@dataclass(frozen=True)
+class Owner:
+    user_id: int | None = None
+    visitor_id: uuid.UUID | None = None
+
+
+def visitor_id_ensure(session: SessionBase) -> uuid.UUID:
+    if VISITOR_KEY not in session:
+        session[VISITOR_KEY] = str(uuid.uuid4())
+    return uuid.UUID(session[VISITOR_KEY])
+
+
+def owner_from_scope(scope: dict) -> Owner | None:
+    """The owner of a WebSocket connection, or None if it came without a session. Touches the session store:
+    call from sync code."""
+    user = scope.get("user")
+    if user is not None and user.is_authenticated:
+        return Owner(user_id=user.pk)
+    session = scope.get("session")
+    if session is None or session.session_key is None or VISITOR_KEY not in session:
+        return None
+    return Owner(visitor_id=uuid.UUID(session[VISITOR_KEY]))

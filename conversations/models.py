@@ -1,0 +1,71 @@
+"""Conversations and their messages. Message text exists here only as AES-GCM ciphertext (crypto.py)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"
+        CLOSED = "closed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The owner: a logged-in account, or else the pseudonymous visitor id kept in an anonymous session.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="conversations")
+    visitor_id = models.UUIDField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    # The last sequence number handed out; message_create and emotion readings take the next one.
+    last_seq = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=False) | Q(visitor_id__isnull=False),
+                                   name="conversation_has_owner"),
+            # One open conversation per owner; `conversation.new` closes it before opening the next.
+            models.UniqueConstraint(fields=["user"], condition=Q(status="open", user__isnull=False),
+                                    name="one_open_conversation_per_user"),
+            models.UniqueConstraint(fields=["visitor_id"], condition=Q(status="open", user__isnull=True),
+                                    name="one_open_conversation_per_visitor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation {self.id}"
+
+
+class Message(models.Model):
+    class Role(models.TextChoices):
+        USER = "user"
+        ASSISTANT = "assistant"
+        MODERATOR = "moderator"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveBigIntegerField()
+    role = models.CharField(max_length=16, choices=Role.choices)
+    # AES-256-GCM, bound to (table, column, id). There is no plaintext column, and there never was.
+    text_encrypted = models.BinaryField()
+    client_id = models.UUIDField(null=True, blank=True)
+    reply_to = models.OneToOneField("self", null=True, blank=True, on_delete=models.CASCADE, related_name="reply")
+    # Structured labels only (GoEmotions names, Ekman group, sentiment), stored plain to sort and chart.
+    emotion = models.JSONField(null=True, blank=True)
+    emotion_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["conversation", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
+            models.UniqueConstraint(fields=["conversation", "client_id"], condition=Q(client_id__isnull=False),
+                                    name="message_client_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} message {self.seq} of {self.conversation_id}"

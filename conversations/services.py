@@ -1,0 +1,135 @@
+"""Every write to conversations. Check, then write, then notify after commit."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from conversations import crypto, events, selectors
+from conversations.identity import Owner
+from conversations.models import Conversation, Message
+from inference.types import Emotion
+
+RATE_LIMIT_MESSAGES = 20
+RATE_LIMIT_WINDOW = timedelta(minutes=1)
+# Reply ids derive from the message they answer, so a retried reply streams under the same id.
+REPLY_NAMESPACE = uuid.UUID("6f1c1a52-3c57-4b0f-9a43-4f2d8c1e7a10")
+
+
+class RateLimited(Exception):
+    pass
+
+
+def conversation_open(*, owner: Owner) -> Conversation:
+    """The owner's open conversation, started if there is none."""
+    conversation = selectors.conversation_open_for(owner=owner)
+    if conversation is not None:
+        return conversation
+    try:
+        with transaction.atomic():
+            return Conversation.objects.create(
+                user_id=owner.user_id, visitor_id=None if owner.user_id else owner.visitor_id
+            )
+    except IntegrityError:
+        # Another socket of the same owner started one at the same moment: use theirs.
+        return selectors.conversation_open_for(owner=owner)
+
+
+def conversation_restart(*, owner: Owner, conversation_id: uuid.UUID) -> Conversation:
+    """Close the owner's current conversation and start a fresh one; every socket of the old one follows."""
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation_id, status=Conversation.Status.OPEN).update(
+            status=Conversation.Status.CLOSED, closed_at=timezone.now()
+        )
+    conversation = conversation_open(owner=owner)
+    events.broadcast_on_commit(conversation_id, events.hello(conversation_id=conversation.id, last_seq=0))
+    return conversation
+
+
+def _next_seq(conversation_id: uuid.UUID) -> int:
+    # The UPDATE takes the conversation's row lock until commit, so numbers are handed out in commit order.
+    Conversation.objects.filter(pk=conversation_id).update(last_seq=F("last_seq") + 1)
+    return Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation_id)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    message: dict  # MESSAGE, as acknowledged
+    created: bool
+    awaiting_reply: bool
+
+
+def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.UUID, text: str) -> Submitted:
+    """Store a person's message (idempotent by client_id) and queue its reply once committed."""
+    existing = Message.objects.filter(conversation_id=conversation_id, client_id=client_id).first()
+    if existing is not None:
+        return _resubmitted(existing)
+    since = timezone.now() - RATE_LIMIT_WINDOW
+    if selectors.user_messages_since(owner=owner, since=since) >= RATE_LIMIT_MESSAGES:
+        raise RateLimited
+    message_id = uuid.uuid4()
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                id=message_id,
+                conversation_id=conversation_id,
+                seq=_next_seq(conversation_id),
+                role=Message.Role.USER,
+                client_id=client_id,
+                text_encrypted=crypto.encrypt_text(text, aad=selectors.message_aad(message_id)),
+            )
+            from conversations import tasks  # tasks import services
+
+            transaction.on_commit(partial(tasks.message_respond_enqueue, message.id), robust=True)
+    except IntegrityError:
+        # The same client_id arrived on another socket at the same moment.
+        return _resubmitted(Message.objects.get(conversation_id=conversation_id, client_id=client_id))
+    return Submitted(message=events.message_payload(message, text=text), created=True, awaiting_reply=True)
+
+
+def _resubmitted(message: Message) -> Submitted:
+    awaiting = not Message.objects.filter(reply_to=message).exists()
+    return Submitted(message=selectors.message_payload(message), created=False, awaiting_reply=awaiting)
+
+
+def message_emotion_set(*, message_id: uuid.UUID, emotion: Emotion) -> None:
+    """Record what was read in a message (once) and announce it."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if message.emotion is not None:
+            return
+        message.emotion = emotion.as_dict()
+        message.emotion_seq = _next_seq(message.conversation_id)
+        message.save(update_fields=["emotion", "emotion_seq"])
+        events.broadcast_on_commit(
+            message.conversation_id,
+            events.message_emotion(message_id=message.id, seq=message.emotion_seq, emotion=emotion),
+        )
+
+
+def reply_id_for(message_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(REPLY_NAMESPACE, str(message_id))
+
+
+def reply_create(*, reply_to_id: uuid.UUID, conversation_id: uuid.UUID, text: str) -> None:
+    """Store the assistant's reply to a message (once) and announce it."""
+    reply_id = reply_id_for(reply_to_id)
+    with transaction.atomic():
+        if Message.objects.filter(pk=reply_id).exists():
+            return
+        message = Message.objects.create(
+            id=reply_id,
+            conversation_id=conversation_id,
+            seq=_next_seq(conversation_id),
+            role=Message.Role.ASSISTANT,
+            reply_to_id=reply_to_id,
+            text_encrypted=crypto.encrypt_text(text, aad=selectors.message_aad(reply_id)),
+        )
+        events.broadcast_on_commit(conversation_id, events.reply_end(message=events.message_payload(message, text=text)))
+        events.broadcast_on_commit(conversation_id, events.typing(role="assistant", state=False))

@@ -1,0 +1,68 @@
+"""Celery tasks. They only orchestrate: ids in, selector → backend → service → event.
+
+Task arguments are ids, never text. Tasks are idempotent because they are acknowledged late: a worker that
+dies mid-task has its task delivered again.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from uuid import UUID
+
+from celery import shared_task
+from django.conf import settings
+from django.db import close_old_connections
+
+from conversations import events, selectors, services
+from inference import loader
+from inference.types import ReplyRequest
+
+logger = logging.getLogger(__name__)
+
+# Without a broker (the embedded default) tasks run on these threads, so the socket is acknowledged at once.
+_in_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="emochat-task")
+
+
+def emotion_classifier():
+    return loader.build("EMOCHAT_EMOTION_BACKEND", settings.EMOCHAT_EMOTION_BACKEND)
+
+
+def reply_generator():
+    path = settings.REPLY_BACKENDS[settings.EMOCHAT_REPLY_BACKEND]
+    options = {"delay_ms": settings.EMOCHAT_FAKE_REPLY_DELAY_MS} if settings.EMOCHAT_REPLY_BACKEND == "fake" else {}
+    return loader.build("EMOCHAT_REPLY_BACKEND", path, **options)
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=30, retry_jitter=True, max_retries=5)
+def message_respond(message_id: str) -> None:
+    job = selectors.reply_job(message_id=UUID(message_id))
+    if job is None:
+        return
+    emotion = job.emotion
+    if emotion is None:
+        emotion = emotion_classifier().classify([job.text])[0]
+        services.message_emotion_set(message_id=job.message_id, emotion=emotion)
+    reply_id = services.reply_id_for(job.message_id)
+    events.broadcast(job.conversation_id, events.typing(role="assistant", state=True))
+    events.broadcast(job.conversation_id, events.reply_start(message_id=reply_id, reply_to=job.message_id))
+    request = ReplyRequest(text=job.text, emotion=emotion, history=job.history, conversation_id=str(job.conversation_id))
+    pieces: list[str] = []
+    for piece in reply_generator().stream(request):
+        pieces.append(piece)
+        events.broadcast(job.conversation_id, events.reply_delta(message_id=reply_id, text=piece))
+    services.reply_create(reply_to_id=job.message_id, conversation_id=job.conversation_id, text="".join(pieces))
+
+
+def message_respond_enqueue(message_id: UUID) -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        _in_process.submit(_run_in_process, str(message_id))
+    else:
+        message_respond.apply_async(args=[str(message_id)])
+
+
+def _run_in_process(message_id: str) -> None:
+    try:
+        message_respond.apply(args=[message_id], throw=False)
+    finally:
+        close_old_connections()

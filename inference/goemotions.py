@@ -1,0 +1,47 @@
+"""The GoEmotions taxonomy (Demszky et al., ACL 2020; "GoEmotions, Google Research", CC BY 4.0):
+27 emotions plus neutral, and the paper's Ekman and sentiment groupings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from inference.types import Emotion, LabelScore
+
+LABELS: tuple[str, ...] = (
+    "admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion", "curiosity", "desire",
+    "disappointment", "disapproval", "disgust", "embarrassment", "excitement", "fear", "gratitude", "grief", "joy",
+    "love", "nervousness", "optimism", "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral",
+)
+
+EKMAN: dict[str, tuple[str, ...]] = {
+    "anger": ("anger", "annoyance", "disapproval"),
+    "disgust": ("disgust",),
+    "fear": ("fear", "nervousness"),
+    "joy": ("joy", "amusement", "approval", "excitement", "gratitude", "love", "optimism", "relief", "pride",
+            "admiration", "desire", "caring"),
+    "sadness": ("sadness", "disappointment", "embarrassment", "grief", "remorse"),
+    "surprise": ("surprise", "realization", "confusion", "curiosity"),
+}
+
+SENTIMENT: dict[str, tuple[str, ...]] = {
+    "positive": ("admiration", "amusement", "approval", "caring", "desire", "excitement", "gratitude", "joy", "love",
+                 "optimism", "pride", "relief"),
+    "negative": ("anger", "annoyance", "disappointment", "disapproval", "disgust", "embarrassment", "fear", "grief",
+                 "nervousness", "remorse", "sadness"),
+    "ambiguous": ("confusion", "curiosity", "realization", "surprise"),
+}
+
+EKMAN_OF = {label: group for group, labels in EKMAN.items() for label in labels} | {"neutral": "neutral"}
+SENTIMENT_OF = {label: group for group, labels in SENTIMENT.items() for label in labels} | {"neutral": "neutral"}
+
+
+def emotion_from_labels(predicted: Sequence[LabelScore], *, flags: tuple[str, ...] = ()) -> Emotion:
+    """Order the predicted labels and derive group and sentiment from the strongest one.
+
+    With nothing predicted the reading is neutral, as the paper's annotators marked text with no emotion.
+    """
+    ordered = tuple(sorted(predicted, key=lambda item: item.score, reverse=True))
+    if not ordered:
+        ordered = (LabelScore("neutral", 1.0),)
+    top = ordered[0].label
+    return Emotion(labels=ordered, group=EKMAN_OF[top], sentiment=SENTIMENT_OF[top], flags=flags)

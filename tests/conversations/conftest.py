@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import contextlib
+import uuid
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.backends.db import SessionStore
+
+from conversations.identity import VISITOR_KEY
+from emochat.asgi import application
+
+
+def visitor_session() -> str:
+    session = SessionStore()
+    session[VISITOR_KEY] = str(uuid.uuid4())
+    session.create()
+    return session.session_key
+
+
+@contextlib.asynccontextmanager
+async def chat_socket(session_key: str | None, *, origin: str = "http://localhost"):
+    headers = [(b"origin", origin.encode())]
+    if session_key:
+        headers.append((b"cookie", f"sessionid={session_key}".encode()))
+    communicator = WebsocketCommunicator(application, "/ws/chat/", headers=headers)
+    try:
+        yield communicator
+    finally:
+        await communicator.disconnect()
+
+
+@pytest.fixture
+def in_process_tasks(settings):
+    """Run reply tasks on the web process's threads, as the embedded default does."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMOCHAT_FAKE_REPLY_DELAY_MS = 5
+
+
+@pytest.fixture
+def no_workers(settings):
+    """Queue reply tasks to the broker with no worker to take them."""
+    from emochat.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    yield
+    app.control.purge()
+
+
+@pytest.fixture
+def session_key(transactional_db) -> str:
+    return visitor_session()
+
+
+@pytest.fixture
+def other_session_key(transactional_db) -> str:
+    return visitor_session()

@@ -1,0 +1,291 @@
+"""The chat socket, frame by frame (docs/protocol.md), in-process against real PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import pytest
+from channels.db import database_sync_to_async
+
+from conversations.models import Conversation, Message
+from tests.conversations.conftest import chat_socket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def connect(socket) -> dict:
+    connected, _ = await socket.connect()
+    assert connected
+    hello = await socket.receive_json_from(timeout=5)
+    assert hello["type"] == "hello"
+    return hello
+
+
+async def frames_until(socket, predicate, timeout: float = 10) -> list[dict]:
+    frames = []
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = await socket.receive_json_from(timeout=timeout)
+            frames.append(frame)
+            if predicate(frame):
+                return frames
+
+
+def send_frame(text: str = "I feel so sad and lonely today", client_id: str | None = None) -> dict:
+    return {"type": "message.send", "client_id": client_id or str(uuid.uuid4()), "text": text}
+
+
+@database_sync_to_async
+def stored_messages() -> list[Message]:
+    return list(Message.objects.order_by("conversation_id", "seq"))
+
+
+async def test_connect_says_hello_with_a_fresh_conversation(session_key):
+    async with chat_socket(session_key) as socket:
+        hello = await connect(socket)
+
+    conversation = await Conversation.objects.aget(pk=hello["conversation_id"])
+    assert hello["last_seq"] == 0
+    assert conversation.status == "open"
+
+
+async def test_socket_without_a_session_is_told_forbidden_and_closed(transactional_db):
+    async with chat_socket(None) as socket:
+        connected, _ = await socket.connect()
+        assert connected
+        error = await socket.receive_json_from()
+        closed = await socket.receive_output()
+
+    assert error["type"] == "error" and error["code"] == "forbidden"
+    assert closed == {"type": "websocket.close", "code": 4403}
+
+
+async def test_socket_from_a_foreign_origin_is_refused(session_key):
+    async with chat_socket(session_key, origin="https://evil.example") as socket:
+        connected, _ = await socket.connect()
+
+    assert not connected
+
+
+async def test_message_is_acked_then_emotion_then_streamed_reply(session_key, in_process_tasks):
+    frame = send_frame("I feel so sad and lonely today")
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_json_to(frame)
+        frames = await frames_until(socket, lambda f: f["type"] == "reply.end")
+
+    kinds = [f["type"] for f in frames]
+    assert kinds[0] == "message.ack"
+    ack = frames[0]
+    assert ack["client_id"] == frame["client_id"]
+    assert ack["message"]["role"] == "user"
+    assert ack["message"]["seq"] == 1
+    assert ack["message"]["text"] == frame["text"]
+    assert ack["message"]["client_id"] == frame["client_id"]
+    assert ack["message"]["emotion"] is None
+
+    emotion = next(f for f in frames if f["type"] == "message.emotion")
+    assert emotion["message_id"] == ack["message"]["id"]
+    assert emotion["seq"] == 2
+    assert emotion["group"] == "sadness"
+    assert emotion["sentiment"] == "negative"
+    assert emotion["labels"][0]["label"] == "sadness"
+
+    start = next(f for f in frames if f["type"] == "reply.start")
+    deltas = [f for f in frames if f["type"] == "reply.delta"]
+    end = frames[-1]
+    assert start["reply_to"] == ack["message"]["id"]
+    assert len(deltas) > 3
+    assert {d["message_id"] for d in deltas} == {start["message_id"]}
+    assert end["message"]["id"] == start["message_id"]
+    assert end["message"]["role"] == "assistant"
+    assert end["message"]["seq"] == 3
+    assert end["message"]["reply_to"] == ack["message"]["id"]
+    assert end["message"]["text"] == "".join(d["text"] for d in deltas)
+    assert {"type": "typing", "role": "assistant", "state": True} in frames
+    assert kinds.index("message.emotion") < kinds.index("reply.start") < kinds.index("reply.delta")
+
+
+async def test_resending_a_client_id_gets_the_same_ack_and_stores_nothing_new(session_key, no_workers):
+    frame = send_frame("first try")
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_json_to(frame)
+        first = await socket.receive_json_from()
+        await socket.send_json_to({**frame, "text": "a different text under the same id"})
+        second = await socket.receive_json_from()
+
+    assert first == second
+    assert len(await stored_messages()) == 1
+
+
+async def test_resume_replays_every_event_after_the_given_seq_in_order(session_key, in_process_tasks):
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_json_to(send_frame("I am so happy, great news"))
+        await frames_until(socket, lambda f: f["type"] == "reply.end")
+
+    async with chat_socket(session_key) as socket:
+        hello = await connect(socket)
+        await socket.send_json_to({"type": "resume", "after_seq": 0})
+        everything = [await socket.receive_json_from() for _ in range(3)]
+        await socket.send_json_to({"type": "resume", "after_seq": 2})
+        tail = await socket.receive_json_from()
+        assert await socket.receive_nothing(timeout=0.3)
+
+    assert hello["last_seq"] == 3
+    assert [f["type"] for f in everything] == ["message.ack", "message.emotion", "reply.end"]
+    assert everything[0]["message"]["text"] == "I am so happy, great news"
+    assert everything[0]["message"]["emotion"]["group"] == "joy"
+    assert everything[1]["seq"] == 2
+    assert tail == everything[2]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("{not json", "invalid"),
+        ("[1, 2]", "invalid"),
+        ('{"type": "dance"}', "invalid"),
+        ('{"type": "message.send", "client_id": "not-a-uuid", "text": "hi"}', "invalid"),
+        ('{"type": "message.send", "client_id": "%s", "text": ""}', "invalid"),
+        ('{"type": "message.send", "client_id": "%s", "text": "   \\n "}', "invalid"),
+        ('{"type": "message.send", "client_id": "%s", "text": 42}', "invalid"),
+        ('{"type": "message.send", "client_id": "%s", "text": "bad \\ud800 surrogate"}', "invalid"),
+        ('{"type": "message.send", "client_id": "%s", "text": "' + "x" * 4001 + '"}', "too_long"),
+        ('{"type": "resume", "after_seq": -1}', "invalid"),
+        ('{"type": "resume", "after_seq": "3"}', "invalid"),
+        ('{"type": "typing", "state": "yes"}', "invalid"),
+    ],
+    ids=["malformed-json", "not-an-object", "unknown-type", "bad-client-id", "empty-text", "blank-text",
+         "text-not-a-string", "lone-surrogate", "too-long", "negative-seq", "seq-not-a-number", "typing-not-bool"],
+)
+async def test_bad_input_gets_a_clear_error_stores_nothing_and_keeps_the_socket(session_key, no_workers, raw, code):
+    client_id = str(uuid.uuid4())
+    raw = raw.replace("%s", client_id)
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_to(text_data=raw)
+        error = await socket.receive_json_from()
+        await socket.send_json_to(send_frame("still here"))
+        ack = await socket.receive_json_from()
+
+    assert error["type"] == "error"
+    assert error["code"] == code
+    assert error["detail"]
+    if '"client_id": "' + client_id in raw:
+        assert error["client_id"] == client_id
+    assert ack["type"] == "message.ack"
+    assert [m.id for m in await stored_messages()] == [uuid.UUID(ack["message"]["id"])]
+
+
+async def test_binary_frame_that_is_not_utf8_is_invalid(session_key, no_workers):
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_to(bytes_data=b"\xff\xfe{")
+        error = await socket.receive_json_from()
+
+    assert error["code"] == "invalid"
+    assert await stored_messages() == []
+
+
+async def test_a_text_of_exactly_4000_characters_is_accepted(session_key, no_workers):
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_json_to(send_frame("é" * 4000))
+        ack = await socket.receive_json_from()
+
+    assert ack["type"] == "message.ack"
+    assert ack["message"]["text"] == "é" * 4000
+
+
+async def test_more_than_20_messages_a_minute_is_rate_limited(session_key, no_workers):
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        for n in range(20):
+            await socket.send_json_to(send_frame(f"message {n}"))
+            assert (await socket.receive_json_from())["type"] == "message.ack"
+        limited = send_frame("one too many")
+        await socket.send_json_to(limited)
+        error = await socket.receive_json_from()
+
+    assert error["code"] == "rate_limited"
+    assert error["client_id"] == limited["client_id"]
+    assert len(await stored_messages()) == 20
+
+
+async def test_naming_another_conversation_is_forbidden_and_closes(session_key, other_session_key, no_workers):
+    async with chat_socket(other_session_key) as theirs:
+        their_hello = await connect(theirs)
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_json_to({**send_frame("hi"), "conversation_id": their_hello["conversation_id"]})
+        error = await socket.receive_json_from()
+        closed = await socket.receive_output()
+
+    assert error["code"] == "forbidden"
+    assert closed == {"type": "websocket.close", "code": 4403}
+    assert await stored_messages() == []
+
+
+async def test_events_never_reach_another_visitors_socket(session_key, other_session_key, in_process_tasks):
+    async with chat_socket(session_key) as mine, chat_socket(other_session_key) as theirs:
+        mine_hello, their_hello = await connect(mine), await connect(theirs)
+        await mine.send_json_to(send_frame("I feel anxious"))
+        await frames_until(mine, lambda f: f["type"] == "reply.end")
+
+        assert mine_hello["conversation_id"] != their_hello["conversation_id"]
+        assert await theirs.receive_nothing(timeout=0.5)
+
+
+async def test_two_tabs_share_the_conversation_and_both_follow_a_new_one(session_key, in_process_tasks):
+    async with chat_socket(session_key) as tab1, chat_socket(session_key) as tab2:
+        first = await connect(tab1)
+        assert (await connect(tab2))["conversation_id"] == first["conversation_id"]
+
+        await tab1.send_json_to({"type": "conversation.new"})
+        hello1 = await tab1.receive_json_from()
+        hello2 = await tab2.receive_json_from()
+
+    assert hello1["type"] == hello2["type"] == "hello"
+    assert hello1["conversation_id"] == hello2["conversation_id"] != first["conversation_id"]
+    assert hello1["last_seq"] == 0
+    old = await Conversation.objects.aget(pk=first["conversation_id"])
+    assert old.status == "closed" and old.closed_at is not None
+
+
+async def test_own_typing_is_not_echoed(session_key, no_workers):
+    async with chat_socket(session_key) as tab1, chat_socket(session_key) as tab2:
+        await connect(tab1)
+        await connect(tab2)
+        await tab1.send_json_to({"type": "typing", "state": True})
+
+        assert await tab2.receive_nothing(timeout=0.5)
+
+
+async def test_no_reply_in_time_tells_the_person_and_keeps_the_message(session_key, no_workers, settings):
+    settings.EMOCHAT_REPLY_TIMEOUT = 1
+    frame = send_frame("is anyone there?")
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_json_to(frame)
+        ack = await socket.receive_json_from()
+        error = await socket.receive_json_from(timeout=5)
+
+    assert ack["type"] == "message.ack"
+    assert error["code"] == "unavailable"
+    assert error["client_id"] == frame["client_id"]
+    assert [m.client_id for m in await stored_messages()] == [uuid.UUID(frame["client_id"])]
+
+
+async def test_frames_are_json_objects_with_a_type(session_key, in_process_tasks):
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_json_to(send_frame("thanks, that helped"))
+        frames = await frames_until(socket, lambda f: f["type"] == "reply.end")
+
+    for frame in frames:
+        assert json.loads(json.dumps(frame)) == frame
+        assert isinstance(frame["type"], str)
