@@ -49,6 +49,7 @@ def environment(**overrides: str | None) -> dict[str, str]:
 class Process:
     def __init__(self, name: str, argv: list[str], env: dict[str, str], log_dir: Path):
         self.name = name
+        self.hostname = ""
         self.log_path = log_dir / f"{name}.log"
         self._log = self.log_path.open("wb")
         # A new session, so that stop() reaches every child (honcho's, Celery's pool) with one signal.
@@ -123,15 +124,17 @@ def daphne(env: dict[str, str], log_dir: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def celery_worker(env: dict[str, str], log_dir: Path, *, queues: str = "inference,default") -> Iterator[str]:
-    """A Celery worker consuming `queues`; yields its hostname once it answers a ping."""
+def celery_worker(env: dict[str, str], log_dir: Path, *, queues: str = "inference,default",
+                  name: str = "celery") -> Iterator[Process]:
+    """A Celery worker consuming `queues`; yields it once it answers a ping (its name in `.hostname`)."""
     hostname = f"test-{os.getpid()}-{free_port()}@localhost"
     argv = [sys.executable, "-m", "celery", "--app", "emochat", "worker", "--queues", queues, "--concurrency", "1",
             "--hostname", hostname, "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
-    process = Process("celery", argv, env, log_dir)
+    process = Process(name, argv, env, log_dir)
+    process.hostname = hostname
     try:
         wait_for_workers(process, {hostname})
-        yield hostname
+        yield process
     finally:
         process.stop()
 

@@ -20,7 +20,7 @@ def test_production_topology_is_ready(live_database_url, redis_url, tmp_path):
         response = httpx.get(f"{base}/readyz", timeout=10)
         page = httpx.get(f"{base}/", timeout=10)
 
-    assert worker.endswith("@localhost")
+    assert worker.hostname.endswith("@localhost")
     body = response.json()
     assert response.status_code == 200, body
     assert body["checks"]["database"]["vendor"] == "postgresql"

@@ -23,9 +23,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# Seconds before an unacknowledged task (its worker died) is handed to another worker. Longer than the
+# slowest reply; the person is told "taking longer than usual" well before (EMOCHAT_REPLY_TIMEOUT).
+_visibility_timeout = env.integer("EMOCHAT_TASK_VISIBILITY_TIMEOUT", 300, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Seconds before an unacknowledged task is handed to another worker.
-    "visibility_timeout": env.integer("EMOCHAT_TASK_VISIBILITY_TIMEOUT", 300, minimum=30),
+    "visibility_timeout": _visibility_timeout,
+    # kombu sweeps for such tasks every interval × throttle seconds (100 s by default); sweep every 10 s.
+    "unacked_restore_interval": min(10, _visibility_timeout),
+    "unacked_restore_throttle": 1,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False

@@ -9,7 +9,9 @@ if _redis_url:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [_redis_url],
+                # redis-py 8 reads with a 5 s socket timeout by default, the same as channels-redis's blocking
+                # BZPOPMIN; a quiet socket then fails with TimeoutError. Reads must outlast the 5 s block.
+                "hosts": [{"address": _redis_url, "socket_timeout": 30, "socket_connect_timeout": 5}],
                 "prefix": env.string("EMOCHAT_CHANNEL_PREFIX", "emochat"),
                 "capacity": 1000,
                 "expiry": 60,
