@@ -1,0 +1,70 @@
+"""What is stored: ciphertext only, numbered in order, idempotent."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+
+from conversations import selectors, services
+from conversations.identity import Owner
+from conversations.models import Message
+from inference.types import Emotion, LabelScore
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner() -> Owner:
+    return Owner(visitor_id=uuid.uuid4())
+
+
+def test_message_text_is_stored_only_as_ciphertext(owner):
+    conversation = services.conversation_open(owner=owner)
+    text = "my secret worry about the rent"
+    services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text=text)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'conversations_message'")
+        columns = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT * FROM conversations_message")
+        row = cursor.fetchone()
+
+    assert "text" not in columns
+    assert all(text.encode() not in bytes(value) for value in row if isinstance(value, (bytes, memoryview)))
+    assert all(text not in str(value) for value in row)
+
+
+def test_sequence_numbers_cover_messages_and_emotions_without_gaps(owner):
+    conversation = services.conversation_open(owner=owner)
+    first = services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text="a")
+    second = services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text="b")
+    emotion = Emotion(labels=(LabelScore("sadness", 0.8),), group="sadness", sentiment="negative")
+    services.message_emotion_set(message_id=uuid.UUID(first.message["id"]), emotion=emotion)
+    services.message_emotion_set(message_id=uuid.UUID(first.message["id"]), emotion=emotion)  # a retried task
+    services.reply_create(reply_to_id=uuid.UUID(first.message["id"]), conversation_id=conversation.id, text="r")
+    services.reply_create(reply_to_id=uuid.UUID(first.message["id"]), conversation_id=conversation.id, text="r")
+
+    replay = selectors.replay(conversation_id=conversation.id, after_seq=0)
+
+    assert [first.message["seq"], second.message["seq"]] == [1, 2]
+    assert [f["type"] for f in replay] == ["message.ack", "message.ack", "message.emotion", "reply.end"]
+    assert [f.get("seq") or f["message"]["seq"] for f in replay] == [1, 2, 3, 4]
+    assert Message.objects.count() == 3
+    assert selectors.reply_job(message_id=uuid.UUID(first.message["id"])) is None
+    assert selectors.reply_job(message_id=uuid.UUID(second.message["id"])).history[0].text == "a"
+
+
+def test_an_unreadable_message_is_flagged_not_crashed(owner):
+    conversation = services.conversation_open(owner=owner)
+    sent = services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text="x")
+    other = services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text="y")
+    # Swap ciphertexts between rows: each is bound to its own row and must not decrypt in the other.
+    a, b = Message.objects.get(pk=sent.message["id"]), Message.objects.get(pk=other.message["id"])
+    Message.objects.filter(pk=a.pk).update(text_encrypted=b.text_encrypted)
+
+    payload = selectors.message_payload(Message.objects.get(pk=a.pk))
+
+    assert payload["unreadable"] is True
+    assert payload["text"] == ""
