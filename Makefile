@@ -6,8 +6,10 @@ PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= emochat.settings.local
 
 FRONTEND_SOURCES := $(shell find frontend/src -type f) frontend/tsconfig.json
+# Browser tests drive a system Chromium (Playwright cannot download its own browser everywhere).
+export EMOCHAT_CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup run test bench frontend migrate lock clean
+.PHONY: help setup run test test-frontend browser bench frontend migrate lock clean
 
 help:
 	@echo "make run    - set up and serve http://127.0.0.1:8000 (HOST/PORT override)"
@@ -40,7 +42,19 @@ migrate: setup
 run: migrate
 	$(PY) manage.py serve
 
-test: setup
+browser:
+	@test -x "$(EMOCHAT_CHROMIUM)" || { \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium: apt-get install chromium, or set EMOCHAT_CHROMIUM=/path/to/chrome"; exit 1; \
+	  fi; }
+
+test-frontend: frontend/node_modules/.installed
+	cd frontend && npm test --silent
+
+test: setup browser test-frontend
 	DJANGO_SETTINGS_MODULE=emochat.settings.test $(PY) -m pytest
 
 bench: setup

@@ -1,0 +1,247 @@
+// Frames of the chat WebSocket, as specified in docs/protocol.md.
+
+export const MAX_MESSAGE_LENGTH = 4000;
+
+export type Role = "user" | "assistant" | "moderator";
+export type TypingRole = "assistant" | "moderator";
+export type ErrorCode = "invalid" | "too_long" | "rate_limited" | "forbidden" | "unavailable";
+
+export interface EmotionLabel {
+  label: string;
+  score: number;
+}
+
+export interface Emotion {
+  labels: EmotionLabel[];
+  group: string;
+  sentiment: string;
+}
+
+/** MESSAGE in the protocol. */
+export interface Message {
+  id: string;
+  seq: number;
+  role: Role;
+  text: string;
+  created_at: string;
+  client_id: string | null;
+  reply_to: string | null;
+  emotion: Emotion | null;
+}
+
+// Client → server.
+
+interface ClientFrameBase {
+  /** Optional on every client frame; a mismatch gets `forbidden`, so this client never sets it. */
+  conversation_id?: string;
+}
+
+export interface MessageSendFrame extends ClientFrameBase {
+  type: "message.send";
+  client_id: string;
+  text: string;
+}
+
+export interface ResumeFrame extends ClientFrameBase {
+  type: "resume";
+  after_seq: number;
+}
+
+export interface TypingSendFrame extends ClientFrameBase {
+  type: "typing";
+  state: boolean;
+}
+
+export interface ConversationNewFrame extends ClientFrameBase {
+  type: "conversation.new";
+}
+
+export type ClientFrame = MessageSendFrame | ResumeFrame | TypingSendFrame | ConversationNewFrame;
+
+// Server → client.
+
+export interface HelloFrame {
+  type: "hello";
+  conversation_id: string;
+  last_seq: number;
+}
+
+export interface MessageAckFrame {
+  type: "message.ack";
+  /** The client_id the message was sent with; null only for a replayed message that never had one. */
+  client_id: string | null;
+  message: Message;
+}
+
+export interface MessageEmotionFrame extends Emotion {
+  type: "message.emotion";
+  message_id: string;
+  seq: number;
+}
+
+export interface ReplyStartFrame {
+  type: "reply.start";
+  message_id: string;
+  reply_to: string | null;
+}
+
+export interface ReplyDeltaFrame {
+  type: "reply.delta";
+  message_id: string;
+  text: string;
+}
+
+export interface ReplyEndFrame {
+  type: "reply.end";
+  message: Message;
+}
+
+export interface MessageNewFrame {
+  type: "message.new";
+  message: Message;
+}
+
+export interface TypingFrame {
+  type: "typing";
+  role: TypingRole;
+  state: boolean;
+}
+
+export interface ErrorFrame {
+  type: "error";
+  /** One of ErrorCode, or a code added to the protocol later. */
+  code: string;
+  detail: string;
+  client_id: string | null;
+}
+
+export type ServerFrame =
+  | HelloFrame
+  | MessageAckFrame
+  | MessageEmotionFrame
+  | ReplyStartFrame
+  | ReplyDeltaFrame
+  | ReplyEndFrame
+  | MessageNewFrame
+  | TypingFrame
+  | ErrorFrame;
+
+// Parsing. Loose on purpose: required fields are checked, optional ones get defaults, unknown fields are
+// dropped, and a frame of an unknown type or the wrong shape yields null (the caller ignores it).
+
+type JsonObject = Record<string, unknown>;
+
+const ROLES: readonly Role[] = ["user", "assistant", "moderator"];
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+function isSeq(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return isString(value) ? value : null;
+}
+
+function readLabels(value: unknown): EmotionLabel[] {
+  if (!Array.isArray(value)) return [];
+  const labels: EmotionLabel[] = [];
+  for (const item of value) {
+    if (isObject(item) && isString(item.label) && typeof item.score === "number") {
+      labels.push({ label: item.label, score: item.score });
+    }
+  }
+  return labels;
+}
+
+export function readEmotion(value: unknown): Emotion | null {
+  if (!isObject(value) || !isString(value.group)) return null;
+  return {
+    labels: readLabels(value.labels),
+    group: value.group,
+    sentiment: isString(value.sentiment) ? value.sentiment : "",
+  };
+}
+
+export function readMessage(value: unknown): Message | null {
+  if (!isObject(value)) return null;
+  const { id, seq, role, text } = value;
+  if (!isString(id) || !isSeq(seq) || !isString(text)) return null;
+  if (!ROLES.includes(role as Role)) return null;
+  return {
+    id,
+    seq,
+    role: role as Role,
+    text,
+    created_at: isString(value.created_at) ? value.created_at : "",
+    client_id: stringOrNull(value.client_id),
+    reply_to: stringOrNull(value.reply_to),
+    emotion: readEmotion(value.emotion),
+  };
+}
+
+/** Validates an already-decoded frame. */
+export function readServerFrame(data: unknown): ServerFrame | null {
+  if (!isObject(data)) return null;
+  switch (data.type) {
+    case "hello":
+      if (!isString(data.conversation_id)) return null;
+      return {
+        type: "hello",
+        conversation_id: data.conversation_id,
+        last_seq: isSeq(data.last_seq) ? data.last_seq : 0,
+      };
+    case "message.ack": {
+      const message = readMessage(data.message);
+      if (!message) return null;
+      return { type: "message.ack", client_id: stringOrNull(data.client_id) ?? message.client_id, message };
+    }
+    case "message.emotion": {
+      const emotion = readEmotion(data);
+      if (!emotion || !isString(data.message_id) || !isSeq(data.seq)) return null;
+      return { type: "message.emotion", message_id: data.message_id, seq: data.seq, ...emotion };
+    }
+    case "reply.start":
+      if (!isString(data.message_id)) return null;
+      return { type: "reply.start", message_id: data.message_id, reply_to: stringOrNull(data.reply_to) };
+    case "reply.delta":
+      if (!isString(data.message_id) || !isString(data.text)) return null;
+      return { type: "reply.delta", message_id: data.message_id, text: data.text };
+    case "reply.end":
+    case "message.new": {
+      const message = readMessage(data.message);
+      return message ? { type: data.type, message } : null;
+    }
+    case "typing":
+      if ((data.role !== "assistant" && data.role !== "moderator") || typeof data.state !== "boolean") return null;
+      return { type: "typing", role: data.role, state: data.state };
+    case "error":
+      if (!isString(data.code)) return null;
+      return {
+        type: "error",
+        code: data.code,
+        detail: isString(data.detail) ? data.detail : "",
+        client_id: stringOrNull(data.client_id),
+      };
+    default:
+      return null;
+  }
+}
+
+/** Decodes and validates one text frame off the socket; null for anything this client cannot use. */
+export function parseServerFrame(raw: unknown): ServerFrame | null {
+  if (!isString(raw)) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  return readServerFrame(data);
+}

@@ -1,0 +1,266 @@
+import type { ChatClient, ChatState } from "./client";
+import {
+  CONNECTION_TEXT,
+  SPEAKER,
+  STILL_THINKING_AFTER_MS,
+  counterText,
+  emotionLabel,
+  emotionTitle,
+  typingText,
+} from "./format";
+import { MAX_MESSAGE_LENGTH } from "./protocol";
+import type { ChatMessage } from "./timeline";
+
+/** What the view needs from the client. */
+export type ChatController = Pick<
+  ChatClient,
+  "send" | "setTyping" | "newConversation" | "editFailed" | "subscribe" | "getState"
+>;
+
+/** How close to the bottom (px) still counts as "at the newest message". */
+const STICK_THRESHOLD = 48;
+
+interface MessageNodes {
+  li: HTMLLIElement;
+  who: HTMLSpanElement;
+  text: HTMLParagraphElement;
+  meta: HTMLDivElement;
+  status: HTMLSpanElement;
+  retry: HTMLButtonElement | null;
+  chip: HTMLSpanElement | null;
+  clientId: string | null;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// Writes only on change, so streaming a reply does not rewrite every message's attributes.
+function setAttr(node: Element, name: string, value: string): void {
+  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+}
+
+function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Builds the chat UI inside `root` (after the server-rendered header) and keeps it in step with the client. */
+export function mountChat(root: HTMLElement, client: ChatController): void {
+  const connection = el("p", { "data-testid": "connection", "data-state": "connecting", role: "status", class: "connection" });
+  const newConversation = el(
+    "button",
+    { "data-testid": "new-conversation", type: "button", class: "secondary" },
+    "New conversation",
+  );
+  const toolbar = el("div", { class: "toolbar" });
+  toolbar.append(connection, newConversation);
+
+  const list = el("ol", {
+    "data-testid": "messages",
+    role: "log",
+    "aria-live": "polite",
+    "aria-label": "Conversation",
+    class: "messages",
+    tabindex: "0",
+  });
+  const typing = el("p", { "data-testid": "typing", class: "typing" });
+  typing.hidden = true;
+  const notice = el("p", { "data-testid": "notice", role: "status", "aria-live": "polite", class: "notice" });
+
+  const form = el("form", { "data-testid": "composer", class: "composer" });
+  const label = el("label", { for: "chat-text" }, "Your message");
+  const textarea = el("textarea", {
+    id: "chat-text",
+    name: "text",
+    maxlength: String(MAX_MESSAGE_LENGTH),
+    rows: "3",
+    autocomplete: "off",
+    "aria-describedby": "chat-hint chat-counter",
+  });
+  const hint = el("span", { id: "chat-hint", class: "hint" }, "Enter to send · Shift+Enter for a new line");
+  const counter = el("span", { id: "chat-counter", class: "counter" });
+  const submit = el("button", { type: "submit" }, "Send");
+  const row = el("div", { class: "composer-row" });
+  row.append(hint, counter, submit);
+  form.append(label, textarea, row);
+
+  const header = root.querySelector(".bar");
+  const parts = [toolbar, list, typing, notice, form];
+  if (header) header.after(...parts);
+  else root.prepend(...parts);
+
+  const items = new Map<string, MessageNodes>();
+  let awaitingId: string | null = null;
+  let stillThinking = false;
+  let thinkingTimer: number | null = null;
+  let latest: ChatState = client.getState();
+
+  function scrollToEnd(): void {
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function updateCounter(): void {
+    const text = counterText(textarea.value.length);
+    setText(counter, text ?? "");
+    counter.classList.toggle("at-limit", textarea.value.length >= MAX_MESSAGE_LENGTH);
+  }
+
+  function submitComposer(): void {
+    const text = textarea.value.trim();
+    if (text === "") return;
+    client.send(text);
+    textarea.value = "";
+    updateCounter();
+    scrollToEnd();
+  }
+
+  function editFailed(nodes: MessageNodes): void {
+    if (nodes.clientId === null) return;
+    const text = client.editFailed(nodes.clientId);
+    if (text === null) return;
+    textarea.value = textarea.value.trim() === "" ? text : `${textarea.value}\n${text}`;
+    updateCounter();
+    textarea.focus();
+  }
+
+  function createMessage(message: ChatMessage): MessageNodes {
+    const li = el("li", { "data-testid": "message", class: "message" });
+    const who = el("span", { class: "who" });
+    const text = el("p", { class: "text" });
+    const meta = el("div", { class: "meta" });
+    const status = el("span", { class: "status" });
+    meta.append(status);
+    li.append(who, text, meta);
+    return { li, who, text, meta, status, retry: null, chip: null, clientId: message.clientId };
+  }
+
+  function updateMessage(nodes: MessageNodes, message: ChatMessage): void {
+    const { li } = nodes;
+    nodes.clientId = message.clientId;
+    setAttr(li, "data-role", message.role);
+    setAttr(li, "data-id", message.id ?? "");
+    setAttr(li, "data-client-id", message.clientId ?? "");
+    setAttr(li, "data-status", message.status);
+    setAttr(li, "data-streaming", String(message.streaming));
+    // Keeps screen readers from reading a streaming reply piece by piece.
+    if (message.streaming) setAttr(li, "aria-busy", "true");
+    else li.removeAttribute("aria-busy");
+    setText(nodes.who, SPEAKER[message.role]);
+    nodes.who.className = message.role === "moderator" ? "who" : "who sr-only";
+    setText(nodes.text, message.text);
+
+    const statusText =
+      message.status === "sending" ? "Sending…" : message.status === "failed" ? `Not sent: ${message.error ?? ""}` : "";
+    setText(nodes.status, statusText);
+
+    if (message.status === "failed" && !nodes.retry) {
+      const retry = el("button", { type: "button", class: "link" }, "Edit and retry");
+      retry.addEventListener("click", () => editFailed(nodes));
+      nodes.meta.append(retry);
+      nodes.retry = retry;
+    } else if (message.status !== "failed" && nodes.retry) {
+      nodes.retry.remove();
+      nodes.retry = null;
+    }
+
+    const emotion = message.role === "user" ? message.emotion : null;
+    if (emotion) {
+      if (!nodes.chip) {
+        nodes.chip = el("span", { "data-testid": "emotion-chip", class: "chip" });
+        nodes.meta.append(nodes.chip);
+      }
+      setAttr(nodes.chip, "data-group", emotion.group);
+      setAttr(nodes.chip, "aria-label", emotionLabel(emotion));
+      setAttr(nodes.chip, "title", emotionTitle(emotion));
+      setText(nodes.chip, emotion.group);
+    } else if (nodes.chip) {
+      nodes.chip.remove();
+      nodes.chip = null;
+    }
+    nodes.meta.hidden = statusText === "" && !nodes.retry && !nodes.chip;
+  }
+
+  function renderMessages(messages: readonly ChatMessage[]): void {
+    const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight <= STICK_THRESHOLD;
+    const keys = new Set(messages.map((message) => message.key));
+    for (const [key, nodes] of items) {
+      if (keys.has(key)) continue;
+      nodes.li.remove();
+      items.delete(key);
+    }
+    let previous: Element | null = null;
+    for (const message of messages) {
+      let nodes = items.get(message.key);
+      if (!nodes) {
+        nodes = createMessage(message);
+        items.set(message.key, nodes);
+      }
+      updateMessage(nodes, message);
+      const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
+      if (expected !== nodes.li) list.insertBefore(nodes.li, expected);
+      previous = nodes.li;
+    }
+    if (atEnd) scrollToEnd();
+  }
+
+  function renderTyping(): void {
+    const text = typingText(latest.typing, awaitingId !== null, stillThinking);
+    typing.hidden = text === null;
+    setText(typing, text ?? "");
+  }
+
+  function trackThinking(awaiting: string | null): void {
+    if (awaiting === awaitingId) return;
+    awaitingId = awaiting;
+    stillThinking = false;
+    if (thinkingTimer !== null) window.clearTimeout(thinkingTimer);
+    thinkingTimer = null;
+    if (awaiting === null) return;
+    thinkingTimer = window.setTimeout(() => {
+      thinkingTimer = null;
+      stillThinking = true;
+      renderTyping();
+    }, STILL_THINKING_AFTER_MS);
+  }
+
+  function render(state: ChatState): void {
+    latest = state;
+    setAttr(connection, "data-state", state.connection);
+    setText(connection, CONNECTION_TEXT[state.connection]);
+    newConversation.disabled = state.connection !== "open";
+    renderMessages(state.messages);
+    trackThinking(state.awaitingReplyTo);
+    renderTyping();
+    setText(notice, state.notice ?? "");
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitComposer();
+  });
+  textarea.addEventListener("keydown", (event) => {
+    // An Enter that confirms an IME composition (Japanese, Chinese, …) must not send; Safari reports
+    // that one as keyCode 229 rather than isComposing.
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    submitComposer();
+  });
+  textarea.addEventListener("input", () => {
+    updateCounter();
+    client.setTyping(textarea.value.trim() !== "");
+  });
+  textarea.addEventListener("blur", () => client.setTyping(false));
+  newConversation.addEventListener("click", () => {
+    if (client.newConversation()) textarea.focus();
+  });
+
+  client.subscribe(render);
+  render(latest);
+}

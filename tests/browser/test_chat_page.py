@@ -1,0 +1,90 @@
+"""The chat page as a person uses it, in Chromium."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from conversations.models import Message
+
+pytestmark = pytest.mark.processes
+
+USER = '[data-testid=message][data-role=user]'
+ASSISTANT = '[data-testid=message][data-role=assistant]'
+
+
+def stored_roles() -> list[str]:
+    # Playwright's sync API keeps an event loop on this thread, where Django refuses ORM calls.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: list(Message.objects.order_by("seq").values_list("role", flat=True))).result()
+
+
+def open_chat(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+
+
+def send(page: Page, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_label("Your message").press("Enter")
+
+
+def test_a_message_is_acknowledged_gets_an_emotion_chip_and_a_streamed_reply(page: Page):
+    open_chat(page)
+    send(page, "I feel so sad and lonely tonight")
+
+    mine = page.locator(USER).last
+    expect(mine).to_have_attribute("data-status", "sent")
+    expect(mine.get_by_test_id("emotion-chip")).to_have_attribute("data-group", "sadness")
+    reply = page.locator(ASSISTANT).last
+    expect(reply).to_have_attribute("data-streaming", "true")
+    expect(reply).to_have_attribute("data-streaming", "false", timeout=15_000)
+    expect(reply.locator(".text")).to_contain_text("What feels most important")
+    expect(page.get_by_test_id("typing")).to_be_hidden()
+
+
+def test_messages_written_offline_are_delivered_once_when_back(page: Page):
+    open_chat(page)
+    page.context.set_offline(True)
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "offline")
+    send(page, "writing this on the train")
+    send(page, "and this one too")
+    expect(page.locator(USER)).to_have_count(2)
+    expect(page.locator(f'{USER}[data-status=sending]')).to_have_count(2)
+
+    page.context.set_offline(False)
+
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+    expect(page.locator(f'{USER}[data-status=sent]')).to_have_count(2)
+    expect(page.locator(ASSISTANT)).to_have_count(2, timeout=20_000)
+    expect(page.locator(f'{ASSISTANT}[data-streaming=false]')).to_have_count(2, timeout=20_000)
+    assert sorted(stored_roles()) == [
+        "assistant", "assistant", "user", "user"]
+
+
+def test_markup_in_a_message_is_shown_as_text(page: Page):
+    attack = "<img src=x onerror=alert(1)>"
+    open_chat(page)
+    send(page, attack)
+
+    mine = page.locator(USER).last
+    expect(mine).to_have_attribute("data-status", "sent")
+    expect(mine.locator(".text")).to_have_text(attack)
+    assert page.locator("[data-testid=messages] img").count() == 0
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+
+
+def test_history_is_there_after_a_reload(page: Page):
+    open_chat(page)
+    send(page, "remember this please")
+    expect(page.locator(f'{ASSISTANT}[data-streaming=false]')).to_have_count(1, timeout=15_000)
+
+    page.reload()
+
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+    expect(page.locator(USER).locator(".text")).to_have_text(["remember this please"])
+    expect(page.locator(ASSISTANT)).to_have_count(1)
+    expect(page.locator(USER).get_by_test_id("emotion-chip")).to_have_count(1)
