@@ -11,8 +11,11 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from conversations import events, identity, protocol, selectors, services
+from conversations.ordering import SeqGate, seq_of
 
 CLOSE_FORBIDDEN = 4403
+# How long an out-of-order event waits for the one before it before the gap is read from the database.
+GAP_FILL_DELAY_S = 1.0
 UNAVAILABLE = ("We're taking longer than usual to reply. Your message is saved and will be answered as soon "
                "as we can.")
 
@@ -23,6 +26,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.owner = await database_sync_to_async(identity.owner_from_scope)(self.scope)
         self.waiting: dict[str, asyncio.Task] = {}
+        self.gate = SeqGate()
+        self.backfill: asyncio.Task | None = None
         await self.accept()
         if self.owner is None:
             await self._forbid("Open the chat page first: this connection has no session.")
@@ -31,8 +36,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self._switch_to(conversation.id, last_seq=conversation.last_seq)
 
     async def disconnect(self, code: int) -> None:
-        for task in self.waiting.values():
-            task.cancel()
+        for task in [*self.waiting.values(), self.backfill]:
+            if task is not None:
+                task.cancel()
         if self.conversation_id is not None:
             await self.channel_layer.group_discard(events.group_name(self.conversation_id), self.channel_name)
 
@@ -51,11 +57,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if isinstance(frame, protocol.Send):
             await self._send_message(frame)
         elif isinstance(frame, protocol.Resume):
-            replay = await database_sync_to_async(selectors.replay)(
-                conversation_id=self.conversation_id, after_seq=frame.after_seq
-            )
-            for event in replay:
-                await self.send_json(event)
+            await self._replay(after_seq=frame.after_seq)
         elif isinstance(frame, protocol.Typing):
             await self.channel_layer.group_send(
                 events.group_name(self.conversation_id),
@@ -78,7 +80,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 client_id=str(frame.client_id),
             ))
             return
-        await self.send_json(events.message_ack(message=submitted.message))
+        ack = events.message_ack(message=submitted.message)
+        if submitted.created:
+            await self._deliver(ack)
+        else:
+            await self.send_json(ack)  # a resend is answered even though its seq went out before
         if submitted.awaiting_reply and submitted.message["id"] not in self.waiting:
             self.waiting[submitted.message["id"]] = asyncio.create_task(self._reply_watch(submitted.message))
 
@@ -100,7 +106,32 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         reply_to = frame.get("reply_to") or (frame.get("message") or {}).get("reply_to")
         if kind in ("reply.start", "reply.end") and reply_to in self.waiting:
             self.waiting.pop(reply_to).cancel()
-        await self.send_json(frame)
+        await self._deliver(frame)
+
+    async def _deliver(self, frame: dict) -> None:
+        seq = seq_of(frame)
+        if seq is None:
+            await self.send_json(frame)
+            return
+        for ready in self.gate.offer(seq, frame):
+            await self.send_json(ready)
+        if self.gate.waiting and self.backfill is None:
+            self.backfill = asyncio.create_task(self._fill_gap_later())
+
+    async def _fill_gap_later(self) -> None:
+        await asyncio.sleep(GAP_FILL_DELAY_S)
+        self.backfill = None
+        if self.gate.waiting:
+            await self._replay(after_seq=self.gate.delivered)
+
+    async def _replay(self, *, after_seq: int) -> None:
+        replay = await database_sync_to_async(selectors.replay)(
+            conversation_id=self.conversation_id, after_seq=after_seq
+        )
+        for event in replay:
+            await self.send_json(event)
+        for ready in self.gate.replayed(max((seq_of(event) for event in replay), default=0)):
+            await self.send_json(ready)
 
     async def _switch_to(self, conversation_id: UUID, *, last_seq: int) -> None:
         if self.conversation_id is not None:
@@ -108,6 +139,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         for task in self.waiting.values():
             task.cancel()
         self.waiting.clear()
+        self.gate.reset(last_seq)
         self.conversation_id = conversation_id
         await self.channel_layer.group_add(events.group_name(conversation_id), self.channel_name)
         await self.send_json(events.hello(conversation_id=conversation_id, last_seq=last_seq))

@@ -84,13 +84,16 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
                 client_id=client_id,
                 text_encrypted=crypto.encrypt_text(text, aad=selectors.message_aad(message_id)),
             )
+            payload = events.message_payload(message, text=text)
+            # The person's other tabs (and, later, a moderator) see the message too.
+            events.broadcast_on_commit(conversation_id, events.message_ack(message=payload))
             from conversations import tasks  # tasks import services
 
             transaction.on_commit(partial(tasks.message_respond_enqueue, message.id), robust=True)
     except IntegrityError:
         # The same client_id arrived on another socket at the same moment.
         return _resubmitted(Message.objects.get(conversation_id=conversation_id, client_id=client_id))
-    return Submitted(message=events.message_payload(message, text=text), created=True, awaiting_reply=True)
+    return Submitted(message=payload, created=True, awaiting_reply=True)
 
 
 def _resubmitted(message: Message) -> Submitted:

@@ -9,6 +9,9 @@ import uuid
 import pytest
 from channels.db import database_sync_to_async
 
+from channels.layers import get_channel_layer
+
+from conversations import crypto, events, selectors
 from conversations.models import Conversation, Message
 from tests.conversations.conftest import chat_socket
 
@@ -289,3 +292,49 @@ async def test_frames_are_json_objects_with_a_type(session_key, in_process_tasks
     for frame in frames:
         assert json.loads(json.dumps(frame)) == frame
         assert isinstance(frame["type"], str)
+
+
+async def test_an_event_that_overtakes_an_earlier_one_is_held_until_it_arrives(session_key):
+    async with chat_socket(session_key) as socket:
+        hello = await connect(socket)
+        group = events.group_name(hello["conversation_id"])
+        message = {"id": str(uuid.uuid4()), "seq": 1, "role": "user", "text": "x", "created_at": "",
+                   "client_id": None, "reply_to": None, "emotion": None}
+        emotion = events.message_emotion(message_id=message["id"], seq=2,
+                                         emotion={"labels": [], "group": "neutral", "sentiment": "neutral"})
+        layer = get_channel_layer()
+        await layer.group_send(group, {"type": events.CHAT_EVENT, "event": emotion})
+        assert await socket.receive_nothing(timeout=0.3)
+        await layer.group_send(group, {"type": events.CHAT_EVENT, "event": events.message_ack(message=message)})
+        first, second = await socket.receive_json_from(), await socket.receive_json_from()
+        await layer.group_send(group, {"type": events.CHAT_EVENT, "event": emotion})  # a duplicate
+        assert await socket.receive_nothing(timeout=0.3)
+
+    assert (first["type"], second["type"]) == ("message.ack", "message.emotion")
+
+
+@database_sync_to_async
+def store_silently(conversation_id: str) -> Message:
+    """A message and its emotion, stored as seq 1 and 2 with no broadcast (as if the channel layer had blipped)."""
+    message_id = uuid.uuid4()
+    Conversation.objects.filter(pk=conversation_id).update(last_seq=2)
+    return Message.objects.create(
+        id=message_id, conversation_id=conversation_id, seq=1, role="user",
+        text_encrypted=crypto.encrypt_text("lost in transit", aad=selectors.message_aad(message_id)),
+        emotion={"labels": [], "group": "neutral", "sentiment": "neutral"}, emotion_seq=2,
+    )
+
+
+async def test_a_gap_that_does_not_fill_itself_is_read_from_the_database(session_key):
+    async with chat_socket(session_key) as socket:
+        hello = await connect(socket)
+        message = await store_silently(hello["conversation_id"])
+        emotion = events.message_emotion(message_id=message.id, seq=2, emotion=message.emotion)
+        await get_channel_layer().group_send(events.group_name(hello["conversation_id"]),
+                                             {"type": events.CHAT_EVENT, "event": emotion})
+        frames = [await socket.receive_json_from(timeout=5), await socket.receive_json_from(timeout=5)]
+        assert await socket.receive_nothing(timeout=0.5)
+
+    assert [f["type"] for f in frames] == ["message.ack", "message.emotion"]
+    assert frames[0]["message"]["text"] == "lost in transit"
+    assert frames[1]["seq"] == 2
