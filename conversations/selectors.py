@@ -102,3 +102,12 @@ def reply_job(*, message_id: UUID) -> ReplyJob | None:
         emotion=Emotion.from_dict(message.emotion) if message.emotion else None,
         history=history,
     )
+
+
+def unanswered_message_ids(*, older_than: datetime, limit: int) -> list[UUID]:
+    """User messages in open conversations still without a reply, oldest first."""
+    return list(
+        Message.objects.filter(role=Message.Role.USER, reply__isnull=True, created_at__lt=older_than,
+                               conversation__status=Conversation.Status.OPEN)
+        .order_by("created_at").values_list("id", flat=True)[:limit]
+    )

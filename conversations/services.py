@@ -58,6 +58,18 @@ def _next_seq(conversation_id: uuid.UUID) -> int:
     return Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation_id)
 
 
+def _message_store(*, message_id: uuid.UUID, conversation_id: uuid.UUID, role: str, text: str, **fields) -> Message:
+    """Insert a message under the next seq, its text encrypted and bound to its row. Call inside a transaction."""
+    return Message.objects.create(
+        id=message_id,
+        conversation_id=conversation_id,
+        seq=_next_seq(conversation_id),
+        role=role,
+        text_encrypted=crypto.encrypt_text(text, aad=selectors.message_aad(message_id)),
+        **fields,
+    )
+
+
 @dataclass(frozen=True)
 class Submitted:
     message: dict  # MESSAGE, as acknowledged
@@ -76,14 +88,8 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
     message_id = uuid.uuid4()
     try:
         with transaction.atomic():
-            message = Message.objects.create(
-                id=message_id,
-                conversation_id=conversation_id,
-                seq=_next_seq(conversation_id),
-                role=Message.Role.USER,
-                client_id=client_id,
-                text_encrypted=crypto.encrypt_text(text, aad=selectors.message_aad(message_id)),
-            )
+            message = _message_store(message_id=message_id, conversation_id=conversation_id, role=Message.Role.USER,
+                                     text=text, client_id=client_id)
             payload = events.message_payload(message, text=text)
             # The person's other tabs (and, later, a moderator) see the message too.
             events.broadcast_on_commit(conversation_id, events.message_ack(message=payload))
@@ -126,13 +132,7 @@ def reply_create(*, reply_to_id: uuid.UUID, conversation_id: uuid.UUID, text: st
     with transaction.atomic():
         if Message.objects.filter(pk=reply_id).exists():
             return
-        message = Message.objects.create(
-            id=reply_id,
-            conversation_id=conversation_id,
-            seq=_next_seq(conversation_id),
-            role=Message.Role.ASSISTANT,
-            reply_to_id=reply_to_id,
-            text_encrypted=crypto.encrypt_text(text, aad=selectors.message_aad(reply_id)),
-        )
+        message = _message_store(message_id=reply_id, conversation_id=conversation_id, role=Message.Role.ASSISTANT,
+                                 text=text, reply_to_id=reply_to_id)
         events.broadcast_on_commit(conversation_id, events.reply_end(message=events.message_payload(message, text=text)))
         events.broadcast_on_commit(conversation_id, events.typing(role="assistant", state=False))

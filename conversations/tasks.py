@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from uuid import UUID
 
 from celery import shared_task
 from django.conf import settings
 from django.db import close_old_connections
+from django.utils import timezone
 
 from conversations import events, selectors, services
 from inference import loader
 from inference.types import ReplyRequest
 
 logger = logging.getLogger(__name__)
+
+REQUEUE_BATCH = 200
 
 # Without a broker (the embedded default) tasks run on these threads, so the socket is acknowledged at once.
 _in_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="emochat-task")
@@ -52,6 +56,19 @@ def message_respond(message_id: str) -> None:
         pieces.append(piece)
         events.broadcast(job.conversation_id, events.reply_delta(message_id=reply_id, text=piece))
     services.reply_create(reply_to_id=job.message_id, conversation_id=job.conversation_id, text="".join(pieces))
+
+
+@shared_task
+def unanswered_requeue() -> int:
+    """Queue again the replies that were lost before a worker took them (the broker was down when the message
+    was stored, or Redis restarted with tasks in it). A reply task is idempotent, so one queued twice is safe."""
+    older_than = timezone.now() - timedelta(seconds=settings.EMOCHAT_REQUEUE_AFTER)
+    message_ids = selectors.unanswered_message_ids(older_than=older_than, limit=REQUEUE_BATCH)
+    for message_id in message_ids:
+        message_respond_enqueue(message_id)
+    if message_ids:
+        logger.warning("re-queued %d unanswered messages", len(message_ids))
+    return len(message_ids)
 
 
 def message_respond_enqueue(message_id: UUID) -> None:

@@ -44,7 +44,7 @@ def test_readyz_names_channel_layer_and_broker_when_redis_is_unreachable(live_da
     assert "unreachable" in body["checks"]["broker"]["error"] or "no answer" in body["checks"]["broker"]["error"]
 
 
-def test_serve_runs_daphne_and_both_worker_queues_and_ctrl_c_stops_them_all(live_database_url, redis_url, tmp_path):
+def test_serve_runs_daphne_both_worker_queues_and_beat_and_ctrl_c_stops_them_all(live_database_url, redis_url, tmp_path):
     port = processes.free_port()
     env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=redis_url, PORT=str(port))
     serve = processes.Process("serve", [sys.executable, "manage.py", "serve"], env, tmp_path)
@@ -60,7 +60,7 @@ def test_serve_runs_daphne_and_both_worker_queues_and_ctrl_c_stops_them_all(live
 
     log = serve.log()
     assert "SIGINT received" in log
-    for name in ("web", "inference", "default"):
+    for name in ("web", "inference", "default", "beat"):
         assert f"{name} stopped" in log, log[-3000:]
 
 

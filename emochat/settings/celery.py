@@ -37,3 +37,11 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_TASK_ROUTES = {
     "conversations.tasks.message_respond": {"queue": "inference"},
 }
+
+# Periodic housekeeping, run by `celery beat` (started by `make run` / `manage.py serve` with the workers).
+CELERY_BEAT_SCHEDULE = {
+    "requeue-unanswered-messages": {"task": "conversations.tasks.unanswered_requeue", "schedule": 60.0},
+}
+# A reply not started this many seconds after its message was stored is presumed lost and queued again:
+# longer than the visibility timeout, so a task that a dead worker still holds is restored first.
+EMOCHAT_REQUEUE_AFTER = env.integer("EMOCHAT_REQUEUE_AFTER", _visibility_timeout + 60, minimum=1)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from conversations import selectors, services
 from conversations.identity import Owner
@@ -68,3 +69,33 @@ def test_an_unreadable_message_is_flagged_not_crashed(owner):
 
     assert payload["unreadable"] is True
     assert payload["text"] == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_whose_reply_was_lost_is_queued_again_and_answered(owner, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conversations import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMOCHAT_FAKE_REPLY_DELAY_MS = 0
+    settings.EMOCHAT_REQUEUE_AFTER = 120
+    conversation = services.conversation_open(owner=owner)
+    lost = uuid.uuid4()
+    with transaction.atomic():  # stored, but (as if the broker were down) no reply task ever queued
+        services._message_store(message_id=lost, conversation_id=conversation.id, role="user", text="hello?")
+        fresh = services._message_store(message_id=uuid.uuid4(), conversation_id=conversation.id, role="user",
+                                        text="just sent")
+    Message.objects.filter(pk=lost).update(created_at=timezone.now() - timedelta(minutes=5))
+
+    assert tasks.unanswered_requeue() == 1
+    tasks._in_process.submit(lambda: None).result(timeout=10)  # let the queued reply finish
+    for _ in range(50):
+        if Message.objects.filter(reply_to_id=lost).exists():
+            break
+        time.sleep(0.1)
+
+    assert Message.objects.get(reply_to_id=lost).role == "assistant"
+    assert not Message.objects.filter(reply_to=fresh).exists()

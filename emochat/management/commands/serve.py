@@ -1,7 +1,7 @@
 """`python manage.py serve`: run emochat in the topology its configuration calls for.
 
-With REDIS_URL set, this is the production topology: Daphne plus separate Celery workers for the
-`inference` and `default` queues, all supervised by honcho so that Ctrl-C (or one process dying) stops
+With REDIS_URL set, this is the production topology: Daphne, separate Celery workers for the
+`inference` and `default` queues, and Celery beat for housekeeping, all supervised by honcho so that Ctrl-C (or one process dying) stops
 them all. Without it, the embedded default: one Daphne process with an in-process channel layer and
 tasks run in-process, which needs no server installed.
 """
@@ -31,6 +31,9 @@ def processes(*, host: str, port: int, inference_concurrency: int) -> dict[str, 
         "inference": [*worker, "--queues", "inference", "--concurrency", str(inference_concurrency),
                       "--hostname", "inference@%h"],
         "default": [*worker, "--queues", "default", "--concurrency", "2", "--hostname", "default@%h"],
+        # Exactly one beat per deployment: it schedules housekeeping such as re-queueing lost replies.
+        "beat": [python, "-m", "celery", "--app", "emochat", "beat", "--loglevel", settings.LOG_LEVEL,
+                 "--schedule", str(settings.DATA_DIR / "celerybeat-schedule")],
     }
 
 
@@ -43,6 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--inference-concurrency", type=int, default=1)
 
     def handle(self, *args, host: str, port: int, inference_concurrency: int, **options):
+        settings.DATA_DIR.mkdir(exist_ok=True)
         commands = processes(host=host, port=port, inference_concurrency=inference_concurrency)
         topology = "embedded (in-process channel layer and tasks)" if len(commands) == 1 else "Daphne + Celery workers"
         self.stdout.write(f"emochat: {topology} on http://{host}:{port}/  (Ctrl-C stops everything)")
