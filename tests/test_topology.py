@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
+import uuid
 
 import httpx
 import pytest
+import websockets.sync.client
 
 from tests import processes
 
@@ -77,6 +80,7 @@ def test_serve_without_redis_runs_the_embedded_default(tmp_path):
         processes.wait_for_http(serve, f"http://127.0.0.1:{port}/healthz")
         response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
         page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        frames = chat_once(f"ws://127.0.0.1:{port}/ws/chat/", page.cookies["sessionid"])
     finally:
         serve.stop()
 
@@ -89,3 +93,18 @@ def test_serve_without_redis_runs_the_embedded_default(tmp_path):
     }
     assert page.status_code == 200
     assert "embedded" in serve.log()
+    kinds = [frame["type"] for frame in frames]
+    assert kinds[:2] == ["hello", "message.ack"]
+    assert "message.emotion" in kinds and "reply.start" in kinds and kinds[-1] == "reply.end"
+
+
+def chat_once(url: str, session: str) -> list[dict]:
+    """Send one message and collect every frame up to its reply's end."""
+    frames = []
+    headers = {"Cookie": f"sessionid={session}", "Origin": "http://127.0.0.1"}
+    with websockets.sync.client.connect(url, additional_headers=headers, open_timeout=10) as socket:
+        frames.append(json.loads(socket.recv(timeout=10)))
+        socket.send(json.dumps({"type": "message.send", "client_id": str(uuid.uuid4()), "text": "I feel sad"}))
+        while frames[-1]["type"] != "reply.end":
+            frames.append(json.loads(socket.recv(timeout=15)))
+    return frames
