@@ -3,6 +3,8 @@ with a message that says which one and how to start it, instead of skipping test
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import redis
 from django.conf import settings
@@ -42,6 +44,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                     returncode=3)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quiet_test_database(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, wait for PostgreSQL to reap the sessions of processes the tests
+    started (Daphne, workers): they have exited, but their backends can take a moment to go."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+
+
 @pytest.fixture
 def live_database_url(transactional_db) -> str:
     """A URL for the test database that other processes (Daphne, Celery) can use; data is committed."""
@@ -51,4 +69,5 @@ def live_database_url(transactional_db) -> str:
 @pytest.fixture
 def redis_url() -> str:
     return settings.REDIS_URL
+
 

@@ -55,3 +55,17 @@ def session_key(transactional_db) -> str:
 @pytest.fixture
 def other_session_key(transactional_db) -> str:
     return visitor_session()
+
+
+@pytest.fixture
+def member_session_key(transactional_db, django_user_model) -> tuple[str, int]:
+    """A logged-in account's session (no visitor id: the account owns the conversation)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    user = django_user_model.objects.create_user(username="member", password="a long passphrase 123")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key, user.pk

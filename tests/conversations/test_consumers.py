@@ -8,10 +8,11 @@ import uuid
 
 import pytest
 from channels.db import database_sync_to_async
+from django.db import transaction
 
 from channels.layers import get_channel_layer
 
-from conversations import crypto, events, selectors
+from conversations import crypto, events, selectors, services
 from conversations.models import Conversation, Message
 from tests.conversations.conftest import chat_socket
 
@@ -338,3 +339,45 @@ async def test_a_gap_that_does_not_fill_itself_is_read_from_the_database(session
     assert [f["type"] for f in frames] == ["message.ack", "message.emotion"]
     assert frames[0]["message"]["text"] == "lost in transit"
     assert frames[1]["seq"] == 2
+
+
+async def test_a_logged_in_users_conversation_belongs_to_their_account(member_session_key):
+    session_key, user_id = member_session_key
+    async with chat_socket(session_key) as socket:
+        hello = await connect(socket)
+
+    conversation = await Conversation.objects.aget(pk=hello["conversation_id"])
+    assert conversation.user_id == user_id
+    assert conversation.visitor_id is None
+
+
+@database_sync_to_async
+def store_moderator_message(conversation_id: str, text: str) -> dict:
+    with transaction.atomic():
+        message = services._message_store(message_id=uuid.uuid4(), conversation_id=conversation_id,
+                                          role="moderator", text=text)
+        payload = events.message_payload(message, text=text)
+        events.broadcast_on_commit(conversation_id, events.message_new(message=payload))
+        events.broadcast_on_commit(conversation_id, events.typing(role="moderator", state=False))
+    return payload
+
+
+async def test_messages_and_typing_from_someone_else_arrive_live_and_on_replay(session_key):
+    async with chat_socket(session_key) as socket:
+        hello = await connect(socket)
+        await get_channel_layer().group_send(
+            events.group_name(hello["conversation_id"]),
+            {"type": events.CHAT_EVENT, "event": events.typing(role="moderator", state=True)},
+        )
+        typing_on = await socket.receive_json_from()
+        stored = await store_moderator_message(hello["conversation_id"], "Hi, I'm Sam from the support team.")
+        live = await socket.receive_json_from()
+        typing_off = await socket.receive_json_from()
+        await socket.send_json_to({"type": "resume", "after_seq": 0})
+        replayed = await socket.receive_json_from()
+
+    assert typing_on == {"type": "typing", "role": "moderator", "state": True}
+    assert live == {"type": "message.new", "message": stored}
+    assert live["message"]["role"] == "moderator" and live["message"]["seq"] == 1
+    assert typing_off["state"] is False
+    assert replayed == live
