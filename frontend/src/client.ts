@@ -4,7 +4,7 @@ import { parseServerFrame, type ClientFrame, type ErrorFrame, type ServerFrame, 
 import { SeqTracker } from "./seqs";
 import { Timeline, type ChatMessage } from "./timeline";
 
-export type ConnectionState = "connecting" | "open" | "reconnecting" | "offline";
+export type ConnectionState = "connecting" | "open" | "reconnecting" | "offline" | "closed";
 
 // Handler slots are declared with method syntax inside an object type so their parameters are checked
 // bivariantly: that lets the DOM WebSocket, whose handlers take full Event objects, satisfy this interface.
@@ -261,7 +261,8 @@ export class ChatClient {
     this.clearTimer("retryTimer");
     this.dropSocket();
     this.notice = NOTICES.forbidden;
-    this.connection = "offline";
+    // Not "offline": nothing will be sent by waiting, and the page must not promise it.
+    this.connection = "closed";
     this.emit();
   }
 

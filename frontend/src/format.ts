@@ -7,6 +7,7 @@ export const CONNECTION_TEXT: Record<ConnectionState, string> = {
   open: "Connected",
   reconnecting: "Reconnecting…",
   offline: "Offline — your messages will be sent when you're back",
+  closed: "Disconnected",
 };
 
 /** Who said it, for screen readers (and shown for the support team). */

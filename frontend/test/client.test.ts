@@ -147,7 +147,7 @@ describe("connection", () => {
     h.socket().hello();
     h.socket().receive({ type: "error", code: "forbidden", detail: "no session" });
     h.socket().drop(4403);
-    assert.equal(h.last().connection, "offline");
+    assert.equal(h.last().connection, "closed");
     assert.equal(h.last().notice, NOTICES.forbidden);
     assert.equal(h.timers.pending, 0);
     h.client.goOnline();
@@ -158,7 +158,7 @@ describe("connection", () => {
   test("close code 4403 alone is treated as forbidden", () => {
     const h = setup();
     h.socket().drop(4403);
-    assert.equal(h.last().connection, "offline");
+    assert.equal(h.last().connection, "closed");
     assert.equal(h.timers.pending, 0);
   });
 
