@@ -88,3 +88,21 @@ def test_history_is_there_after_a_reload(page: Page):
     expect(page.locator(USER).locator(".text")).to_have_text(["remember this please"])
     expect(page.locator(ASSISTANT)).to_have_count(1)
     expect(page.locator(USER).get_by_test_id("emotion-chip")).to_have_count(1)
+
+
+def test_the_chat_works_from_the_keyboard_alone(page: Page):
+    open_chat(page)
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.name") == "text":
+            break
+    assert page.evaluate("document.activeElement.name") == "text", "the message box is not reachable by Tab"
+
+    page.keyboard.type("typed without a mouse")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("on two lines")
+    page.keyboard.press("Enter")
+
+    expect(page.locator(USER).last.locator(".text")).to_have_text("typed without a mouse\non two lines")
+    expect(page.locator(USER).last).to_have_attribute("data-status", "sent")
+    expect(page.get_by_test_id("messages")).to_have_attribute("aria-live", "polite")
