@@ -5,9 +5,6 @@ from emochat import env
 BASE_DIR = env.BASE_DIR
 DATA_DIR = BASE_DIR / ".data"
 
-# Public placeholders for local development only; production.py refuses to start with either.
-INSECURE_DEV_SECRET_KEY = "django-insecure-emochat-development-only-never-use-in-production"
-
 SECRET_KEY = env.string("DJANGO_SECRET_KEY")
 DEBUG = env.flag("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.csv("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])

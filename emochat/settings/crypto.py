@@ -1,6 +1,9 @@
-"""Field-encryption keys. Parsed and validated by conversations/crypto.py, the only module that uses them."""
+"""Keys: field encryption (parsed and used only by conversations/crypto.py) and the public development
+placeholders that production.py refuses."""
 
 from emochat import env
+
+INSECURE_DEV_SECRET_KEY = "django-insecure-emochat-development-only-never-use-in-production"
 
 # A public key for local development only; production.py refuses to start with it.
 # Format: comma-separated `<key id>:<urlsafe base64 of 32 bytes>`; the first key encrypts, all decrypt.

@@ -5,8 +5,8 @@ from django.core.exceptions import ImproperlyConfigured
 from emochat import env
 
 from .base import *  # noqa: F401,F403
-from .base import DEBUG, INSECURE_DEV_SECRET_KEY
-from .crypto import INSECURE_DEV_ENCRYPTION_KEYS
+from .base import DEBUG
+from .crypto import INSECURE_DEV_ENCRYPTION_KEYS, INSECURE_DEV_SECRET_KEY
 
 SECRET_KEY = env.required("DJANGO_SECRET_KEY", why="production needs its own secret key (50+ random characters).")
 if SECRET_KEY == INSECURE_DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
