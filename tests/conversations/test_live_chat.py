@@ -96,6 +96,10 @@ def test_three_messages_with_a_dropped_connection_arrive_exactly_once_in_order(l
     assert sorted(texts) == sorted(TEXTS)
     for end in (f for f in frames if f["type"] == "reply.end"):
         assert end["message"]["role"] == "assistant" and end["message"]["text"]
+    logs = (tmp_path / "daphne.log").read_text() + (tmp_path / "celery.log").read_text()
+    assert "message_respond" in logs, "the worker's log was not captured"
+    for text in TEXTS + [f["message"]["text"] for f in frames if f["type"] == "reply.end"]:
+        assert text not in logs, "message text reached a log"
 
 
 async def reply_through_a_worker_crash(client: Client, crash) -> None:
