@@ -7,6 +7,7 @@ sent only after the transaction that stored it commits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from uuid import UUID
 
@@ -83,6 +84,18 @@ def error(*, code: str, detail: str, client_id: str | None = None) -> dict:
 def broadcast(conversation_id: UUID | str, frame: dict) -> None:
     """Send a frame to every socket of the conversation (from sync code: tasks, services)."""
     async_to_sync(get_channel_layer().group_send)(group_name(conversation_id), {"type": CHAT_EVENT, "event": frame})
+
+
+def broadcast_all(conversation_id: UUID | str, frames: Iterable[dict]) -> None:
+    """Send frames to the conversation in order, each as soon as `frames` yields it, all over one
+    channel-layer connection: a streamed reply is dozens of frames, and each broadcast() opens its own."""
+
+    async def send_all() -> None:
+        layer, group = get_channel_layer(), group_name(conversation_id)
+        for frame in frames:
+            await layer.group_send(group, {"type": CHAT_EVENT, "event": frame})
+
+    async_to_sync(send_all)()
 
 
 def broadcast_on_commit(conversation_id: UUID | str, frame: dict) -> None:

@@ -48,13 +48,17 @@ def message_respond(message_id: str) -> None:
         emotion = emotion_classifier().classify([job.text])[0]
         services.message_emotion_set(message_id=job.message_id, emotion=emotion)
     reply_id = services.reply_id_for(job.message_id)
-    events.broadcast(job.conversation_id, events.typing(role="assistant", state=True))
-    events.broadcast(job.conversation_id, events.reply_start(message_id=reply_id, reply_to=job.message_id))
     request = ReplyRequest(text=job.text, emotion=emotion, history=job.history, conversation_id=str(job.conversation_id))
     pieces: list[str] = []
-    for piece in reply_generator().stream(request):
-        pieces.append(piece)
-        events.broadcast(job.conversation_id, events.reply_delta(message_id=reply_id, text=piece))
+
+    def stream():
+        yield events.typing(role="assistant", state=True)
+        yield events.reply_start(message_id=reply_id, reply_to=job.message_id)
+        for piece in reply_generator().stream(request):
+            pieces.append(piece)
+            yield events.reply_delta(message_id=reply_id, text=piece)
+
+    events.broadcast_all(job.conversation_id, stream())
     services.reply_create(reply_to_id=job.message_id, conversation_id=job.conversation_id, text="".join(pieces))
 
 
