@@ -28,6 +28,7 @@ from django.dispatch import receiver
 
 FORMAT_V1 = 1
 NONCE_BYTES = 12
+TAG_BYTES = 16
 KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 SETTING = "EMOCHAT_ENCRYPTION_KEYS"
 
@@ -99,6 +100,8 @@ def decrypt_text(blob: bytes, *, aad: bytes) -> str:
     if len(blob) < 2 or blob[0] != FORMAT_V1:
         raise DecryptionError("unknown ciphertext format")
     id_end = 2 + blob[1]
+    if len(blob) < id_end + NONCE_BYTES + TAG_BYTES:
+        raise DecryptionError("the value is truncated")
     key_id = blob[2:id_end].decode("ascii", errors="replace")
     key = key_ring().keys.get(key_id)
     if key is None:

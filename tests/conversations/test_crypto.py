@@ -60,6 +60,23 @@ def test_one_flipped_byte_is_an_error_not_garbage(keys, position):
         crypto.decrypt_text(bytes(blob), aad=aad())
 
 
+@pytest.mark.parametrize("keep", [0, 1, 3, 10, 30])
+def test_a_truncated_value_is_an_error_not_a_crash(keys, keep):
+    blob = crypto.encrypt_text("cut short", aad=aad())
+
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_text(blob[:keep], aad=aad())
+
+
+@pytest.mark.parametrize("position", [0, 1])
+def test_a_damaged_header_is_an_error_not_a_crash(keys, position):
+    blob = bytearray(crypto.encrypt_text("header", aad=aad()))
+    blob[position] ^= 0x40
+
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_text(bytes(blob), aad=aad())
+
+
 def test_older_keys_still_decrypt_and_unknown_keys_say_so(settings):
     settings.EMOCHAT_ENCRYPTION_KEYS = old = ring("old")
     blob = crypto.encrypt_text("from before the rotation", aad=aad())
