@@ -4,6 +4,7 @@ with a message that says which one and how to start it, instead of skipping test
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 import redis
@@ -44,26 +45,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                     returncode=3)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _quiet_test_database(django_db_setup, django_db_blocker):
-    """Before the test database is dropped, wait for PostgreSQL to reap the sessions of processes the tests
-    started (Daphne, workers): they have exited, but their backends can take a moment to go."""
-    yield
+@pytest.fixture
+def live_database_url(transactional_db) -> Iterator[str]:
+    """A URL for the test database that other processes (Daphne, Celery) can use; data is committed."""
+    yield processes.database_url()
+    # Those processes have exited, but PostgreSQL can take a moment to end their sessions; the test database
+    # cannot be flushed or dropped while they last.
     from django.db import connection
 
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         for _ in range(50):
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                            "AND pid <> pg_backend_pid()")
             if cursor.fetchone()[0] == 0:
                 return
             time.sleep(0.1)
-
-
-@pytest.fixture
-def live_database_url(transactional_db) -> str:
-    """A URL for the test database that other processes (Daphne, Celery) can use; data is committed."""
-    return processes.database_url()
 
 
 @pytest.fixture
