@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import pre_delete
 
 
 class ConversationsConfig(AppConfig):
@@ -6,7 +8,10 @@ class ConversationsConfig(AppConfig):
     verbose_name = "Conversations and moderation"
 
     def ready(self) -> None:
-        from conversations import crypto
+        from conversations import crypto, privacy
 
         # Parse the key ring now, so a malformed EMOCHAT_ENCRYPTION_KEYS stops every process at start-up.
         crypto.key_ring()
+        # Deleting an account shreds its data keys before the cascade deletes its rows.
+        pre_delete.connect(privacy.user_keys_destroy, sender=settings.AUTH_USER_MODEL,
+                           dispatch_uid="conversations.user_keys_destroy")

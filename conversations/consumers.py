@@ -14,6 +14,7 @@ from conversations import events, identity, protocol, selectors, services
 from conversations.ordering import SeqGate, seq_of
 
 CLOSE_FORBIDDEN = 4403
+CLOSE_ERASED = 4410
 # How long an out-of-order event waits for the one before it before the gap is read from the database.
 GAP_FILL_DELAY_S = 1.0
 UNAVAILABLE = ("We're taking longer than usual to reply. Your message is saved and will be answered as soon "
@@ -74,6 +75,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             submitted = await database_sync_to_async(services.message_submit)(
                 owner=self.owner, conversation_id=self.conversation_id, client_id=frame.client_id, text=frame.text
             )
+        except services.ConsentRequired:
+            await self.send_json(events.error(
+                code="consent_required", detail="Please read and accept the privacy notice before you write.",
+                client_id=str(frame.client_id),
+            ))
+            return
         except services.RateLimited:
             await self.send_json(events.error(
                 code="rate_limited", detail="You're sending messages very quickly. Please wait a moment.",
@@ -102,6 +109,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if kind == "hello":
             if frame["conversation_id"] != str(self.conversation_id):
                 await self._switch_to(UUID(frame["conversation_id"]), last_seq=frame["last_seq"])
+            return
+        if kind == "privacy.erased":
+            await self.send_json(frame)
+            await self.close(code=CLOSE_ERASED)
             return
         reply_to = frame.get("reply_to") or (frame.get("message") or {}).get("reply_to")
         if kind in ("reply.start", "reply.end") and reply_to in self.waiting:

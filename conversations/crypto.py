@@ -1,12 +1,20 @@
-"""Field encryption: the only module that imports `cryptography` or touches keys.
+"""Field encryption: the only module that imports `cryptography` or touches key material (docs/privacy.md).
 
-Values are encrypted with AES-256-GCM under a key ring from EMOCHAT_ENCRYPTION_KEYS (the first key encrypts,
-every key decrypts, so keys can be rotated). A ciphertext describes itself:
+Two layers of AES-256-GCM keys:
 
-    version (1 byte, 0x01) | key id length (1 byte) | key id (ASCII) | nonce (12 bytes) | ciphertext + tag
+- master keys, from EMOCHAT_ENCRYPTION_KEYS, an ordered key ring (the first wraps new data keys, every one
+  unwraps), which only ever encrypt data keys;
+- one data key per data subject, stored wrapped by a master key in the keys database, which encrypts that
+  person's values. Destroying it makes every copy of their values unreadable (crypto-shredding).
 
-and is bound to where it is stored by associated data (table, column, row id): a value copied to another row
-or column fails to decrypt instead of showing someone else's words.
+Formats, each self-describing:
+
+    value    0x02 | data key id (16 bytes) | nonce (12 bytes) | ciphertext + tag
+    wrapped  0x01 | master key id length (1 byte) | master key id (ASCII) | nonce (12 bytes) | ciphertext + tag
+
+Values written before data keys existed are in the second format under a master key; they still read.
+Associated data binds a value to its table, column and row, and a wrapped key to its id and subject, so a value
+copied elsewhere fails to decrypt instead of showing someone else's words.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import base64
 import binascii
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from uuid import UUID
@@ -26,7 +35,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-FORMAT_V1 = 1
+FORMAT_MASTER = 1
+FORMAT_DATA = 2
+DATA_HEADER = 1 + 16
 NONCE_BYTES = 12
 TAG_BYTES = 16
 KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
@@ -87,27 +98,113 @@ def associated_data(table: str, column: str, row_id: UUID) -> bytes:
     return f"emochat:{table}:{column}:{row_id}".encode()
 
 
-def encrypt_text(text: str, *, aad: bytes) -> bytes:
+def _data_key_aad(key_id: UUID, subject: str) -> bytes:
+    return f"emochat:data_key:{key_id}:{subject}".encode()
+
+
+class DataKey:
+    """An unwrapped data key. Holds the cipher, never exposes the key bytes."""
+
+    __slots__ = ("id", "_aead")
+
+    def __init__(self, key_id: UUID, aead: AESGCM):
+        self.id = key_id
+        self._aead = aead
+
+    def __repr__(self) -> str:
+        return f"DataKey({self.id})"
+
+
+def _seal_under_master(plaintext: bytes, *, aad: bytes) -> bytes:
     ring = key_ring()
     key_id = ring.primary.encode("ascii")
     nonce = os.urandom(NONCE_BYTES)
-    sealed = ring.keys[ring.primary].encrypt(nonce, text.encode("utf-8"), aad)
-    return bytes([FORMAT_V1, len(key_id)]) + key_id + nonce + sealed
+    sealed = ring.keys[ring.primary].encrypt(nonce, plaintext, aad)
+    return bytes([FORMAT_MASTER, len(key_id)]) + key_id + nonce + sealed
 
 
-def decrypt_text(blob: bytes, *, aad: bytes) -> str:
-    blob = bytes(blob)
-    if len(blob) < 2 or blob[0] != FORMAT_V1:
-        raise DecryptionError("unknown ciphertext format")
+def _open_under_master(blob: bytes, *, aad: bytes) -> bytes:
     id_end = 2 + blob[1]
     if len(blob) < id_end + NONCE_BYTES + TAG_BYTES:
         raise DecryptionError("the value is truncated")
     key_id = blob[2:id_end].decode("ascii", errors="replace")
     key = key_ring().keys.get(key_id)
     if key is None:
-        raise UnknownKeyError(f"no key with id {key_id!r} in {SETTING}")
+        raise UnknownKeyError(f"no master key with id {key_id!r} in {SETTING}")
     nonce, sealed = blob[id_end:id_end + NONCE_BYTES], blob[id_end + NONCE_BYTES:]
     try:
-        return key.decrypt(nonce, sealed, aad).decode("utf-8")
+        return key.decrypt(nonce, sealed, aad)
     except InvalidTag:
-        raise DecryptionError("the value was altered or belongs to another row") from None
+        raise DecryptionError("the value was altered or belongs elsewhere") from None
+
+
+def master_key_id(wrapped: bytes) -> str:
+    """The id of the master key a data key is wrapped under."""
+    wrapped = bytes(wrapped)
+    if len(wrapped) < 2 or wrapped[0] != FORMAT_MASTER:
+        raise DecryptionError("unknown wrapped-key format")
+    return wrapped[2:2 + wrapped[1]].decode("ascii", errors="replace")
+
+
+def data_key_new(*, key_id: UUID, subject: str) -> tuple[DataKey, bytes]:
+    """A fresh random data key, and its wrapped form (under the newest master key) to store."""
+    raw = AESGCM.generate_key(bit_length=256)
+    return DataKey(key_id, AESGCM(raw)), _seal_under_master(raw, aad=_data_key_aad(key_id, subject))
+
+
+def data_key_open(*, key_id: UUID, subject: str, wrapped: bytes) -> DataKey:
+    wrapped = bytes(wrapped)
+    if len(wrapped) < 2 or wrapped[0] != FORMAT_MASTER:
+        raise DecryptionError("unknown wrapped-key format")
+    return DataKey(key_id, AESGCM(_open_under_master(wrapped, aad=_data_key_aad(key_id, subject))))
+
+
+def data_key_rewrap(*, key_id: UUID, subject: str, wrapped: bytes) -> bytes | None:
+    """The data key wrapped under the newest master key, or None when it already is."""
+    if master_key_id(wrapped) == key_ring().primary:
+        return None
+    aad = _data_key_aad(key_id, subject)
+    return _seal_under_master(_open_under_master(bytes(wrapped), aad=aad), aad=aad)
+
+
+def encrypt_text(text: str, *, aad: bytes, key: DataKey) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return bytes([FORMAT_DATA]) + key.id.bytes + nonce + key._aead.encrypt(nonce, text.encode("utf-8"), aad)
+
+
+def encrypt_text_under_master(text: str, *, aad: bytes) -> bytes:
+    """How values were written before data keys existed. Kept for the upgrade path and its tests."""
+    return _seal_under_master(text.encode("utf-8"), aad=aad)
+
+
+def value_key_id(blob: bytes) -> UUID | None:
+    """The data key a value is encrypted under; None for a value under a master key (written before data keys)."""
+    blob = bytes(blob)
+    if len(blob) >= 17 and blob[0] == FORMAT_DATA:
+        return UUID(bytes=blob[1:17])
+    if len(blob) >= 2 and blob[0] == FORMAT_MASTER:
+        return None
+    raise DecryptionError("unknown ciphertext format")
+
+
+def decrypt_text(blob: bytes, *, aad: bytes, resolve: Callable[[UUID], DataKey | None]) -> str:
+    """Decrypt a value; `resolve` finds a data key by id (None when it does not exist, e.g. destroyed)."""
+    blob = bytes(blob)
+    key_id = value_key_id(blob)
+    if key_id is None:
+        plaintext = _open_under_master(blob, aad=aad)
+    else:
+        if len(blob) < DATA_HEADER + NONCE_BYTES + TAG_BYTES:
+            raise DecryptionError("the value is truncated")
+        key = resolve(key_id)
+        if key is None:
+            raise UnknownKeyError(f"no data key {key_id}: destroyed, or from another installation")
+        nonce = blob[DATA_HEADER:DATA_HEADER + NONCE_BYTES]
+        try:
+            plaintext = key._aead.decrypt(nonce, blob[DATA_HEADER + NONCE_BYTES:], aad)
+        except InvalidTag:
+            raise DecryptionError("the value was altered or belongs elsewhere") from None
+    try:
+        return plaintext.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DecryptionError("the value is not text") from None

@@ -74,6 +74,11 @@ def typing(*, role: str, state: bool) -> dict:
     return {"type": "typing", "role": role, "state": state}
 
 
+def privacy_erased() -> dict:
+    """The person erased everything: every socket resets its page and is closed (docs/privacy.md)."""
+    return {"type": "privacy.erased"}
+
+
 def error(*, code: str, detail: str, client_id: str | None = None) -> dict:
     frame = {"type": "error", "code": code, "detail": detail}
     if client_id is not None:

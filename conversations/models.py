@@ -1,4 +1,8 @@
-"""Conversations and their messages. Message text exists here only as AES-GCM ciphertext (crypto.py)."""
+"""Conversations, their messages, and what privacy needs: data keys, consent, transcript access.
+
+Every value that carries a person's words exists here only as AES-GCM ciphertext under that person's data key
+(crypto.py, keys.py). Data keys are stored in the keys database (routers.py), never next to the values.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Conversation(models.Model):
@@ -35,6 +40,7 @@ class Conversation(models.Model):
             models.UniqueConstraint(fields=["visitor_id"], condition=Q(status="open", user__isnull=True),
                                     name="one_open_conversation_per_visitor"),
         ]
+        permissions = [("read_transcript", "Can read decrypted transcripts (each reading is audited)")]
 
     def __str__(self) -> str:
         return f"Conversation {self.id}"
@@ -52,6 +58,9 @@ class Message(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices)
     # AES-256-GCM, bound to (table, column, id). There is no plaintext column, and there never was.
     text_encrypted = models.BinaryField()
+    # The data key under which text_encrypted is sealed (also in its header), so rotation and erasure find
+    # rows by key; null for values written before data keys, under a master key.
+    data_key_id = models.UUIDField(null=True, blank=True, db_index=True)
     client_id = models.UUIDField(null=True, blank=True)
     reply_to = models.OneToOneField("self", null=True, blank=True, on_delete=models.CASCADE, related_name="reply")
     # Structured labels only (GoEmotions names, Ekman group, sentiment), stored plain to sort and chart.
@@ -69,3 +78,71 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} message {self.seq} of {self.conversation_id}"
+
+
+class DataKey(models.Model):
+    """A data subject's data key, wrapped by a master key. Stored in the keys database only."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active"  # seals new values
+        RETIRED = "retired"  # replaced by rotation; opens old values until they are re-encrypted
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # "user:<pk>" or "visitor:<uuid>": pseudonymous, and bound into the wrapping's associated data.
+    subject = models.CharField(max_length=64, db_index=True)
+    wrapped = models.BinaryField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject"], condition=Q(state="active"), name="one_active_data_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"data key {self.id} ({self.state})"
+
+
+class KeyRotation(models.Model):
+    """One run of `rotate_keys --reencrypt`; an unfinished one is resumed by the next run."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class Consent(models.Model):
+    """A person's answer to one version of the privacy notice. Withdrawn, not deleted, until they erase."""
+
+    subject = models.CharField(max_length=64, db_index=True)
+    notice_version = models.CharField(max_length=32)
+    purposes = models.JSONField(default=list)
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"consent to notice {self.notice_version}"
+
+
+class TranscriptAccess(models.Model):
+    """Staff opened a decrypted transcript. Kept after the conversation is erased (accountability), but the
+    reason, sealed under the person's data key, is then unreadable with it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation_id = models.UUIDField(db_index=True)
+    subject = models.CharField(max_length=64, db_index=True)
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.CharField(max_length=32)
+    reason_encrypted = models.BinaryField()
+    data_key_id = models.UUIDField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "transcript accesses"
+
+    def __str__(self) -> str:
+        return f"{self.role} read {self.conversation_id} at {self.at:%Y-%m-%d %H:%M}"

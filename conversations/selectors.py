@@ -8,10 +8,11 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Q
+from django.utils import timezone
 
-from conversations import crypto, events
+from conversations import crypto, events, keys, notice
 from conversations.identity import Owner
-from conversations.models import Conversation, Message
+from conversations.models import Consent, Conversation, Message, TranscriptAccess
 from inference.types import Emotion, Turn
 
 logger = logging.getLogger(__name__)
@@ -19,16 +20,26 @@ logger = logging.getLogger(__name__)
 HISTORY_TURNS = 10
 
 
+def sealed_aad(model, column: str, row_id: UUID) -> bytes:
+    return crypto.associated_data(model._meta.db_table, column, row_id)
+
+
+def unsealed(model, column: str, row_id: UUID, blob: bytes) -> str | None:
+    """The text of a sealed value, or None when it cannot be decrypted (altered, moved, or its key destroyed)."""
+    try:
+        return crypto.decrypt_text(blob, aad=sealed_aad(model, column, row_id), resolve=keys.key_by_id)
+    except crypto.DecryptionError as exc:
+        logger.error("%s.%s of %s cannot be decrypted: %s", model._meta.db_table, column, row_id,
+                     type(exc).__name__)
+        return None
+
+
 def message_aad(message_id: UUID) -> bytes:
-    return crypto.associated_data(Message._meta.db_table, "text_encrypted", message_id)
+    return sealed_aad(Message, "text_encrypted", message_id)
 
 
 def message_text(message: Message) -> str | None:
-    try:
-        return crypto.decrypt_text(message.text_encrypted, aad=message_aad(message.id))
-    except crypto.DecryptionError as exc:
-        logger.error("message %s cannot be decrypted: %s", message.id, type(exc).__name__)
-        return None
+    return unsealed(Message, "text_encrypted", message.id, message.text_encrypted)
 
 
 def message_payload(message: Message) -> dict:
@@ -39,6 +50,10 @@ def _owned(owner: Owner):
     if owner.user_id is not None:
         return Conversation.objects.filter(user_id=owner.user_id)
     return Conversation.objects.filter(visitor_id=owner.visitor_id, user__isnull=True)
+
+
+def owned_conversations(*, owner: Owner):
+    return _owned(owner)
 
 
 def conversation_open_for(*, owner: Owner) -> Conversation | None:
@@ -111,3 +126,55 @@ def unanswered_message_ids(*, older_than: datetime, limit: int) -> list[UUID]:
                                conversation__status=Conversation.Status.OPEN)
         .order_by("created_at").values_list("id", flat=True)[:limit]
     )
+
+
+def consent_current(*, owner: Owner) -> Consent | None:
+    """The owner's consent to the current notice, if given and not withdrawn."""
+    return Consent.objects.filter(subject=keys.subject_for(owner), notice_version=notice.VERSION,
+                                  withdrawn_at__isnull=True).first()
+
+
+def consent_allows(*, owner: Owner, purpose: str) -> bool:
+    consent = consent_current(owner=owner)
+    return consent is not None and purpose in consent.purposes
+
+
+def access_records(*, owner: Owner) -> list[dict]:
+    """When, and by which role, staff read any of the owner's conversations; newest first."""
+    return [{"at": at.isoformat(), "role": role} for at, role in
+            TranscriptAccess.objects.filter(subject=keys.subject_for(owner)).values_list("at", "role")]
+
+
+def privacy_state(*, owner: Owner) -> dict:
+    """GET /privacy/ (docs/privacy.md)."""
+    consent = consent_current(owner=owner)
+    return {
+        "notice": notice.as_dict(),
+        "consent": None if consent is None else {
+            "version": consent.notice_version, "purposes": consent.purposes, "given_at": consent.given_at.isoformat(),
+        },
+        "access": access_records(owner=owner),
+    }
+
+
+def export_for(*, owner: Owner) -> dict:
+    """Everything kept about the owner, decrypted, as GET /privacy/export returns it."""
+    conversations = []
+    for conversation in _owned(owner).order_by("created_at").prefetch_related("messages"):
+        messages = []
+        for message in conversation.messages.all():
+            text = message_text(message)
+            messages.append({"seq": message.seq, "role": message.role, "text": text or "",
+                             "created_at": message.created_at.isoformat(), "emotion": message.emotion,
+                             "unreadable": text is None})
+        conversations.append({
+            "id": str(conversation.id), "status": conversation.status,
+            "created_at": conversation.created_at.isoformat(),
+            "closed_at": conversation.closed_at.isoformat() if conversation.closed_at else None,
+            "messages": messages,
+        })
+    consents = [{"version": c.notice_version, "purposes": c.purposes, "given_at": c.given_at.isoformat(),
+                 "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
+                for c in Consent.objects.filter(subject=keys.subject_for(owner))]
+    return {"exported_at": timezone.now().isoformat(), "notice_version": notice.VERSION, "consents": consents,
+            "conversations": conversations, "access": access_records(owner=owner)}

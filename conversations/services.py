@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from conversations import crypto, events, selectors
+from conversations import crypto, events, keys, selectors
 from conversations.identity import Owner
 from conversations.models import Conversation, Message
 from inference.types import Emotion
@@ -24,6 +24,16 @@ REPLY_NAMESPACE = uuid.UUID("6f1c1a52-3c57-4b0f-9a43-4f2d8c1e7a10")
 
 class RateLimited(Exception):
     pass
+
+
+class ConsentRequired(Exception):
+    """The person has not agreed to the current privacy notice (or withdrew): nothing is stored."""
+
+
+def seal(text: str, *, model, column: str, row_id: uuid.UUID, subject: str) -> tuple[bytes, uuid.UUID]:
+    """`text` encrypted under the subject's data key and bound to its row; and that key's id, to store beside it."""
+    key = keys.active_key(subject)
+    return crypto.encrypt_text(text, aad=selectors.sealed_aad(model, column, row_id), key=key), key.id
 
 
 def conversation_open(*, owner: Owner) -> Conversation:
@@ -59,13 +69,17 @@ def _next_seq(conversation_id: uuid.UUID) -> int:
 
 
 def _message_store(*, message_id: uuid.UUID, conversation_id: uuid.UUID, role: str, text: str, **fields) -> Message:
-    """Insert a message under the next seq, its text encrypted and bound to its row. Call inside a transaction."""
+    """Insert a message under the next seq, its text sealed under the conversation owner's data key and bound
+    to its row. Call inside a transaction."""
+    sealed, key_id = seal(text, model=Message, column="text_encrypted", row_id=message_id,
+                          subject=keys.subject_of_conversation(conversation_id))
     return Message.objects.create(
         id=message_id,
         conversation_id=conversation_id,
         seq=_next_seq(conversation_id),
         role=role,
-        text_encrypted=crypto.encrypt_text(text, aad=selectors.message_aad(message_id)),
+        text_encrypted=sealed,
+        data_key_id=key_id,
         **fields,
     )
 
@@ -82,6 +96,8 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
     existing = Message.objects.filter(conversation_id=conversation_id, client_id=client_id).first()
     if existing is not None:
         return _resubmitted(existing)
+    if not selectors.consent_allows(owner=owner, purpose="support"):
+        raise ConsentRequired
     since = timezone.now() - RATE_LIMIT_WINDOW
     if selectors.user_messages_since(owner=owner, since=since) >= RATE_LIMIT_MESSAGES:
         raise RateLimited

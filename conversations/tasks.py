@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from conversations import events, selectors, services
+from conversations import events, privacy, selectors, services
 from inference import loader
 from inference.types import ReplyRequest
 
@@ -73,6 +73,15 @@ def unanswered_requeue() -> int:
     if message_ids:
         logger.warning("re-queued %d unanswered messages", len(message_ids))
     return len(message_ids)
+
+
+@shared_task
+def retention_purge() -> dict:
+    """Daily: delete what is older than EMOCHAT_RETENTION_DAYS, and retired data keys nothing uses."""
+    purged = privacy.retention_purge()
+    logger.info("retention: deleted %d messages, %d conversations, %d retired data keys",
+                purged.messages, purged.conversations, purged.retired_keys)
+    return {"messages": purged.messages, "conversations": purged.conversations, "retired_keys": purged.retired_keys}
 
 
 def message_respond_enqueue(message_id: UUID) -> None:

@@ -45,18 +45,34 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                     returncode=3)
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Data keys live in a database of their own, and nearly every write reaches it: a test that may use the
+    # database may use both.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not DB_FIXTURES & set(item.fixturenames):
+            continue
+        kwargs = {**(marker.kwargs if marker else {}), "databases": "__all__"}
+        item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+
 @pytest.fixture
 def live_database_url(transactional_db) -> Iterator[str]:
     """A URL for the test database that other processes (Daphne, Celery) can use; data is committed."""
     yield processes.database_url()
     # Those processes have exited, but PostgreSQL can take a moment to end their sessions; the test database
     # cannot be flushed or dropped while they last.
-    from django.db import connection
+    from django.db import connection, connections
 
+    names = [connections[alias].settings_dict["NAME"] for alias in settings.DATABASES]
+    connections["keys"].close()  # this process's own session there would count too
     with connection.cursor() as cursor:
         for _ in range(50):
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND pid <> pg_backend_pid()")
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = ANY(%s) "
+                           "AND pid <> pg_backend_pid()", [names])
             if cursor.fetchone()[0] == 0:
                 return
             time.sleep(0.1)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-from django.db import connection
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60.0
@@ -29,15 +29,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def database_url() -> str:
-    db = connection.settings_dict
+def database_url(alias: str = "default") -> str:
+    db = connections[alias].settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def environment(**overrides: str | None) -> dict[str, str]:
     """The test process's environment with overrides; a value of None removes the variable."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "emochat.settings.test", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "emochat.settings.test", "PYTHONUNBUFFERED": "1",
+           "EMOCHAT_KEYS_DATABASE_URL": database_url("keys")}
     for name, value in overrides.items():
         if value is None:
             env.pop(name, None)
@@ -81,6 +82,17 @@ class Process:
                 self.popen.wait(5)
         self._log.close()
         return self.popen.returncode
+
+
+def visitor_session(base_url: str) -> str:
+    """Open the chat page as a new visitor and accept the privacy notice, as a person does before their first
+    message; returns the session cookie."""
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        client.get("/").raise_for_status()
+        notice = client.get("/privacy/").json()["notice"]
+        client.post("/privacy/consent", json={"version": notice["version"], "purposes": ["support"]},
+                    headers={"X-CSRFToken": client.cookies["csrftoken"]}).raise_for_status()
+        return client.cookies["sessionid"]
 
 
 def wait_for_http(process: Process, url: str, timeout: float = START_TIMEOUT_S) -> None:

@@ -23,6 +23,7 @@ def production_env(**overrides: str | None) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "EMOCHAT_ENCRYPTION_KEYS": "k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DATABASE_URL": "postgres://emochat@db.internal:5432/emochat",
+        "EMOCHAT_KEYS_DATABASE_URL": "postgres://emochat_keys@keys.internal:5432/emochat_keys",
         "REDIS_URL": "redis://cache.internal:6379/0",
         "DJANGO_ALLOWED_HOSTS": "chat.example.org",
         **overrides,
@@ -54,12 +55,14 @@ def test_production_settings_pass_check_deploy_with_no_warnings():
         ({"EMOCHAT_ENCRYPTION_KEYS": None}, "EMOCHAT_ENCRYPTION_KEYS"),
         ({"EMOCHAT_ENCRYPTION_KEYS": "dev:ZW1vY2hhdC1pbnNlY3VyZS1kZXZlbG9wbWVudC1rZXk="}, "EMOCHAT_ENCRYPTION_KEYS"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
+        ({"EMOCHAT_KEYS_DATABASE_URL": None}, "EMOCHAT_KEYS_DATABASE_URL"),
+        ({"EMOCHAT_KEYS_DATABASE_URL": "postgres://other@db.internal:5432/emochat"}, "EMOCHAT_KEYS_DATABASE_URL"),
         ({"REDIS_URL": None}, "REDIS_URL"),
         ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS"),
         ({"DJANGO_DEBUG": "1"}, "DJANGO_DEBUG"),
     ],
     ids=["no-secret", "dev-secret", "short-secret", "no-encryption-key", "dev-encryption-key", "no-database",
-         "no-redis", "no-hosts", "debug-on"],
+         "no-keys-database", "keys-in-the-conversation-database", "no-redis", "no-hosts", "debug-on"],
 )
 def test_production_refuses_to_start_and_names_the_variable(overrides, named):
     result = run_python(PRINT_SETTINGS, production_env(**overrides))

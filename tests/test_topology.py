@@ -70,17 +70,20 @@ def test_serve_runs_daphne_both_worker_queues_and_beat_and_ctrl_c_stops_them_all
 def test_serve_without_redis_runs_the_embedded_default(tmp_path):
     port = processes.free_port()
     env = processes.environment(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'emochat.sqlite3'}", REDIS_URL=None, PORT=str(port),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'emochat.sqlite3'}",
+        EMOCHAT_KEYS_DATABASE_URL=f"sqlite:///{tmp_path / 'keys.sqlite3'}", REDIS_URL=None, PORT=str(port),
         DJANGO_SETTINGS_MODULE="emochat.settings.local",
     )
-    migrate = processes.Process("migrate", [sys.executable, "manage.py", "migrate", "--noinput"], env, tmp_path)
-    assert migrate.popen.wait(120) == 0, migrate.log()
+    for database in ("default", "keys"):
+        migrate = processes.Process(f"migrate-{database}", [sys.executable, "manage.py", "migrate", "--noinput",
+                                                            "--database", database], env, tmp_path)
+        assert migrate.popen.wait(120) == 0, migrate.log()
     serve = processes.Process("serve", [sys.executable, "manage.py", "serve"], env, tmp_path)
     try:
         processes.wait_for_http(serve, f"http://127.0.0.1:{port}/healthz")
         response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
         page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
-        frames = chat_once(f"ws://127.0.0.1:{port}/ws/chat/", page.cookies["sessionid"])
+        frames = chat_once(f"ws://127.0.0.1:{port}/ws/chat/", processes.visitor_session(f"http://127.0.0.1:{port}"))
     finally:
         serve.stop()
 

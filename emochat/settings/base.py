@@ -54,11 +54,18 @@ TEMPLATES = [
 ]
 
 # Without DATABASE_URL emochat runs on an SQLite file, so `make run` needs no database server.
-DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'emochat.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    DATABASES["default"]["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 0, minimum=0)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Data keys live in a database of their own, so a backup of the conversations never carries the keys that
+# open them and erasing a person (destroying their key) reaches old backups too (docs/privacy.md).
+DATABASES = {
+    "default": env.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'emochat.sqlite3'}"),
+    "keys": env.database("EMOCHAT_KEYS_DATABASE_URL", f"sqlite:///{DATA_DIR / 'keys.sqlite3'}"),
+}
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+        _db["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 0, minimum=0)
+        _db["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["conversations.routers.KeysRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -92,8 +99,11 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {
+        "redact": {"()": "emochat.redaction.RedactSecrets"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

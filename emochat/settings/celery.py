@@ -41,6 +41,7 @@ CELERY_TASK_ROUTES = {
 # Periodic housekeeping, run by `celery beat` (started by `make run` / `manage.py serve` with the workers).
 CELERY_BEAT_SCHEDULE = {
     "requeue-unanswered-messages": {"task": "conversations.tasks.unanswered_requeue", "schedule": 60.0},
+    "retention-purge": {"task": "conversations.tasks.retention_purge", "schedule": 24 * 60 * 60.0},
 }
 # A reply not started this many seconds after its message was stored is presumed lost and queued again:
 # longer than the visibility timeout, so a task that a dead worker still holds is restored first.

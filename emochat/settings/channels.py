@@ -7,7 +7,9 @@ from .crypto import INSECURE_DEV_SECRET_KEY
 _redis_url = env.string("REDIS_URL")
 # Frames carry message text through Redis, so the layer encrypts them (Fernet, in channels-redis). The first
 # key encrypts, all decrypt. By default the Django secret key, which production requires to be real.
-_layer_keys = env.csv("EMOCHAT_CHANNEL_LAYER_KEYS", []) or [env.string("DJANGO_SECRET_KEY", INSECURE_DEV_SECRET_KEY)]
+EMOCHAT_CHANNEL_LAYER_KEYS = env.csv("EMOCHAT_CHANNEL_LAYER_KEYS", []) or [
+    env.string("DJANGO_SECRET_KEY", INSECURE_DEV_SECRET_KEY)
+]
 
 if _redis_url:
     CHANNEL_LAYERS = {
@@ -18,7 +20,7 @@ if _redis_url:
                 # BZPOPMIN; a quiet socket then fails with TimeoutError. Reads must outlast the 5 s block.
                 "hosts": [{"address": _redis_url, "socket_timeout": 30, "socket_connect_timeout": 5}],
                 "prefix": env.string("EMOCHAT_CHANNEL_PREFIX", "emochat"),
-                "symmetric_encryption_keys": _layer_keys,
+                "symmetric_encryption_keys": EMOCHAT_CHANNEL_LAYER_KEYS,
                 "capacity": 1000,
                 "expiry": 60,
             },

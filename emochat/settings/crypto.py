@@ -10,3 +10,10 @@ INSECURE_DEV_SECRET_KEY = "django-insecure-emochat-development-only-never-use-in
 INSECURE_DEV_ENCRYPTION_KEYS = "dev:ZW1vY2hhdC1pbnNlY3VyZS1kZXZlbG9wbWVudC1rZXk="
 
 EMOCHAT_ENCRYPTION_KEYS = env.string("EMOCHAT_ENCRYPTION_KEYS")
+
+# How long a process keeps an unwrapped data key in memory. A key destroyed elsewhere (an erased person) stays
+# usable in other processes at most this long; retired keys are deleted only after it has passed.
+EMOCHAT_DATA_KEY_CACHE_SECONDS = env.integer("EMOCHAT_DATA_KEY_CACHE_SECONDS", 60, minimum=0)
+
+# Messages older than this many days are deleted by the daily retention task.
+EMOCHAT_RETENTION_DAYS = env.integer("EMOCHAT_RETENTION_DAYS", 365, minimum=1)

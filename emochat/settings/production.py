@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from emochat import env
 
 from .base import *  # noqa: F401,F403
-from .base import DEBUG
+from .base import DATABASES, DEBUG
 from .crypto import INSECURE_DEV_ENCRYPTION_KEYS, INSECURE_DEV_SECRET_KEY
 
 SECRET_KEY = env.required("DJANGO_SECRET_KEY", why="production needs its own secret key (50+ random characters).")
@@ -22,6 +22,13 @@ if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production: debug pages can show conversation data.")
 
 env.required("DATABASE_URL", why="production stores conversations in PostgreSQL.")
+env.required("EMOCHAT_KEYS_DATABASE_URL",
+             why="production keeps data keys in their own PostgreSQL database, backed up apart (docs/privacy.md).")
+if [DATABASES["keys"].get(part) for part in ("HOST", "PORT", "NAME")] == [
+    DATABASES["default"].get(part) for part in ("HOST", "PORT", "NAME")
+]:
+    raise ImproperlyConfigured("EMOCHAT_KEYS_DATABASE_URL must name another database than DATABASE_URL: "
+                               "a backup of the conversations must not hold the keys that open them.")
 env.required("REDIS_URL", why="production needs Redis for the channel layer and the Celery broker.")
 ALLOWED_HOSTS = env.csv("DJANGO_ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:

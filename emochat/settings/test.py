@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/emochat")
+os.environ.setdefault("EMOCHAT_KEYS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/emochat_keys")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("EMOCHAT_CHANNEL_PREFIX", "emochat-test")
 

@@ -7,14 +7,23 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
-from conversations.identity import VISITOR_KEY
+from conversations import notice, privacy
+from conversations.identity import VISITOR_KEY, Owner
 from emochat.asgi import application
 
 
-def visitor_session() -> str:
+def consent(owner: Owner, *purposes: str) -> None:
+    privacy.consent_give(owner=owner, version=notice.VERSION, purposes=["support", *purposes])
+
+
+def visitor_session(*, consented: bool = True) -> str:
+    """An anonymous visitor's session, as the chat page creates it; by default they accepted the notice."""
     session = SessionStore()
-    session[VISITOR_KEY] = str(uuid.uuid4())
+    visitor_id = uuid.uuid4()
+    session[VISITOR_KEY] = str(visitor_id)
     session.create()
+    if consented:
+        consent(Owner(visitor_id=visitor_id))
     return session.session_key
 
 
@@ -68,4 +77,5 @@ def member_session_key(transactional_db, django_user_model) -> tuple[str, int]:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
+    consent(Owner(user_id=user.pk))
     return session.session_key, user.pk

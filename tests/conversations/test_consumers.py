@@ -12,7 +12,7 @@ from django.db import transaction
 
 from channels.layers import get_channel_layer
 
-from conversations import crypto, events, selectors, services
+from conversations import events, keys, services
 from conversations.models import Conversation, Message
 from tests.conversations.conftest import chat_socket
 
@@ -319,10 +319,11 @@ def store_silently(conversation_id: str) -> Message:
     """A message and its emotion, stored as seq 1 and 2 with no broadcast (as if the channel layer had blipped)."""
     message_id = uuid.uuid4()
     Conversation.objects.filter(pk=conversation_id).update(last_seq=2)
+    sealed, key_id = services.seal("lost in transit", model=Message, column="text_encrypted", row_id=message_id,
+                                   subject=keys.subject_of_conversation(uuid.UUID(conversation_id)))
     return Message.objects.create(
-        id=message_id, conversation_id=conversation_id, seq=1, role="user",
-        text_encrypted=crypto.encrypt_text("lost in transit", aad=selectors.message_aad(message_id)),
-        emotion={"labels": [], "group": "neutral", "sentiment": "neutral"}, emotion_seq=2,
+        id=message_id, conversation_id=conversation_id, seq=1, role="user", text_encrypted=sealed,
+        data_key_id=key_id, emotion={"labels": [], "group": "neutral", "sentiment": "neutral"}, emotion_seq=2,
     )
 
 

@@ -29,64 +29,119 @@ def aad(row=None, column="text_encrypted"):
     return crypto.associated_data("conversations_message", column, row or uuid.UUID(int=1))
 
 
-def test_round_trip_and_self_describing_format(keys):
-    blob = crypto.encrypt_text("I can't sleep again", aad=aad())
+@pytest.fixture
+def data_key(keys):
+    """A data key, and a resolver that knows only it (as the keys database would)."""
+    key, wrapped = crypto.data_key_new(key_id=uuid.uuid4(), subject="visitor:1")
+    return key, wrapped, {key.id: key}.get
 
-    assert blob[0] == crypto.FORMAT_V1
-    assert blob[2:2 + blob[1]] == b"k2"
+
+def test_round_trip_and_self_describing_format(data_key):
+    key, _, resolve = data_key
+    blob = crypto.encrypt_text("I can't sleep again", aad=aad(), key=key)
+
+    assert blob[0] == crypto.FORMAT_DATA
+    assert crypto.value_key_id(blob) == key.id == uuid.UUID(bytes=blob[1:17])
     assert b"sleep" not in blob
-    assert crypto.decrypt_text(blob, aad=aad()) == "I can't sleep again"
+    assert crypto.decrypt_text(blob, aad=aad(), resolve=resolve) == "I can't sleep again"
 
 
-def test_same_text_encrypts_differently_each_time(keys):
-    assert crypto.encrypt_text("same", aad=aad()) != crypto.encrypt_text("same", aad=aad())
+def test_a_data_key_is_stored_only_wrapped_under_the_newest_master_key(data_key):
+    key, wrapped, _ = data_key
+
+    assert crypto.master_key_id(wrapped) == "k2"
+    opened = crypto.data_key_open(key_id=key.id, subject="visitor:1", wrapped=wrapped)
+    blob = crypto.encrypt_text("sealed with the original", aad=aad(), key=key)
+    assert crypto.decrypt_text(blob, aad=aad(), resolve={key.id: opened}.get) == "sealed with the original"
+    assert "visitor" not in repr(key) and len(repr(key)) < 60  # no key bytes in a repr
 
 
-def test_a_value_moved_to_another_row_or_column_does_not_decrypt(keys):
-    blob = crypto.encrypt_text("mine", aad=aad(uuid.UUID(int=1)))
+def test_a_wrapped_key_is_bound_to_its_id_and_subject(data_key):
+    key, wrapped, _ = data_key
 
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt_text(blob, aad=aad(uuid.UUID(int=2)))
+        crypto.data_key_open(key_id=key.id, subject="visitor:2", wrapped=wrapped)
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt_text(blob, aad=aad(uuid.UUID(int=1), column="note_encrypted"))
+        crypto.data_key_open(key_id=uuid.uuid4(), subject="visitor:1", wrapped=wrapped)
+
+
+def test_rewrapping_moves_a_data_key_to_the_newest_master_key(settings, data_key):
+    key, wrapped, _ = data_key
+    blob = crypto.encrypt_text("still mine", aad=aad(), key=key)
+    settings.EMOCHAT_ENCRYPTION_KEYS = ring("k3") + "," + settings.EMOCHAT_ENCRYPTION_KEYS
+
+    rewrapped = crypto.data_key_rewrap(key_id=key.id, subject="visitor:1", wrapped=wrapped)
+
+    assert crypto.master_key_id(rewrapped) == "k3"
+    assert crypto.data_key_rewrap(key_id=key.id, subject="visitor:1", wrapped=rewrapped) is None
+    settings.EMOCHAT_ENCRYPTION_KEYS = settings.EMOCHAT_ENCRYPTION_KEYS.split(",")[0]  # only k3 left
+    opened = crypto.data_key_open(key_id=key.id, subject="visitor:1", wrapped=rewrapped)
+    assert crypto.decrypt_text(blob, aad=aad(), resolve={key.id: opened}.get) == "still mine"
+
+
+def test_same_text_encrypts_differently_each_time(data_key):
+    key, _, _ = data_key
+    assert crypto.encrypt_text("same", aad=aad(), key=key) != crypto.encrypt_text("same", aad=aad(), key=key)
+
+
+def test_a_value_moved_to_another_row_or_column_does_not_decrypt(data_key):
+    key, _, resolve = data_key
+    blob = crypto.encrypt_text("mine", aad=aad(uuid.UUID(int=1)), key=key)
+
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_text(blob, aad=aad(uuid.UUID(int=2)), resolve=resolve)
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_text(blob, aad=aad(uuid.UUID(int=1), column="note_encrypted"), resolve=resolve)
 
 
 @pytest.mark.parametrize("position", [-1, -20, 20])
-def test_one_flipped_byte_is_an_error_not_garbage(keys, position):
-    blob = bytearray(crypto.encrypt_text("a message of some length", aad=aad()))
+def test_one_flipped_byte_is_an_error_not_garbage(data_key, position):
+    key, _, resolve = data_key
+    blob = bytearray(crypto.encrypt_text("a message of some length", aad=aad(), key=key))
     blob[position] ^= 0x01
 
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt_text(bytes(blob), aad=aad())
+        crypto.decrypt_text(bytes(blob), aad=aad(), resolve=resolve)
 
 
-@pytest.mark.parametrize("keep", [0, 1, 3, 10, 30])
-def test_a_truncated_value_is_an_error_not_a_crash(keys, keep):
-    blob = crypto.encrypt_text("cut short", aad=aad())
+@pytest.mark.parametrize("keep", [0, 1, 3, 17, 30, 44])
+def test_a_truncated_value_is_an_error_not_a_crash(data_key, keep):
+    key, _, resolve = data_key
+    blob = crypto.encrypt_text("cut short", aad=aad(), key=key)
 
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt_text(blob[:keep], aad=aad())
+        crypto.decrypt_text(blob[:keep], aad=aad(), resolve=resolve)
 
 
-@pytest.mark.parametrize("position", [0, 1])
-def test_a_damaged_header_is_an_error_not_a_crash(keys, position):
-    blob = bytearray(crypto.encrypt_text("header", aad=aad()))
+@pytest.mark.parametrize("position", [0, 1, 16])
+def test_a_damaged_header_is_an_error_not_a_crash(data_key, position):
+    key, _, resolve = data_key
+    blob = bytearray(crypto.encrypt_text("header", aad=aad(), key=key))
     blob[position] ^= 0x40
 
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt_text(bytes(blob), aad=aad())
+        crypto.decrypt_text(bytes(blob), aad=aad(), resolve=resolve)
 
 
-def test_older_keys_still_decrypt_and_unknown_keys_say_so(settings):
+def test_a_destroyed_data_key_makes_its_values_unreadable(data_key):
+    key, _, _ = data_key
+    blob = crypto.encrypt_text("forget me", aad=aad(), key=key)
+
+    with pytest.raises(crypto.UnknownKeyError, match=str(key.id)):
+        crypto.decrypt_text(blob, aad=aad(), resolve={}.get)
+
+
+def test_values_from_before_data_keys_still_decrypt_and_unknown_master_keys_say_so(settings):
     settings.EMOCHAT_ENCRYPTION_KEYS = old = ring("old")
-    blob = crypto.encrypt_text("from before the rotation", aad=aad())
+    blob = crypto.encrypt_text_under_master("from before the rotation", aad=aad())
+    assert crypto.value_key_id(blob) is None
 
     settings.EMOCHAT_ENCRYPTION_KEYS = ring("new") + "," + old
-    assert crypto.decrypt_text(blob, aad=aad()) == "from before the rotation"
+    assert crypto.decrypt_text(blob, aad=aad(), resolve={}.get) == "from before the rotation"
 
     settings.EMOCHAT_ENCRYPTION_KEYS = ring("new")
     with pytest.raises(crypto.UnknownKeyError, match="'old'"):
-        crypto.decrypt_text(blob, aad=aad())
+        crypto.decrypt_text(blob, aad=aad(), resolve={}.get)
 
 
 @pytest.mark.parametrize(

@@ -74,8 +74,7 @@ def test_three_messages_with_a_dropped_connection_arrive_exactly_once_in_order(l
     env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=redis_url,
                                 EMOCHAT_FAKE_REPLY_DELAY_MS="40")
     with processes.celery_worker(env, tmp_path), processes.daphne(env, tmp_path) as base:
-        session = httpx.get(f"{base}/", timeout=10).cookies["sessionid"]
-        client = Client(base, session)
+        client = Client(base, processes.visitor_session(base))
         _, drop_watermark = asyncio.run(run_conversation(client))
 
     frames = client.frames
@@ -117,7 +116,7 @@ def test_a_worker_killed_mid_reply_loses_nothing_the_reply_restarts_under_the_sa
     env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=redis_url,
                                 EMOCHAT_FAKE_REPLY_DELAY_MS="100", EMOCHAT_TASK_VISIBILITY_TIMEOUT="3")
     with processes.daphne(env, tmp_path) as base, processes.celery_worker(env, tmp_path, name="doomed") as doomed:
-        client = Client(base, httpx.get(f"{base}/", timeout=10).cookies["sessionid"])
+        client = Client(base, processes.visitor_session(base))
         replacement = contextlib.ExitStack()
 
         def crash() -> None:

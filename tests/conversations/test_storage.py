@@ -12,13 +12,16 @@ from conversations import selectors, services
 from conversations.identity import Owner
 from conversations.models import Message
 from inference.types import Emotion, LabelScore
+from tests.conversations.conftest import consent
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def owner() -> Owner:
-    return Owner(visitor_id=uuid.uuid4())
+    owner = Owner(visitor_id=uuid.uuid4())
+    consent(owner)
+    return owner
 
 
 def test_message_text_is_stored_only_as_ciphertext(owner):

@@ -1,0 +1,90 @@
+"""Django admin. Lists show no one's words; a transcript is decrypted only on its own page, after the reader
+gives a reason, and each opening is recorded (docs/privacy.md, "Staff access audit")."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from conversations import privacy, selectors
+from conversations.models import Conversation, TranscriptAccess
+
+READ_TRANSCRIPT = "conversations.read_transcript"
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = ("id", "owner_kind", "status", "created_at", "message_count", "transcript_link")
+    list_filter = ("status",)
+    ordering = ("-created_at",)
+    fields = ("id", "status", "created_at", "closed_at", "last_seq")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(message_count=Count("messages"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="owner")
+    def owner_kind(self, obj: Conversation) -> str:
+        return "account" if obj.user_id else "visitor"
+
+    @admin.display(description="messages", ordering="message_count")
+    def message_count(self, obj: Conversation) -> int:
+        return obj.message_count
+
+    @admin.display(description="transcript")
+    def transcript_link(self, obj: Conversation) -> str:
+        url = reverse("admin:conversations_conversation_transcript", args=[obj.pk])
+        return format_html('<a href="{}">Read transcript…</a>', url)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.transcript_view)
+        return [path("<uuid:conversation_id>/transcript/", view, name="conversations_conversation_transcript"),
+                *super().get_urls()]
+
+    def transcript_view(self, request, conversation_id):
+        if not request.user.has_perm(READ_TRANSCRIPT):
+            raise PermissionDenied
+        conversation = get_object_or_404(Conversation, pk=conversation_id)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "conversation": conversation,
+                   "title": "Read transcript", "min_reason": privacy.MIN_REASON_LENGTH, "reason": ""}
+        if request.method == "POST":
+            context["reason"] = request.POST.get("reason", "")
+            try:
+                context["messages_read"] = privacy.transcript_open(
+                    staff=request.user, conversation_id=conversation.pk, reason=context["reason"]
+                )
+            except privacy.PrivacyError as exc:
+                context["error"] = exc.detail
+        return TemplateResponse(request, "admin/conversations/transcript.html", context)
+
+
+@admin.register(TranscriptAccess)
+class TranscriptAccessAdmin(admin.ModelAdmin):
+    list_display = ("at", "reader", "role", "conversation_id", "reason")
+    list_filter = ("role",)
+    ordering = ("-at",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="reason")
+    def reason(self, obj: TranscriptAccess) -> str:
+        text = selectors.unsealed(TranscriptAccess, "reason_encrypted", obj.pk, obj.reason_encrypted)
+        return text if text is not None else "(unreadable: the person erased their data)"

@@ -1,0 +1,28 @@
+"""The privacy notice a person agrees to before their first message. Change VERSION whenever the text or the
+purposes change: everyone is then asked again."""
+
+from __future__ import annotations
+
+VERSION = "2026-11-01"
+TITLE = "Before you start"
+PARAGRAPHS = (
+    "What you write here is stored encrypted, so that you can come back to this conversation. Only you can read "
+    "it from this browser.",
+    "An automatic system reads your messages to reply and to notice if you might be in danger. If it does, a "
+    "member of our support team may read the conversation to help you; every time they do, you can see it here.",
+    "You can download everything you wrote, or delete all of it for good, at any time from Privacy.",
+    "emochat is not a substitute for emergency services. If you are in danger now, call your local emergency "
+    "number.",
+)
+PURPOSES = (
+    {"id": "support", "required": True,
+     "label": "Store my messages encrypted and process them to reply to me and keep me safe."},
+    {"id": "improve", "required": False,
+     "label": "Use my anonymised conversations to improve emochat."},
+)
+PURPOSE_IDS = frozenset(purpose["id"] for purpose in PURPOSES)
+REQUIRED = frozenset(purpose["id"] for purpose in PURPOSES if purpose["required"])
+
+
+def as_dict() -> dict:
+    return {"version": VERSION, "title": TITLE, "paragraphs": list(PARAGRAPHS), "purposes": [dict(p) for p in PURPOSES]}
