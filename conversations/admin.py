@@ -34,6 +34,13 @@ class ConversationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Whoever may read transcripts must be able to find them.
+        return super().has_view_permission(request, obj) or request.user.has_perm(READ_TRANSCRIPT)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or request.user.has_perm(READ_TRANSCRIPT)
+
     @admin.display(description="owner")
     def owner_kind(self, obj: Conversation) -> str:
         return "account" if obj.user_id else "visitor"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,7 +17,6 @@ from conversations.identity import Owner
 from conversations.models import Conversation, Message
 from inference.types import Emotion
 
-RATE_LIMIT_MESSAGES = 20
 RATE_LIMIT_WINDOW = timedelta(minutes=1)
 # Reply ids derive from the message they answer, so a retried reply streams under the same id.
 REPLY_NAMESPACE = uuid.UUID("6f1c1a52-3c57-4b0f-9a43-4f2d8c1e7a10")
@@ -99,7 +99,7 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
     if not selectors.consent_allows(owner=owner, purpose="support"):
         raise ConsentRequired
     since = timezone.now() - RATE_LIMIT_WINDOW
-    if selectors.user_messages_since(owner=owner, since=since) >= RATE_LIMIT_MESSAGES:
+    if selectors.user_messages_since(owner=owner, since=since) >= settings.EMOCHAT_RATE_LIMIT_PER_MINUTE:
         raise RateLimited
     message_id = uuid.uuid4()
     try:

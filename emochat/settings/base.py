@@ -92,6 +92,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Messages one person may send per minute; the next is refused with `rate_limited` and not stored.
+EMOCHAT_RATE_LIMIT_PER_MINUTE = env.integer("EMOCHAT_RATE_LIMIT_PER_MINUTE", 20, minimum=1)
+
 LOG_LEVEL = env.choice("EMOCHAT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {
     "version": 1,

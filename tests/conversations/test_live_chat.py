@@ -10,8 +10,8 @@ import signal
 import uuid
 from collections import Counter
 
-import httpx
 import pytest
+from django.conf import settings
 import websockets
 
 from tests import processes
@@ -26,6 +26,7 @@ class Client:
 
     def __init__(self, base_url: str, session_cookie: str):
         self.url = base_url.replace("http://", "ws://") + "/ws/chat/"
+        self.session = session_cookie
         self.headers = {"Cookie": f"sessionid={session_cookie}", "Origin": "http://127.0.0.1"}
         self.frames: list[dict] = []
         self.seen: set[int] = set()
@@ -99,6 +100,8 @@ def test_three_messages_with_a_dropped_connection_arrive_exactly_once_in_order(l
     assert "message_respond" in logs, "the worker's log was not captured"
     for text in TEXTS + [f["message"]["text"] for f in frames if f["type"] == "reply.end"]:
         assert text not in logs, "message text reached a log"
+    for secret in [settings.SECRET_KEY, settings.EMOCHAT_ENCRYPTION_KEYS.partition(":")[2], client.session]:
+        assert secret not in logs, "a key or a session token reached a log"
 
 
 async def reply_through_a_worker_crash(client: Client, crash) -> None:
