@@ -38,6 +38,7 @@ setup: $(VENV)/.installed frontend
 migrate: setup
 	@mkdir -p .data
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput --database keys
 
 run: migrate
 	$(PY) manage.py serve

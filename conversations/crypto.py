@@ -95,6 +95,7 @@ def _forget_key_ring(*, setting: str, **kwargs) -> None:
 
 
 def associated_data(table: str, column: str, row_id: UUID) -> bytes:
+    """`emochat:<table>:<column>:<row id>`, what binds a value to its place."""
     return f"emochat:{table}:{column}:{row_id}".encode()
 
 
@@ -180,30 +181,33 @@ def encrypt_text_under_master(text: str, *, aad: bytes) -> bytes:
 def value_key_id(blob: bytes) -> UUID | None:
     """The data key a value is encrypted under; None for a value under a master key (written before data keys)."""
     blob = bytes(blob)
-    if len(blob) >= 17 and blob[0] == FORMAT_DATA:
-        return UUID(bytes=blob[1:17])
+    if len(blob) >= DATA_HEADER and blob[0] == FORMAT_DATA:
+        return UUID(bytes=blob[1:DATA_HEADER])
     if len(blob) >= 2 and blob[0] == FORMAT_MASTER:
         return None
     raise DecryptionError("unknown ciphertext format")
 
 
-def decrypt_text(blob: bytes, *, aad: bytes, resolve: Callable[[UUID], DataKey | None]) -> str:
-    """Decrypt a value; `resolve` finds a data key by id (None when it does not exist, e.g. destroyed)."""
+def decrypt_text(blob: bytes, *, aad: bytes, resolve: Callable[[bytes], DataKey | None]) -> str:
+    """Decrypt a value. `resolve` finds a data key by its 16-byte id (None when it does not exist: destroyed, or
+    from another installation); it takes the raw id because reading a page of messages calls it per row."""
     blob = bytes(blob)
-    key_id = value_key_id(blob)
-    if key_id is None:
-        plaintext = _open_under_master(blob, aad=aad)
-    else:
+    if blob[:1] == b"\x02":
         if len(blob) < DATA_HEADER + NONCE_BYTES + TAG_BYTES:
             raise DecryptionError("the value is truncated")
-        key = resolve(key_id)
+        key = resolve(blob[1:DATA_HEADER])
         if key is None:
-            raise UnknownKeyError(f"no data key {key_id}: destroyed, or from another installation")
-        nonce = blob[DATA_HEADER:DATA_HEADER + NONCE_BYTES]
+            key_id = UUID(bytes=blob[1:DATA_HEADER])
+            raise UnknownKeyError(f"no data key {key_id}: destroyed, or not this installation's")
         try:
-            plaintext = key._aead.decrypt(nonce, blob[DATA_HEADER + NONCE_BYTES:], aad)
+            plaintext = key._aead.decrypt(blob[DATA_HEADER:DATA_HEADER + NONCE_BYTES],
+                                          blob[DATA_HEADER + NONCE_BYTES:], aad)
         except InvalidTag:
             raise DecryptionError("the value was altered or belongs elsewhere") from None
+    elif blob[:1] == b"\x01" and len(blob) >= 2:
+        plaintext = _open_under_master(blob, aad=aad)
+    else:
+        raise DecryptionError("unknown ciphertext format")
     try:
         return plaintext.decode("utf-8")
     except UnicodeDecodeError:

@@ -22,7 +22,8 @@ from conversations.models import Conversation, DataKey
 from conversations.routers import KEYS_DATABASE
 
 _lock = threading.Lock()
-_by_id: dict[uuid.UUID, tuple[float, crypto.DataKey]] = {}
+# Keyed by the id's 16 bytes, as they appear in a value's header.
+_by_id: dict[bytes, tuple[float, crypto.DataKey]] = {}
 _active: dict[str, tuple[float, crypto.DataKey]] = {}
 
 
@@ -49,7 +50,7 @@ def _fresh(entry: tuple[float, crypto.DataKey] | None) -> crypto.DataKey | None:
 def _remember(subject: str | None, key: crypto.DataKey) -> crypto.DataKey:
     now = time.monotonic()
     with _lock:
-        _by_id[key.id] = (now, key)
+        _by_id[key.id.bytes] = (now, key)
         if subject is not None:
             _active[subject] = (now, key)
     return key
@@ -87,12 +88,13 @@ def active_key(subject: str) -> crypto.DataKey:
     return _remember(subject, _open(row))
 
 
-def key_by_id(key_id: uuid.UUID) -> crypto.DataKey | None:
-    """A data key by id, active or retired; None once destroyed."""
-    key = _fresh(_by_id.get(key_id))
-    if key is not None:
-        return key
-    row = DataKey.objects.filter(pk=key_id).first()
+def key_by_id(raw_id: bytes) -> crypto.DataKey | None:
+    """A data key by the 16 bytes of its id, active or retired; None once destroyed. Called once per value read,
+    so the cache check is inlined."""
+    entry = _by_id.get(raw_id)
+    if entry is not None and time.monotonic() - entry[0] <= settings.EMOCHAT_DATA_KEY_CACHE_SECONDS:
+        return entry[1]
+    row = DataKey.objects.filter(pk=uuid.UUID(bytes=raw_id)).first()
     return None if row is None else _remember(None, _open(row))
 
 
@@ -114,5 +116,5 @@ def subject_keys_destroy(subject: str) -> int:
     with _lock:
         _active.pop(subject, None)
         for key_id in destroyed:
-            _by_id.pop(key_id, None)
+            _by_id.pop(key_id.bytes, None)
     return len(destroyed)

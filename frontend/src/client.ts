@@ -6,6 +6,12 @@ import { Timeline, type ChatMessage } from "./timeline";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "offline" | "closed";
 
+/**
+ * Whether the person has agreed to the privacy notice. "unknown" until the page has asked the server; messages
+ * still go out then, since the server is the one that decides. "required": messages wait in the outbox.
+ */
+export type ConsentState = "unknown" | "given" | "required";
+
 // Handler slots are declared with method syntax inside an object type so their parameters are checked
 // bivariantly: that lets the DOM WebSocket, whose handlers take full Event objects, satisfy this interface.
 type Handler<E> = { handle(event: E): void }["handle"] | null;
@@ -46,6 +52,9 @@ export interface ChatState {
   /** The person's newest stored message while no reply to it has started. */
   awaitingReplyTo: string | null;
   notice: string | null;
+  consent: ConsentState;
+  /** How many times the person's data was erased while this page was open; a change means "start over". */
+  erasures: number;
 }
 
 export type Listener = (state: ChatState) => void;
@@ -56,6 +65,8 @@ export const NOTICES = {
   unavailable: "We're taking longer than usual. Your message is saved and will be answered.",
   forbidden: "This chat can't be opened from here right now. Reloading the page usually helps.",
   error: "Something went wrong. Please try again.",
+  consent: "Please read the privacy notice and agree to it. Your message is kept and will be sent then.",
+  erased: "Everything you wrote here has been deleted.",
 } as const;
 
 const FAILED_DETAIL: Record<string, string> = {
@@ -65,6 +76,7 @@ const FAILED_DETAIL: Record<string, string> = {
 };
 
 const CLOSE_FORBIDDEN = 4403;
+const CLOSE_ERASED = 4410;
 /** A socket that opens but never says hello (a captive portal, a half-dead mobile link) is retried. */
 export const HELLO_TIMEOUT_MS = 15_000;
 export const TYPING_THROTTLE_MS = 1_000;
@@ -95,6 +107,13 @@ export class ChatClient {
   private retryTimer: number | null = null;
   private helloTimer: number | null = null;
   private notice: string | null = null;
+  private consent: ConsentState = "unknown";
+  private erasures = 0;
+  /**
+   * Set by an erasure until the next hello. The erasure replaces the session cookie, and a socket opened just
+   * before the browser has the new one is refused for want of a session: that refusal is retried, not final.
+   */
+  private afterErasure = false;
   private readonly typing: Record<TypingRole, boolean> = { assistant: false, moderator: false };
   /** client_ids given up when outbox messages moved to a new conversation; late acks for them are ignored. */
   private readonly retired = new Set<string>();
@@ -144,7 +163,7 @@ export class ChatClient {
     const clientId = this.deps.uuid();
     this.outbox.add({ client_id: clientId, text });
     this.timeline.addLocal(clientId, text);
-    if (this.ready) this.transmit({ type: "message.send", client_id: clientId, text });
+    if (this.ready && this.consent !== "required") this.transmit({ type: "message.send", client_id: clientId, text });
     this.setTyping(false);
     this.emit();
     return clientId;
@@ -175,6 +194,38 @@ export class ChatClient {
     this.flushTyping();
   }
 
+  /** What the page learnt about consent. Giving it sends the messages that were waiting for it. */
+  setConsent(given: boolean): void {
+    const before = this.consent;
+    this.consent = given ? "given" : "required";
+    if (before === this.consent) return;
+    if (given && before === "required") {
+      if (this.notice === NOTICES.consent) this.notice = null;
+      if (this.ready) this.sendOutbox();
+    }
+    this.emit();
+  }
+
+  /** A notice from elsewhere on the page (the privacy controls), shown where the chat shows its own. */
+  setNotice(text: string | null): void {
+    if (this.notice === text) return;
+    this.notice = text;
+    this.emit();
+  }
+
+  /**
+   * The person erased everything (the erase request succeeded): forget it all and reconnect at once, so that
+   * the new socket carries the session cookie the erasure set.
+   */
+  reset(): void {
+    this.wipe();
+    if (this.started && !this.stopped && !this.offline) {
+      this.attempt = 0;
+      this.connect();
+    }
+    this.emit();
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
@@ -188,6 +239,8 @@ export class ChatClient {
       typing: { ...this.typing },
       awaitingReplyTo: this.timeline.awaitingReplyTo(),
       notice: this.notice,
+      consent: this.consent,
+      erasures: this.erasures,
     };
   }
 
@@ -237,7 +290,9 @@ export class ChatClient {
   private closed(code: number): void {
     this.socket = null;
     this.afterSocketGone();
-    if (code === CLOSE_FORBIDDEN) {
+    // The server closes every socket of a person who erased their data; it is over, not broken: start afresh.
+    if (code === CLOSE_ERASED) this.wipe();
+    if (code === CLOSE_FORBIDDEN && !this.afterErasure) {
       this.forbid();
       return;
     }
@@ -347,6 +402,11 @@ export class ChatClient {
       case "error":
         this.error(frame);
         break;
+      case "privacy.erased":
+        this.wipe();
+        // The close with 4410 follows; nothing more goes out on this socket.
+        this.ready = false;
+        break;
     }
   }
 
@@ -357,11 +417,29 @@ export class ChatClient {
     this.everConnected = true;
     this.ready = true;
     this.connection = "open";
+    this.afterErasure = false;
     this.transmit({ type: "resume", after_seq: this.seqs.watermark });
+    if (this.consent !== "required") this.sendOutbox();
+    this.flushTyping();
+  }
+
+  private sendOutbox(): void {
     for (const entry of this.outbox.entries()) {
       this.transmit({ type: "message.send", client_id: entry.client_id, text: entry.text });
     }
-    this.flushTyping();
+  }
+
+  /** After an erasure: nothing of the person's is kept, not even unsent messages, and consent went too. */
+  private wipe(): void {
+    if (!this.afterErasure) this.erasures += 1;
+    this.afterErasure = true;
+    this.outbox.clear();
+    this.timeline.clear();
+    this.seqs.reset();
+    this.retired.clear();
+    this.conversationId = null;
+    this.consent = "required";
+    this.notice = NOTICES.erased;
   }
 
   private beginConversation(conversationId: string): void {
@@ -369,8 +447,10 @@ export class ChatClient {
     this.conversationId = conversationId;
     this.seqs.reset();
     this.timeline.resetToLocal();
+    // First hello of this page (or after an erasure): the outbox belongs to this conversation, and the notice
+    // (the erasure's, say) is still news.
+    if (previous === null) return;
     this.notice = null;
-    if (previous === null) return; // first hello of this page: the outbox belongs to this conversation
     // Unacknowledged messages move to the new conversation under fresh client_ids: if the old id had in
     // fact been stored in the old conversation, resending it could bring back that conversation's ack.
     for (const entry of [...this.outbox.entries()]) {
@@ -385,7 +465,13 @@ export class ChatClient {
     const clientId = frame.client_id;
     switch (frame.code) {
       case "forbidden":
-        this.forbid();
+        // The close that follows brings the retry (see afterErasure).
+        if (!this.afterErasure) this.forbid();
+        return;
+      case "consent_required":
+        // Nothing was stored: the message stays in the outbox and goes out once the person has agreed.
+        this.consent = "required";
+        this.notice = NOTICES.consent;
         return;
       case "unavailable":
         this.notice = NOTICES.unavailable;

@@ -47,3 +47,31 @@ export function typingText(
   if (typing.assistant) return "Writing a reply…";
   return null;
 }
+
+/** Shown instead of a message whose stored text could not be decrypted. */
+export const UNREADABLE_TEXT = "This message can't be decrypted.";
+
+/** A sending message's status while the person has not agreed to the privacy notice. */
+export const WAITING_FOR_CONSENT_TEXT = "Not sent yet: waiting for you to agree to the privacy notice";
+
+/** Dates in the browser's own language, e.g. "21 Nov 2026, 14:02". */
+export const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+export function dateText(iso: string, format: Intl.DateTimeFormat = DATE_FORMAT): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : format.format(date);
+}
+
+const READER: Record<string, string> = {
+  moderator: "a moderator",
+  "moderation lead": "a moderation lead",
+  administrator: "an administrator",
+  staff: "a member of staff",
+};
+
+/** One line of the access log, e.g. "Read by a moderator · 21 Nov 2026, 14:02". */
+export function accessText(record: { at: string; role: string }, format: Intl.DateTimeFormat = DATE_FORMAT): string {
+  return `Read by ${READER[record.role] ?? "someone on our team"} · ${dateText(record.at, format)}`;
+}
+
+export const NO_ACCESS_TEXT = "No one on our team has read your conversations.";

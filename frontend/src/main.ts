@@ -1,6 +1,8 @@
 import "./chat.css";
 import { ChatClient } from "./client";
 import { createMemoryStorage, type StorageLike } from "./outbox";
+import { PrivacyApi } from "./privacy";
+import { mountPrivacy } from "./privacy-view";
 import { socketUrl } from "./socket-url";
 import { uuid4 } from "./uuid";
 import { mountChat } from "./view";
@@ -31,7 +33,13 @@ function start(root: HTMLElement): void {
     storage: pickStorage(),
     uuid: () => uuid4(),
   });
-  mountChat(root, client);
+  const view = mountChat(root, client);
+  const privacy = new PrivacyApi({
+    fetch: (url, init) => window.fetch(url, init),
+    cookies: () => document.cookie,
+    base: root.dataset.privacyPath ?? "/privacy/",
+  });
+  mountPrivacy(view, client, privacy);
   window.addEventListener("offline", () => client.goOffline());
   window.addEventListener("online", () => client.goOnline());
   if (!navigator.onLine) client.goOffline();

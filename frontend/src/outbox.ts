@@ -49,6 +49,11 @@ export class Outbox {
     return true;
   }
 
+  clear(): void {
+    this.items = [];
+    this.save();
+  }
+
   rename(oldId: string, newId: string): void {
     this.items = this.items.map((entry) => (entry.client_id === oldId ? { ...entry, client_id: newId } : entry));
     this.save();

@@ -4,7 +4,7 @@ export const MAX_MESSAGE_LENGTH = 4000;
 
 export type Role = "user" | "assistant" | "moderator";
 export type TypingRole = "assistant" | "moderator";
-export type ErrorCode = "invalid" | "too_long" | "rate_limited" | "forbidden" | "unavailable";
+export type ErrorCode = "invalid" | "too_long" | "rate_limited" | "forbidden" | "unavailable" | "consent_required";
 
 export interface EmotionLabel {
   label: string;
@@ -27,6 +27,8 @@ export interface Message {
   client_id: string | null;
   reply_to: string | null;
   emotion: Emotion | null;
+  /** The stored text could not be decrypted (docs/privacy.md); `text` is then meaningless. */
+  unreadable: boolean;
 }
 
 // Client → server.
@@ -115,6 +117,11 @@ export interface ErrorFrame {
   client_id: string | null;
 }
 
+/** Everything the person wrote was erased (perhaps from another tab); the socket closes with 4410 next. */
+export interface PrivacyErasedFrame {
+  type: "privacy.erased";
+}
+
 export type ServerFrame =
   | HelloFrame
   | MessageAckFrame
@@ -124,7 +131,8 @@ export type ServerFrame =
   | ReplyEndFrame
   | MessageNewFrame
   | TypingFrame
-  | ErrorFrame;
+  | ErrorFrame
+  | PrivacyErasedFrame;
 
 // Parsing. Loose on purpose: required fields are checked, optional ones get defaults, unknown fields are
 // dropped, and a frame of an unknown type or the wrong shape yields null (the caller ignores it).
@@ -183,6 +191,7 @@ export function readMessage(value: unknown): Message | null {
     client_id: stringOrNull(value.client_id),
     reply_to: stringOrNull(value.reply_to),
     emotion: readEmotion(value.emotion),
+    unreadable: value.unreadable === true,
   };
 }
 
@@ -229,6 +238,8 @@ export function readServerFrame(data: unknown): ServerFrame | null {
         detail: isString(data.detail) ? data.detail : "",
         client_id: stringOrNull(data.client_id),
       };
+    case "privacy.erased":
+      return { type: "privacy.erased" };
     default:
       return null;
   }

@@ -14,6 +14,8 @@ export interface ChatMessage {
   readonly status: SendStatus;
   readonly streaming: boolean;
   readonly emotion: Emotion | null;
+  /** Stored, but its text could not be decrypted. */
+  readonly unreadable: boolean;
   readonly replyTo: string | null;
   readonly createdAt: string | null;
   /** Why a failed message was not sent. */
@@ -48,6 +50,7 @@ export class Timeline {
       status: "sending",
       streaming: false,
       emotion: null,
+      unreadable: false,
       replyTo: null,
       createdAt: null,
       error: null,
@@ -95,6 +98,7 @@ export class Timeline {
       status: "sent" as const,
       streaming: false,
       emotion,
+      unreadable: message.unreadable,
       replyTo: message.reply_to,
       createdAt: message.created_at || null,
       error: null,
@@ -146,6 +150,14 @@ export class Timeline {
     this.pendingEmotions.clear();
   }
 
+  /** Forgets everything, unsent messages included (the person erased their data). */
+  clear(): void {
+    this.entries.clear();
+    this.byId.clear();
+    this.byClientId.clear();
+    this.pendingEmotions.clear();
+  }
+
   /** Stored messages by seq, then replies still streaming, then messages not yet acknowledged. */
   list(): ChatMessage[] {
     const rank = (entry: Entry): number => (entry.seq !== null ? 0 : entry.streaming ? 1 : 2);
@@ -178,6 +190,7 @@ export class Timeline {
       status: "sent",
       streaming: true,
       emotion: null,
+      unreadable: false,
       replyTo,
       createdAt: null,
       error: null,

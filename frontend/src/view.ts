@@ -3,6 +3,8 @@ import {
   CONNECTION_TEXT,
   SPEAKER,
   STILL_THINKING_AFTER_MS,
+  UNREADABLE_TEXT,
+  WAITING_FOR_CONSENT_TEXT,
   counterText,
   emotionLabel,
   emotionTitle,
@@ -16,6 +18,15 @@ export type ChatController = Pick<
   ChatClient,
   "send" | "setTyping" | "newConversation" | "editFailed" | "subscribe" | "getState"
 >;
+
+/** What other parts of the page need from the chat view. */
+export interface ChatView {
+  /** Where page-wide buttons go (the privacy panel's). */
+  toolbarActions: HTMLElement;
+  /** Page-wide cards (the privacy notice and panel) go right after this element. */
+  toolbar: HTMLElement;
+  focusComposer(): void;
+}
 
 /** How close to the bottom (px) still counts as "at the newest message". */
 const STICK_THRESHOLD = 48;
@@ -31,7 +42,7 @@ interface MessageNodes {
   clientId: string | null;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(
+export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Record<string, string> = {},
   text?: string,
@@ -52,15 +63,17 @@ function setText(node: Node, text: string): void {
 }
 
 /** Builds the chat UI inside `root` (after the server-rendered header) and keeps it in step with the client. */
-export function mountChat(root: HTMLElement, client: ChatController): void {
+export function mountChat(root: HTMLElement, client: ChatController): ChatView {
   const connection = el("p", { "data-testid": "connection", "data-state": "connecting", role: "status", class: "connection" });
   const newConversation = el(
     "button",
     { "data-testid": "new-conversation", type: "button", class: "secondary" },
     "New conversation",
   );
+  const toolbarActions = el("div", { class: "actions" });
+  toolbarActions.append(newConversation);
   const toolbar = el("div", { class: "toolbar" });
-  toolbar.append(connection, newConversation);
+  toolbar.append(connection, toolbarActions);
 
   const list = el("ol", {
     "data-testid": "messages",
@@ -101,6 +114,7 @@ export function mountChat(root: HTMLElement, client: ChatController): void {
   let stillThinking = false;
   let thinkingTimer: number | null = null;
   let latest: ChatState = client.getState();
+  let erasures = latest.erasures;
 
   function scrollToEnd(): void {
     list.scrollTop = list.scrollHeight;
@@ -154,10 +168,15 @@ export function mountChat(root: HTMLElement, client: ChatController): void {
     else li.removeAttribute("aria-busy");
     setText(nodes.who, SPEAKER[message.role]);
     nodes.who.className = message.role === "moderator" ? "who" : "who sr-only";
-    setText(nodes.text, message.text);
+    // Never an empty bubble: say plainly that the words are there but cannot be read.
+    if (message.unreadable) setAttr(li, "data-unreadable", "true");
+    else li.removeAttribute("data-unreadable");
+    nodes.text.className = message.unreadable ? "text unreadable" : "text";
+    setText(nodes.text, message.unreadable ? UNREADABLE_TEXT : message.text);
 
+    const waiting = latest.consent === "required" ? WAITING_FOR_CONSENT_TEXT : "Sending…";
     const statusText =
-      message.status === "sending" ? "Sending…" : message.status === "failed" ? `Not sent: ${message.error ?? ""}` : "";
+      message.status === "sending" ? waiting : message.status === "failed" ? `Not sent: ${message.error ?? ""}` : "";
     setText(nodes.status, statusText);
 
     if (message.status === "failed" && !nodes.retry) {
@@ -232,9 +251,19 @@ export function mountChat(root: HTMLElement, client: ChatController): void {
 
   function render(state: ChatState): void {
     latest = state;
+    if (state.erasures !== erasures) {
+      erasures = state.erasures;
+      // A draft is something the person wrote here too.
+      textarea.value = "";
+      updateCounter();
+    }
     setAttr(connection, "data-state", state.connection);
     setText(connection, CONNECTION_TEXT[state.connection]);
     newConversation.disabled = state.connection !== "open";
+    // Nothing can be written until the person has agreed to the privacy notice; they can still read it.
+    const mayWrite = state.consent === "given";
+    textarea.disabled = !mayWrite;
+    submit.disabled = !mayWrite;
     renderMessages(state.messages);
     trackThinking(state.awaitingReplyTo);
     renderTyping();
@@ -263,4 +292,5 @@ export function mountChat(root: HTMLElement, client: ChatController): void {
 
   client.subscribe(render);
   render(latest);
+  return { toolbar, toolbarActions, focusComposer: () => textarea.focus() };
 }

@@ -663,3 +663,190 @@ describe("typing", () => {
     assert.deepEqual(h.last().typing, { assistant: false, moderator: false });
   });
 });
+
+describe("consent", () => {
+  test("consent_required keeps the message in the outbox, unsent, and asks for consent", () => {
+    const h = setup();
+    h.socket().hello();
+    const clientId = h.client.send("my first words")!;
+    h.socket().receive({ type: "error", code: "consent_required", detail: "no consent", client_id: clientId });
+    assert.equal(h.last().consent, "required");
+    assert.equal(h.last().notice, NOTICES.consent);
+    const [shown] = h.last().messages;
+    assert.equal(shown!.status, "sending");
+    assert.equal(shown!.clientId, clientId);
+    assert.match(h.storage.getItem(OUTBOX_KEY) ?? "", /my first words/);
+  });
+
+  test("messages wait while consent is required, across reconnects, and go out once it is given", () => {
+    const h = setup();
+    h.socket().hello();
+    const first = h.client.send("first")!;
+    h.socket().receive({ type: "error", code: "consent_required", detail: "", client_id: first });
+    const second = h.client.send("second")!;
+    h.socket().drop();
+    h.timers.runNext();
+    h.socket().hello();
+    assert.deepEqual(h.socket().sentOfType("message.send"), [], "nothing is re-sent before consent");
+
+    h.client.setConsent(true);
+    assert.deepEqual(h.socket().sentOfType("message.send"), [
+      { type: "message.send", client_id: first, text: "first" },
+      { type: "message.send", client_id: second, text: "second" },
+    ]);
+    assert.equal(h.last().consent, "given");
+    assert.equal(h.last().notice, null);
+    h.socket().receive({ type: "message.ack", client_id: first, message: message({ id: "m1", seq: 1, client_id: first }) });
+    assert.equal(h.last().messages.find((m) => m.clientId === first)!.status, "sent");
+  });
+
+  test("consent given while disconnected is used by the next hello", () => {
+    const h = setup();
+    h.socket().hello();
+    const clientId = h.client.send("later")!;
+    h.socket().receive({ type: "error", code: "consent_required", detail: "", client_id: clientId });
+    h.socket().drop();
+    h.client.setConsent(true);
+    h.timers.runNext();
+    h.socket().hello();
+    assert.deepEqual(h.socket().sentOfType("message.send").map((f) => f.client_id), [clientId]);
+  });
+
+  test("learning that consent was already given sends nothing twice", () => {
+    const h = setup();
+    h.socket().hello();
+    h.client.send("hello");
+    assert.equal(h.last().consent, "unknown");
+    h.client.setConsent(true);
+    h.client.setConsent(true);
+    assert.equal(h.socket().sentOfType("message.send").length, 1);
+  });
+
+  test("withdrawn consent holds new messages back", () => {
+    const h = setup();
+    h.socket().hello();
+    h.client.setConsent(true);
+    h.client.setConsent(false);
+    h.client.send("not yet");
+    assert.deepEqual(h.socket().sentOfType("message.send"), []);
+    assert.equal(h.last().messages[0]!.status, "sending");
+  });
+
+  test("setNotice shows a notice from the page and clears it", () => {
+    const h = setup();
+    h.client.setNotice("from the privacy panel");
+    assert.equal(h.last().notice, "from the privacy panel");
+    h.client.setNotice(null);
+    assert.equal(h.last().notice, null);
+  });
+});
+
+describe("erasure", () => {
+  function withHistory() {
+    const h = setup();
+    h.socket().hello("conv-1");
+    h.client.setConsent(true);
+    h.socket().receive({ type: "message.ack", client_id: "c1", message: message({ id: "m1", seq: 1, client_id: "c1" }) });
+    h.socket().receive({ type: "reply.end", message: message({ id: "m2", seq: 2, role: "assistant", reply_to: "m1" }) });
+    h.client.send("still in the outbox");
+    assert.notEqual(h.storage.getItem(OUTBOX_KEY), null);
+    return h;
+  }
+
+  test("privacy.erased clears the timeline and the outbox and asks for consent again", () => {
+    const h = withHistory();
+    h.socket().receive({ type: "privacy.erased" });
+    assert.deepEqual(h.last().messages, []);
+    assert.equal(h.storage.getItem(OUTBOX_KEY), null);
+    assert.equal(h.last().notice, NOTICES.erased);
+    assert.equal(h.last().consent, "required");
+    assert.equal(h.last().erasures, 1);
+    assert.equal(h.last().conversationId, null);
+  });
+
+  test("close 4410 after privacy.erased reconnects afresh: resume from 0, notice kept", () => {
+    const h = withHistory();
+    h.socket().receive({ type: "privacy.erased" });
+    h.socket().drop(4410);
+    assert.equal(h.last().connection, "reconnecting");
+    assert.deepEqual(h.timers.pendingDelays(), [500]);
+    h.timers.runNext();
+    assert.equal(h.sockets.length, 2);
+    h.socket().hello("conv-fresh");
+    assert.equal(h.last().connection, "open");
+    assert.equal(h.last().conversationId, "conv-fresh");
+    assert.deepEqual(h.socket().sent, [{ type: "resume", after_seq: 0 }]);
+    assert.equal(h.last().notice, NOTICES.erased);
+    assert.equal(h.last().erasures, 1, "one erasure, however many ways it was heard of");
+    assert.deepEqual(h.last().messages, []);
+  });
+
+  test("close 4410 alone also erases and reconnects, and is not an error", () => {
+    const h = withHistory();
+    h.socket().drop(4410);
+    assert.deepEqual(h.last().messages, []);
+    assert.equal(h.storage.getItem(OUTBOX_KEY), null);
+    assert.equal(h.last().notice, NOTICES.erased);
+    assert.equal(h.last().erasures, 1);
+    h.timers.runNext();
+    h.socket().hello("conv-fresh");
+    assert.equal(h.last().connection, "open");
+  });
+
+  test("a refusal for want of a session right after an erasure is retried, not final", () => {
+    const h = withHistory();
+    h.socket().drop(4410);
+    h.timers.runNext();
+    // The browser did not have the new session cookie yet.
+    h.socket().receive({ type: "error", code: "forbidden", detail: "no session" });
+    h.socket().drop(4403);
+    assert.equal(h.last().connection, "reconnecting");
+    h.timers.runNext();
+    h.socket().hello("conv-fresh");
+    assert.equal(h.last().connection, "open");
+    // Once connected again, forbidden is final as before.
+    h.socket().drop(4403);
+    assert.equal(h.last().connection, "closed");
+  });
+
+  test("reset (the erase request succeeded) wipes and reconnects at once", () => {
+    const h = withHistory();
+    const old = h.socket();
+    h.client.reset();
+    assert.equal(old.closed, true);
+    assert.equal(h.sockets.length, 2);
+    assert.deepEqual(h.last().messages, []);
+    assert.equal(h.storage.getItem(OUTBOX_KEY), null);
+    assert.equal(h.last().consent, "required");
+    assert.equal(h.last().erasures, 1);
+    old.receive({ type: "privacy.erased" }); // late, from the dropped socket: ignored
+    old.drop(4410);
+    assert.equal(h.sockets.length, 2);
+    h.socket().hello("conv-fresh");
+    assert.equal(h.last().conversationId, "conv-fresh");
+    assert.equal(h.last().notice, NOTICES.erased);
+  });
+
+  test("after an erasure, consent given lets the person write again", () => {
+    const h = withHistory();
+    h.socket().receive({ type: "privacy.erased" });
+    h.socket().drop(4410);
+    h.timers.runNext();
+    h.socket().hello("conv-fresh");
+    h.client.send("starting over");
+    assert.deepEqual(h.socket().sentOfType("message.send"), []);
+    h.client.setConsent(true);
+    assert.deepEqual(h.socket().sentOfType("message.send").map((f) => f.text), ["starting over"]);
+  });
+});
+
+describe("unreadable messages", () => {
+  test("the unreadable flag reaches the timeline, and a later readable copy clears it", () => {
+    const h = setup();
+    h.socket().hello();
+    h.socket().receive({ type: "reply.end", message: message({ id: "m1", seq: 1, role: "assistant", text: "", unreadable: true }) });
+    assert.equal(h.last().messages[0]!.unreadable, true);
+    h.socket().receive({ type: "reply.end", message: message({ id: "m1", seq: 1, role: "assistant", text: "ok" }) });
+    assert.equal(h.last().messages[0]!.unreadable, false);
+  });
+});

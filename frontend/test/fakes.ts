@@ -174,6 +174,7 @@ export function message(fields: Partial<Message> & Pick<Message, "id" | "seq">):
     client_id: null,
     reply_to: null,
     emotion: null,
+    unreadable: false,
     ...fields,
   };
 }

@@ -11,6 +11,7 @@ const MESSAGE = {
   client_id: "c1",
   reply_to: null,
   emotion: null,
+  unreadable: false,
 };
 
 const parse = (frame: unknown) => parseServerFrame(JSON.stringify(frame));
@@ -87,11 +88,35 @@ describe("parseServerFrame", () => {
       detail: "",
       client_id: null,
     });
-    const { created_at: _c, client_id: _i, reply_to: _r, emotion: _e, ...bare } = MESSAGE;
+    const { created_at: _c, client_id: _i, reply_to: _r, emotion: _e, unreadable: _u, ...bare } = MESSAGE;
     assert.deepEqual(parse({ type: "message.new", message: bare }), {
       type: "message.new",
-      message: { ...bare, created_at: "", client_id: null, reply_to: null, emotion: null },
+      message: { ...bare, created_at: "", client_id: null, reply_to: null, emotion: null, unreadable: false },
     });
+  });
+
+  test("reads privacy.erased, ignoring anything else it carries", () => {
+    assert.deepEqual(parse({ type: "privacy.erased" }), { type: "privacy.erased" });
+    assert.deepEqual(parse({ type: "privacy.erased", reason: "other tab" }), { type: "privacy.erased" });
+  });
+
+  test("consent_required errors keep their client_id", () => {
+    assert.deepEqual(parse({ type: "error", code: "consent_required", detail: "d", client_id: "c1" }), {
+      type: "error",
+      code: "consent_required",
+      detail: "d",
+      client_id: "c1",
+    });
+  });
+
+  test("a message flagged unreadable is kept, flag and all; only a literal true counts", () => {
+    const flagged = parse({ type: "reply.end", message: { ...MESSAGE, role: "assistant", text: "", unreadable: true } });
+    assert.ok(flagged && flagged.type === "reply.end");
+    assert.equal(flagged.message.unreadable, true);
+    assert.equal(flagged.message.text, "");
+    const odd = parse({ type: "message.new", message: { ...MESSAGE, role: "moderator", unreadable: "yes" } });
+    assert.ok(odd && odd.type === "message.new");
+    assert.equal(odd.message.unreadable, false);
   });
 
   test("an ack without its own client_id takes the message's", () => {

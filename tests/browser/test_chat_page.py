@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from conversations.models import Message
+from tests.browser.pages import ASSISTANT, USER, in_db, open_chat, send, wait_ready
 
 pytestmark = pytest.mark.processes
 
-USER = '[data-testid=message][data-role=user]'
-ASSISTANT = '[data-testid=message][data-role=assistant]'
-
 
 def stored_roles() -> list[str]:
-    # Playwright's sync API keeps an event loop on this thread, where Django refuses ORM calls.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: list(Message.objects.order_by("seq").values_list("role", flat=True))).result()
-
-
-def open_chat(page: Page) -> None:
-    page.goto("/")
-    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
-
-
-def send(page: Page, text: str) -> None:
-    page.get_by_label("Your message").fill(text)
-    page.get_by_label("Your message").press("Enter")
+    return in_db(lambda: list(Message.objects.order_by("seq").values_list("role", flat=True)))
 
 
 def test_a_message_is_acknowledged_gets_an_emotion_chip_and_a_streamed_reply(page: Page):
@@ -84,14 +68,29 @@ def test_history_is_there_after_a_reload(page: Page):
 
     page.reload()
 
-    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+    wait_ready(page)
+    expect(page.get_by_test_id("privacy-notice")).to_be_hidden()
     expect(page.locator(USER).locator(".text")).to_have_text(["remember this please"])
     expect(page.locator(ASSISTANT)).to_have_count(1)
     expect(page.locator(USER).get_by_test_id("emotion-chip")).to_have_count(1)
 
 
 def test_the_chat_works_from_the_keyboard_alone(page: Page):
-    open_chat(page)
+    page.goto("/")
+    expect(page.get_by_test_id("privacy-notice")).to_be_visible()
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.testid") == "consent-accept":
+            break
+    assert page.evaluate("document.activeElement.dataset.testid") == "consent-accept", \
+        "the notice's button is not reachable by Tab"
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("privacy-notice")).to_be_hidden()
+    assert page.evaluate("document.activeElement.name") == "text", "agreeing does not lead to the message box"
+
+    # A later visit, from the top of the page.
+    page.reload()
+    wait_ready(page)
     for _ in range(6):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement && document.activeElement.name") == "text":

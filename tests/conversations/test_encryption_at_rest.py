@@ -191,7 +191,8 @@ def test_a_dry_run_reports_and_changes_nothing(no_workers, settings, capsys):
 
     out = capsys.readouterr().out
     assert "Data keys to re-wrap: 1." in out and "Values to re-encrypt: 1." in out and "Dry run" in out
-    assert [(i, bytes(w)) for i, w in DataKey.objects.values_list("id", "wrapped")] == [(i, bytes(w)) for i, w in before]
+    after = list(DataKey.objects.values_list("id", "wrapped"))
+    assert [(i, bytes(w)) for i, w in after] == [(i, bytes(w)) for i, w in before]
     assert [(i, bytes(t)) for i, t in Message.objects.values_list("id", "text_encrypted")] == [
         (i, bytes(t)) for i, t in messages_before]
 
@@ -204,7 +205,8 @@ def test_rotate_keys_killed_halfway_loses_nothing_and_a_rerun_finishes(live_data
         sent[say(people[n % 20], f"message {n}")] = f"message {n}"
     original_keys = set(DataKey.objects.values_list("id", flat=True))
     settings.EMOCHAT_ENCRYPTION_KEYS = ring("new") + "," + settings.EMOCHAT_ENCRYPTION_KEYS
-    env = processes.environment(DATABASE_URL=live_database_url, EMOCHAT_ENCRYPTION_KEYS=settings.EMOCHAT_ENCRYPTION_KEYS)
+    env = processes.environment(DATABASE_URL=live_database_url,
+                                EMOCHAT_ENCRYPTION_KEYS=settings.EMOCHAT_ENCRYPTION_KEYS)
     argv = [sys.executable, "manage.py", "rotate_keys", "--reencrypt", "--batch-size", "1"]
 
     first = processes.Process("rotate-killed", argv, env, tmp_path)

@@ -1,0 +1,223 @@
+// The privacy HTTP API of docs/privacy.md. No DOM: fetch and the cookie string are injected.
+
+export interface Purpose {
+  id: string;
+  required: boolean;
+  label: string;
+}
+
+export interface PrivacyNotice {
+  version: string;
+  title: string;
+  paragraphs: string[];
+  purposes: Purpose[];
+}
+
+export interface Consent {
+  version: string;
+  purposes: string[];
+  given_at: string;
+}
+
+export interface AccessRecord {
+  at: string;
+  role: string;
+}
+
+export interface PrivacyState {
+  notice: PrivacyNotice;
+  consent: Consent | null;
+  access: AccessRecord[];
+}
+
+export interface Erased {
+  conversations: number;
+  messages: number;
+}
+
+/** The part of a fetch Response used here. */
+export interface ResponseLike {
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+}
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<ResponseLike>;
+
+export interface PrivacyApiDeps {
+  fetch: FetchLike;
+  /** `document.cookie`, read afresh for every request: an erasure replaces the session. */
+  cookies: () => string;
+  /** Where the API lives, with a trailing slash. */
+  base?: string;
+}
+
+/** The one purpose without which there is no chat. */
+export const REQUIRED_PURPOSE = "support";
+
+/** A refused or failed request. `code` is the server's error code, or "network" / "bad_response". */
+export class PrivacyError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    detail: string,
+  ) {
+    super(detail || code);
+    this.name = "PrivacyError";
+  }
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+function strings(value: unknown): string[] | null {
+  return Array.isArray(value) && value.every(isString) ? [...value] : null;
+}
+
+function readPurpose(value: unknown): Purpose | null {
+  if (!isObject(value) || !isString(value.id) || !isString(value.label)) return null;
+  return { id: value.id, required: value.required === true, label: value.label };
+}
+
+function readNotice(value: unknown): PrivacyNotice | null {
+  if (!isObject(value) || !isString(value.version) || !isString(value.title)) return null;
+  const paragraphs = strings(value.paragraphs);
+  if (!paragraphs || !Array.isArray(value.purposes)) return null;
+  const purposes = value.purposes.map(readPurpose);
+  if (purposes.some((purpose) => purpose === null)) return null;
+  return { version: value.version, title: value.title, paragraphs, purposes: purposes as Purpose[] };
+}
+
+function readConsent(value: unknown): Consent | null {
+  if (!isObject(value) || !isString(value.version)) return null;
+  const purposes = strings(value.purposes);
+  if (!purposes) return null;
+  return { version: value.version, purposes, given_at: isString(value.given_at) ? value.given_at : "" };
+}
+
+/** Validates the body of GET /privacy/ (and of the POSTs that answer with the same); null if it is not one. */
+export function readPrivacyState(data: unknown): PrivacyState | null {
+  if (!isObject(data)) return null;
+  const notice = readNotice(data.notice);
+  if (!notice) return null;
+  const consent = data.consent === null || data.consent === undefined ? null : readConsent(data.consent);
+  if (consent === null && data.consent !== null && data.consent !== undefined) return null;
+  const access = Array.isArray(data.access)
+    ? data.access.filter(
+        (item): item is AccessRecord => isObject(item) && isString(item.at) && isString(item.role),
+      ).map(({ at, role }) => ({ at, role }))
+    : [];
+  return { notice, consent, access };
+}
+
+/** True when the person agreed to the notice as it stands now, for at least the required purpose. */
+export function hasCurrentConsent(state: PrivacyState): boolean {
+  const { consent, notice } = state;
+  return consent !== null && consent.version === notice.version && consent.purposes.includes(REQUIRED_PURPOSE);
+}
+
+/** One cookie's value out of a `document.cookie` string. */
+export function cookieValue(cookies: string, name: string): string | null {
+  for (const part of cookies.split(";")) {
+    const at = part.indexOf("=");
+    if (at < 0 || part.slice(0, at).trim() !== name) continue;
+    const raw = part.slice(at + 1).trim();
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return null;
+}
+
+const ERROR_TEXT: Record<string, string> = {
+  network: "We couldn't reach the server. Please check your connection and try again.",
+  notice_changed: "The privacy notice has just been updated. Please read it again.",
+  confirmation_required: "Please confirm that you want to delete everything.",
+};
+
+/** What to tell the person when a privacy request fails. Server details are for developers, not shown. */
+export function privacyErrorText(error: unknown): string {
+  const code = error instanceof PrivacyError ? error.code : "";
+  return ERROR_TEXT[code] ?? "Something went wrong. Please try again.";
+}
+
+export class PrivacyApi {
+  private readonly base: string;
+
+  constructor(private readonly deps: PrivacyApiDeps) {
+    this.base = deps.base ?? "/privacy/";
+  }
+
+  get exportUrl(): string {
+    return `${this.base}export`;
+  }
+
+  load(): Promise<PrivacyState> {
+    return this.request("GET", "").then(expectState);
+  }
+
+  /** Records consent to `version` for the required purpose and the optional ones given. */
+  consent(version: string, optional: readonly string[]): Promise<PrivacyState> {
+    const purposes = [REQUIRED_PURPOSE, ...optional.filter((id) => id !== REQUIRED_PURPOSE)];
+    return this.request("POST", "consent", { version, purposes }).then(expectState);
+  }
+
+  withdraw(): Promise<PrivacyState> {
+    return this.request("POST", "consent/withdraw", {}).then(expectState);
+  }
+
+  erase(): Promise<Erased> {
+    return this.request("POST", "erase", { confirm: true }).then((data) => {
+      const erased = isObject(data) ? data.erased : null;
+      if (!isObject(erased)) throw new PrivacyError("bad_response", 200, "unexpected answer to erase");
+      return {
+        conversations: typeof erased.conversations === "number" ? erased.conversations : 0,
+        messages: typeof erased.messages === "number" ? erased.messages : 0,
+      };
+    });
+  }
+
+  private async request(method: "GET" | "POST", path: string, body?: object): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    const init: RequestInit = { method, credentials: "same-origin", headers };
+    if (method === "POST") {
+      headers["Content-Type"] = "application/json";
+      headers["X-CSRFToken"] = cookieValue(this.deps.cookies(), "csrftoken") ?? "";
+      init.body = JSON.stringify(body ?? {});
+    }
+    let response: ResponseLike;
+    try {
+      response = await this.deps.fetch(`${this.base}${path}`, init);
+    } catch {
+      throw new PrivacyError("network", 0, "the request did not reach the server");
+    }
+    let data: unknown = null;
+    try {
+      data = await response.json();
+    } catch {
+      // A proxy's HTML error page, say: the status still tells what happened.
+    }
+    if (response.ok) return data;
+    const error = isObject(data) && isObject(data.error) ? data.error : {};
+    throw new PrivacyError(
+      isString(error.code) ? error.code : `http_${response.status}`,
+      response.status,
+      isString(error.detail) ? error.detail : "",
+    );
+  }
+}
+
+function expectState(data: unknown): PrivacyState {
+  const state = readPrivacyState(data);
+  if (!state) throw new PrivacyError("bad_response", 200, "unexpected privacy state");
+  return state;
+}
