@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -42,13 +43,15 @@ def _body(request: HttpRequest) -> dict | None:
 
 
 def _with_owner(view):
+    """Hand the view the data subject making the request, or answer 403 when there is none."""
+
+    @wraps(view)
     def wrapped(request: HttpRequest) -> HttpResponse:
         owner = _owner(request)
         if owner is None:
             return _error(403, "forbidden", "Open the chat page first: this browser has no session.")
         return view(request, owner)
 
-    wrapped.__name__ = view.__name__
     return wrapped
 
 

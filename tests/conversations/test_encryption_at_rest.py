@@ -4,6 +4,7 @@ with the keys (docs/privacy.md). Real PostgreSQL, real pg_dump, a real `rotate_k
 from __future__ import annotations
 
 import base64
+import io
 import os
 import signal
 import subprocess
@@ -148,7 +149,7 @@ def test_rotating_master_keys_and_reencrypting_while_messages_are_sent_leaves_ev
     chatter.start()
     try:
         time.sleep(0.2)
-        call_command("rotate_keys", "--reencrypt", "--batch-size", "25", stdout=open(os.devnull, "w"))
+        call_command("rotate_keys", "--reencrypt", "--batch-size", "25", stdout=io.StringIO())
     finally:
         stop.set()
         chatter.join(30)
@@ -174,7 +175,7 @@ def test_values_from_before_data_keys_are_moved_to_data_keys_by_reencrypt(no_wor
     )
     assert selectors.message_text(Message.objects.get(pk=message_id)) == "written long ago"
 
-    call_command("rotate_keys", "--reencrypt", stdout=open(os.devnull, "w"))
+    call_command("rotate_keys", "--reencrypt", stdout=io.StringIO())
 
     message = Message.objects.get(pk=message_id)
     assert crypto.value_key_id(message.text_encrypted) == message.data_key_id is not None

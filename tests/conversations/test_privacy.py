@@ -3,6 +3,7 @@ to read it (docs/privacy.md). Through the real HTTP views, the real socket consu
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from datetime import timedelta
@@ -10,6 +11,7 @@ from datetime import timedelta
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -270,9 +272,7 @@ def test_retired_keys_are_deleted_only_when_unused_and_past_every_cache(settings
     consent(owner)
     conversation = services.conversation_open(owner=owner)
     services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text="hi")
-    from django.core.management import call_command
-
-    call_command("rotate_keys", "--reencrypt", stdout=open("/dev/null", "w"))
+    call_command("rotate_keys", "--reencrypt", stdout=io.StringIO())
     retired = DataKey.objects.get(state="retired")
 
     assert privacy.retired_keys_purge() == 0  # retired just now: another process may still hold it
