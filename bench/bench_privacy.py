@@ -30,6 +30,7 @@ from conversations.models import Conversation, DataKey, Message
 N = 10_000
 PEOPLE = 100
 ROUNDS = 3
+READ_ROUNDS = 15  # a read of 10k takes ~0.2 s and varies more on a shared machine: take the median of many
 WORDS = ("I keep thinking about what happened at work today and I can't sleep, my chest feels tight and I "
          "don't know who to tell about it because everyone seems so busy with their own lives ")
 
@@ -158,7 +159,7 @@ def _read_ratio(bodies) -> tuple[float, float, float]:
     _read_encrypted(encrypted_conversation)  # warm both, as a running server would be
     _read_plain(plain_conversation)
     enc, ref = [], []
-    for round_ in range(ROUNDS * 2):
+    for round_ in range(READ_ROUNDS):
         if round_ % 2 == 0:
             enc.append(_read_encrypted(encrypted_conversation))
             ref.append(_read_plain(plain_conversation))
