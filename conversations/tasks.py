@@ -29,7 +29,8 @@ _in_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="emochat-task
 
 
 def emotion_classifier():
-    return loader.build("EMOCHAT_EMOTION_BACKEND", settings.EMOCHAT_EMOTION_BACKEND)
+    path = settings.EMOTION_BACKENDS.get(settings.EMOCHAT_EMOTION_BACKEND, settings.EMOCHAT_EMOTION_BACKEND)
+    return loader.build("EMOCHAT_EMOTION_BACKEND", path, **settings.EMOTION_BACKEND_OPTIONS.get(path, {}))
 
 
 def reply_generator():

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "channels",
     "emochat",
     "conversations",
+    "inference",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,110 @@
+"""GoEmotions labels from a transformers sequence-classification model: a sigmoid per label, a threshold per
+label. Loads either emochat's own model (a LoRA adapter over all-MiniLM-L6-v2, from `train_emotion`) or any
+local Hugging Face checkpoint whose `id2label` names the 28 GoEmotions labels, in any order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from inference import goemotions
+from inference.loader import BackendError
+from inference.types import Emotion, LabelScore
+
+SETTING = "EMOCHAT_EMOTION_MODEL"
+# Text with no letter or digit in any script carries nothing to read.
+READABLE = re.compile(r"[^\W_]")
+
+
+def pick_device(device: str) -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise BackendError("EMOCHAT_DEVICE is cuda, but torch sees no CUDA device on this worker.")
+    return torch.device(device)
+
+
+def _load(model_dir: Path, device: torch.device):
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    # The base checkpoint has no classification head; the adapter brings it. Say nothing about it at start-up.
+    hf_logging.set_verbosity_error()
+    if (model_dir / "adapter_config.json").exists():
+        from peft import PeftModel
+
+        from inference.training.emotion import base_model_path
+
+        base_path = base_model_path()
+        base = AutoModelForSequenceClassification.from_pretrained(
+            base_path, num_labels=len(goemotions.LABELS), problem_type="multi_label_classification",
+            id2label=dict(enumerate(goemotions.LABELS)),
+            label2id={label: i for i, label in enumerate(goemotions.LABELS)},
+        )
+        # Merged into the base weights: inference then costs what the plain model costs.
+        model = PeftModel.from_pretrained(base, model_dir).merge_and_unload()
+        tokenizer = AutoTokenizer.from_pretrained(base_path)
+    else:
+        model = AutoModelForSequenceClassification.from_pretrained(model_dir)
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    return model.to(device).eval(), tokenizer
+
+
+class TransformersEmotionClassifier:
+    def __init__(self, model_dir: str, *, device: str = "auto", batch_size: int = 32, max_length: int = 128):
+        path = Path(model_dir)
+        if not path.is_dir():
+            raise BackendError(f"{SETTING}: {model_dir!r} is not a directory holding a model.")
+        try:
+            self.model, self.tokenizer = _load(path, pick_device(device))
+        except BackendError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any loading failure is a configuration error here
+            raise BackendError(f"{SETTING}: {model_dir!r} is not a sequence-classification model that loads "
+                               f"({type(exc).__name__}).") from exc
+        names = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
+        missing = set(goemotions.LABELS) - set(names)
+        if missing:
+            raise BackendError(f"{SETTING}: {model_dir!r} is not a GoEmotions classifier: its labels lack "
+                               f"{sorted(missing)[:5]}.")
+        # The model's columns, in goemotions.LABELS order, whatever order the checkpoint uses.
+        self.columns = np.array([names.index(label) for label in goemotions.LABELS])
+        thresholds = path / "thresholds.json"
+        values = json.loads(thresholds.read_text()) if thresholds.exists() else {}
+        self.thresholds = np.array([float(values.get(label, 0.5)) for label in goemotions.LABELS])
+        self.batch_size = batch_size
+        self.max_length = min(max_length, self.tokenizer.model_max_length)
+        self.classify(["warming up"])  # the first call pays for lazy initialisation; not a person's message
+
+    @torch.inference_mode()
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Sigmoid scores (n, 28) in goemotions.LABELS order. Longer texts are truncated to the model's limit."""
+        out = []
+        for start in range(0, len(texts), self.batch_size):
+            encoded = self.tokenizer(list(texts[start:start + self.batch_size]), padding=True, truncation=True,
+                                     max_length=self.max_length, return_tensors="pt").to(self.model.device)
+            out.append(torch.sigmoid(self.model(**encoded).logits.float()).cpu().numpy())
+        return np.concatenate(out)[:, self.columns] if out else np.zeros((0, len(goemotions.LABELS)))
+
+    def classify(self, texts: Sequence[str]) -> list[Emotion]:
+        return [emotion for emotion, _ in self.classify_scored(texts)]
+
+    def classify_scored(self, texts: Sequence[str]) -> list[tuple[Emotion, np.ndarray | None]]:
+        """Each text's reading with all 28 scores (None for text with nothing to read)."""
+        cleaned = [text if isinstance(text, str) else "" for text in texts]
+        readable = [i for i, text in enumerate(cleaned) if READABLE.search(text)]
+        out: list[tuple[Emotion, np.ndarray | None]] = [
+            (goemotions.emotion_from_labels((), flags=("empty",)), None) for _ in cleaned
+        ]
+        if readable:
+            for i, row in zip(readable, self.scores([cleaned[i] for i in readable])):
+                above = np.flatnonzero(row >= self.thresholds)
+                labels = tuple(LabelScore(goemotions.LABELS[j], float(row[j])) for j in above)
+                out[i] = (goemotions.emotion_from_labels(labels), row)
+        return out
