@@ -84,13 +84,17 @@ class TransformersEmotionClassifier:
 
     @torch.inference_mode()
     def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Sigmoid scores (n, 28) in goemotions.LABELS order. Longer texts are truncated to the model's limit."""
-        out = []
-        for start in range(0, len(texts), self.batch_size):
-            encoded = self.tokenizer(list(texts[start:start + self.batch_size]), padding=True, truncation=True,
+        """Sigmoid scores (n, 28) in goemotions.LABELS order. Longer texts are truncated to the model's limit.
+        Batches are cut from the texts sorted by length, so a batch pads to a similar length, not the longest."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), len(goemotions.LABELS)), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start:start + self.batch_size]
+            encoded = self.tokenizer([texts[i] for i in batch], padding=True, truncation=True,
                                      max_length=self.max_length, return_tensors="pt").to(self.model.device)
-            out.append(torch.sigmoid(self.model(**encoded).logits.float()).cpu().numpy())
-        return np.concatenate(out)[:, self.columns] if out else np.zeros((0, len(goemotions.LABELS)))
+            logits = self.model(**encoded).logits.float()
+            out[batch] = torch.sigmoid(logits).cpu().numpy()[:, self.columns]
+        return out
 
     def classify(self, texts: Sequence[str]) -> list[Emotion]:
         return [emotion for emotion, _ in self.classify_scored(texts)]
