@@ -33,6 +33,15 @@ def emotion_classifier():
     return loader.build("EMOCHAT_EMOTION_BACKEND", path, **settings.EMOTION_BACKEND_OPTIONS.get(path, {}))
 
 
+def models_check() -> None:
+    """Raise loader.BackendError, naming the setting, when a configured model cannot load (no weights loaded)."""
+    path = settings.EMOTION_BACKENDS.get(settings.EMOCHAT_EMOTION_BACKEND, settings.EMOCHAT_EMOTION_BACKEND)
+    if path == settings.EMOTION_BACKENDS["transformers"]:
+        from inference.backends.transformers_emotion import check_model_dir
+
+        check_model_dir(settings.EMOCHAT_EMOTION_MODEL)
+
+
 def reply_generator():
     path = settings.REPLY_BACKENDS[settings.EMOCHAT_REPLY_BACKEND]
     options = {"delay_ms": settings.EMOCHAT_FAKE_REPLY_DELAY_MS} if settings.EMOCHAT_REPLY_BACKEND == "fake" else {}

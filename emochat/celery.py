@@ -1,3 +1,4 @@
+import logging
 import os
 
 from celery import Celery
@@ -16,6 +17,16 @@ _serves_inference = False
 def _note_queues(sender, instance, **kwargs) -> None:
     global _serves_inference
     _serves_inference = "inference" in instance.app.amqp.queues.consume_from
+    if _serves_inference:
+        from conversations.tasks import models_check
+        from inference.loader import BackendError
+
+        try:
+            models_check()
+        except BackendError as exc:
+            # Stop here, naming the setting, rather than start a worker that fails every message.
+            logging.getLogger("emochat.celery").critical("cannot start an inference worker: %s", exc)
+            raise SystemExit(1) from exc
 
 
 @worker_process_init.connect

@@ -56,11 +56,29 @@ def _load(model_dir: Path, device: torch.device):
     return model.to(device).eval(), tokenizer
 
 
+def check_model_dir(model_dir: str) -> None:
+    """Fail fast, without loading weights, when `model_dir` cannot be a GoEmotions classifier."""
+    path = Path(model_dir)
+    if not path.is_dir():
+        raise BackendError(f"{SETTING}: {model_dir!r} is not a directory holding a model.")
+    if (path / "adapter_config.json").exists():
+        return  # emochat's own adapter: its labels are fixed by train_emotion
+    from transformers import AutoConfig
+
+    try:
+        config = AutoConfig.from_pretrained(path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable config is a configuration error here
+        raise BackendError(f"{SETTING}: {model_dir!r} holds no readable model config ({type(exc).__name__}).") from exc
+    missing = set(goemotions.LABELS) - set((config.id2label or {}).values())
+    if missing:
+        raise BackendError(f"{SETTING}: {model_dir!r} is not a GoEmotions classifier: its labels lack "
+                           f"{sorted(missing)[:5]}.")
+
+
 class TransformersEmotionClassifier:
     def __init__(self, model_dir: str, *, device: str = "auto", batch_size: int = 32, max_length: int = 128):
+        check_model_dir(model_dir)
         path = Path(model_dir)
-        if not path.is_dir():
-            raise BackendError(f"{SETTING}: {model_dir!r} is not a directory holding a model.")
         try:
             self.model, self.tokenizer = _load(path, pick_device(device))
         except BackendError:
@@ -69,10 +87,6 @@ class TransformersEmotionClassifier:
             raise BackendError(f"{SETTING}: {model_dir!r} is not a sequence-classification model that loads "
                                f"({type(exc).__name__}).") from exc
         names = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
-        missing = set(goemotions.LABELS) - set(names)
-        if missing:
-            raise BackendError(f"{SETTING}: {model_dir!r} is not a GoEmotions classifier: its labels lack "
-                               f"{sorted(missing)[:5]}.")
         # The model's columns, in goemotions.LABELS order, whatever order the checkpoint uses.
         self.columns = np.array([names.index(label) for label in goemotions.LABELS])
         thresholds = path / "thresholds.json"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from inference import goemotions
 from inference.backends.transformers_emotion import TransformersEmotionClassifier
 from inference.loader import BackendError
 from inference.training.emotion import base_model_path
+from tests import processes
 from tests.inference.test_backends import EmotionClassifierContract
 
 
@@ -163,3 +165,19 @@ def test_train_emotion_says_where_the_data_should_be(tmp_path, settings):
 
     with pytest.raises(CommandError, match="EMOCHAT_DATA_DIR"):
         call_command("train_emotion", "--out", str(tmp_path / "model"))
+
+
+@pytest.mark.processes
+def test_an_inference_worker_with_a_bad_model_path_stops_at_start_naming_the_setting(tmp_path, redis_url):
+    env = processes.environment(REDIS_URL=redis_url, EMOCHAT_EMOTION_BACKEND="transformers",
+                                EMOCHAT_EMOTION_MODEL=str(tmp_path / "no-such-model"))
+    argv = [sys.executable, "-m", "celery", "--app", "emochat", "worker", "--queues", "inference",
+            "--concurrency", "1", "--without-gossip", "--without-mingle"]
+    worker = processes.Process("bad-model-worker", argv, env, tmp_path)
+    try:
+        returncode = worker.popen.wait(60)
+    finally:
+        worker.stop()
+
+    assert returncode != 0
+    assert "EMOCHAT_EMOTION_MODEL" in worker.log() and "no-such-model" in worker.log()
