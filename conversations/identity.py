@@ -33,3 +33,11 @@ def owner_from_scope(scope: dict) -> Owner | None:
     if session is None or session.session_key is None or VISITOR_KEY not in session:
         return None
     return Owner(visitor_id=uuid.UUID(session[VISITOR_KEY]))
+
+
+def owner_from_request(request) -> Owner | None:
+    """The owner of an HTTP request (the privacy API), or None if it came without a visitor session."""
+    if request.user.is_authenticated:
+        return Owner(user_id=request.user.pk)
+    visitor_id = request.session.get(VISITOR_KEY)
+    return Owner(visitor_id=uuid.UUID(visitor_id)) if visitor_id else None

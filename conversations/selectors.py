@@ -34,20 +34,12 @@ def unsealed(model, column: str, row_id: UUID, blob: bytes) -> str | None:
         return None
 
 
-MESSAGE_TABLE = Message._meta.db_table
-
-
 def message_aad(message_id: UUID) -> bytes:
-    return crypto.associated_data(MESSAGE_TABLE, "text_encrypted", message_id)
+    return sealed_aad(Message, "text_encrypted", message_id)
 
 
 def message_text(message: Message) -> str | None:
-    """The message's text, or None when it cannot be decrypted. The hot path of every read: kept direct."""
-    try:
-        return crypto.decrypt_text(message.text_encrypted, aad=message_aad(message.id), resolve=keys.key_by_id)
-    except crypto.DecryptionError as exc:
-        logger.error("message %s cannot be decrypted: %s", message.id, type(exc).__name__)
-        return None
+    return unsealed(Message, "text_encrypted", message.id, message.text_encrypted)
 
 
 def message_payload(message: Message) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -27,13 +26,6 @@ def _error(status: int, code: str, detail: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "detail": detail}}, status=status)
 
 
-def _owner(request: HttpRequest) -> identity.Owner | None:
-    if request.user.is_authenticated:
-        return identity.Owner(user_id=request.user.pk)
-    visitor_id = request.session.get(identity.VISITOR_KEY)
-    return identity.Owner(visitor_id=uuid.UUID(visitor_id)) if visitor_id else None
-
-
 def _body(request: HttpRequest) -> dict | None:
     try:
         data = json.loads(request.body or b"{}")
@@ -47,7 +39,7 @@ def _with_owner(view):
 
     @wraps(view)
     def wrapped(request: HttpRequest) -> HttpResponse:
-        owner = _owner(request)
+        owner = identity.owner_from_request(request)
         if owner is None:
             return _error(403, "forbidden", "Open the chat page first: this browser has no session.")
         return view(request, owner)
