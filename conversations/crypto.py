@@ -178,16 +178,6 @@ def encrypt_text_under_master(text: str, *, aad: bytes) -> bytes:
     return _seal_under_master(text.encode("utf-8"), aad=aad)
 
 
-def value_key_id(blob: bytes) -> UUID | None:
-    """The data key a value is encrypted under; None for a value under a master key (written before data keys)."""
-    blob = bytes(blob)
-    if len(blob) >= DATA_HEADER and blob[0] == FORMAT_DATA:
-        return UUID(bytes=blob[1:DATA_HEADER])
-    if len(blob) >= 2 and blob[0] == FORMAT_MASTER:
-        return None
-    raise DecryptionError("unknown ciphertext format")
-
-
 def decrypt_text(blob: bytes, *, aad: bytes, resolve: Callable[[bytes], DataKey | None]) -> str:
     """Decrypt a value. `resolve` finds a data key by its 16-byte id (None when it does not exist: destroyed, or
     from another installation); it takes the raw id because reading a page of messages calls it per row."""

@@ -178,7 +178,8 @@ def test_values_from_before_data_keys_are_moved_to_data_keys_by_reencrypt(no_wor
     call_command("rotate_keys", "--reencrypt", stdout=io.StringIO())
 
     message = Message.objects.get(pk=message_id)
-    assert crypto.value_key_id(message.text_encrypted) == message.data_key_id is not None
+    blob = bytes(message.text_encrypted)
+    assert blob[0] == crypto.FORMAT_DATA and uuid.UUID(bytes=blob[1:17]) == message.data_key_id
     assert selectors.message_text(message) == "written long ago"
 
 
