@@ -18,3 +18,11 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+from django.conf import settings  # noqa: E402
+
+if settings.CELERY_TASK_ALWAYS_EAGER:
+    # Embedded mode answers in this process: load the models now rather than on the first message.
+    from conversations.tasks import models_warm_in_background  # noqa: E402
+
+    models_warm_in_background()

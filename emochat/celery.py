@@ -10,30 +10,35 @@ app = Celery("emochat")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-_serves_inference = False
+MODEL_QUEUES = {"inference", "priority"}
+_serves_models = False
 
 
 @celeryd_after_setup.connect
 def _note_queues(sender, instance, **kwargs) -> None:
-    global _serves_inference
-    _serves_inference = "inference" in instance.app.amqp.queues.consume_from
-    if _serves_inference:
-        from conversations.tasks import models_check
-        from inference.loader import BackendError
+    global _serves_models
+    _serves_models = bool(MODEL_QUEUES & set(instance.app.amqp.queues.consume_from))
+    if not _serves_models:
+        return  # other workers never load models
+    from conversations.tasks import models_check, models_load
+    from inference.loader import BackendError
 
-        try:
-            models_check()
-        except BackendError as exc:
-            # Stop here, naming the setting, rather than start a worker that fails every message.
-            logging.getLogger("emochat.celery").critical("cannot start an inference worker: %s", exc)
-            raise SystemExit(1) from exc
+    try:
+        models_check()
+        # A worker on threads (the way to run inference: one model per process, replies in flight
+        # concurrently, emotion readings batched across them) loads its models here, before it takes a task.
+        # A prefork worker loads them in each child (below): CUDA cannot cross a fork.
+        if not instance.pool_cls.__module__.endswith("prefork"):
+            models_load()
+    except BackendError as exc:
+        # Stop here, naming the setting, rather than start a worker that fails every message.
+        logging.getLogger("emochat.celery").critical("cannot start an inference worker: %s", exc)
+        raise SystemExit(1) from exc
 
 
 @worker_process_init.connect
 def _load_models(**kwargs) -> None:
-    # Each pool process of an inference worker loads and warms its models before its first task, so the first
-    # person's message is not the one that waits for them. Other workers never load them.
-    if _serves_inference:
-        from conversations.tasks import emotion_classifier
+    if _serves_models:
+        from conversations.tasks import models_load
 
-        emotion_classifier()
+        models_load()

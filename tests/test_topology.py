@@ -54,7 +54,7 @@ def test_serve_runs_daphne_both_worker_queues_and_beat_and_ctrl_c_stops_them_all
     try:
         processes.wait_for_http(serve, f"http://127.0.0.1:{port}/readyz")
         hostname = processes.worker_hostname_suffix()
-        processes.wait_for_workers(serve, {f"inference@{hostname}", f"default@{hostname}"})
+        processes.wait_for_workers(serve, {f"inference@{hostname}", f"priority@{hostname}", f"default@{hostname}"})
 
         serve.signal(signal.SIGINT)
         serve.popen.wait(30)

@@ -6,6 +6,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/emocha
 os.environ.setdefault("EMOCHAT_KEYS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/emochat_keys")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("EMOCHAT_CHANNEL_PREFIX", "emochat-test")
+# The chat's own tests time their streams on the deterministic fake; tests/inference run every real backend.
+os.environ.setdefault("EMOCHAT_REPLY_BACKEND", "fake")
 
 from .local import *  # noqa: E402,F401,F403
 

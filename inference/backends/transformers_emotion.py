@@ -36,6 +36,7 @@ def _load(model_dir: Path, device: torch.device):
 
     # The base checkpoint has no classification head; the adapter brings it. Say nothing about it at start-up.
     hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     if (model_dir / "adapter_config.json").exists():
         from peft import PeftModel
 

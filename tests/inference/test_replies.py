@@ -1,0 +1,245 @@
+"""Every reply backend against one contract, then what each does on its own: the curated library's choices,
+the local model's streaming, the OpenAI-compatible endpoint's retries and failures."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from inference.backends.curated import CuratedReplyGenerator, fallback_reply, load_library
+from inference.backends.fake import TemplateReplyGenerator
+from inference.backends.openai_reply import OpenAIReplyGenerator, ReplyInterrupted
+from inference.backends.transformers_reply import TransformersReplyGenerator
+from inference.goemotions import emotion_from_labels
+from inference.loader import BackendError
+from inference.prompts import chat_messages
+from inference.types import LabelScore, ReplyRequest, Turn
+from tests.openai_fake import FakeOpenAI
+from tests.tiny_models import tiny_chat_model
+
+SAD = emotion_from_labels((LabelScore("sadness", 0.8),))
+ODD = ["", "   ", "\x00\x01\x02", "😀" * 50, "我今天很难过，没有人理解我", "word " * 3000]
+
+
+@pytest.fixture(scope="module")
+def curated():
+    return CuratedReplyGenerator()
+
+
+@pytest.fixture(scope="module")
+def tiny_chat_dir(tmp_path_factory):
+    return tiny_chat_model(tmp_path_factory.mktemp("tiny-chat"))
+
+
+@pytest.fixture(scope="module")
+def fake_openai():
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture(params=["curated", "transformers", "openai", "fake"])
+def generator(request, curated, tiny_chat_dir, fake_openai):
+    fake_openai.replies.clear()
+    fake_openai.fail_next, fake_openai.hang_s, fake_openai.break_after = 0, 0.0, None
+    return {
+        "curated": lambda: curated,
+        "transformers": lambda: TransformersReplyGenerator(model_dir=str(tiny_chat_dir), device="cpu",
+                                                           max_new_tokens=24),
+        "openai": lambda: OpenAIReplyGenerator(base_url=fake_openai.base_url, model="any", timeout_s=5),
+        "fake": lambda: TemplateReplyGenerator(),
+    }[request.param]()
+
+
+class TestEveryReplyBackend:
+    def test_streams_several_non_empty_pieces(self, generator):
+        pieces = list(generator.stream(ReplyRequest(text="I feel so alone lately", emotion=SAD,
+                                                    conversation_id="c1")))
+
+        assert len(pieces) > 1
+        assert all(isinstance(piece, str) and piece for piece in pieces)
+        assert "".join(pieces).strip()
+
+    def test_uses_the_conversation_so_far(self, generator):
+        history = (Turn("user", "hi"), Turn("assistant", "Hello, I'm here."), Turn("user", "work is a lot"))
+        reply = "".join(generator.stream(ReplyRequest(text="and I can't sleep", emotion=SAD, history=history,
+                                                      conversation_id="c2")))
+
+        assert reply.strip()
+
+    @pytest.mark.parametrize("text", ODD, ids=["empty", "blank", "binary", "emoji", "chinese", "huge"])
+    def test_odd_text_still_gets_a_reply(self, generator, text):
+        reply = "".join(generator.stream(ReplyRequest(text=text, emotion=None, conversation_id="c3")))
+
+        assert reply.strip()
+
+
+class TestCuratedReplies:
+    def test_a_reply_reflects_the_persons_own_feeling_word_and_asks_an_open_question(self, curated):
+        reply = curated.compose(ReplyRequest(text="I'm so overwhelmed with everything at work", emotion=SAD,
+                                             conversation_id="c"))
+
+        assert "overwhelmed" in reply
+        assert reply.rstrip().endswith("?")
+
+    def test_a_negated_feeling_word_is_not_reflected(self, curated):
+        reply = curated.compose(ReplyRequest(text="I'm not lonely, I just miss my dog", emotion=SAD,
+                                             conversation_id="c"))
+
+        assert "lonely" not in reply
+
+    @pytest.mark.parametrize(("text", "situation"), [
+        ("nobody ever texts me back and my weekends are empty", "loneliness"),
+        ("my manager keeps piling on deadlines and I'm working every night", "work_stress"),
+        ("my grandmother passed away last week", "grief"),
+        ("I lie awake until 4am every night", "sleep"),
+        ("finals are next week and I haven't studied enough", "exams"),
+        ("she broke up with me yesterday", "breakup"),
+        ("I got the job!!", "good_news"),
+    ])
+    def test_the_body_comes_from_the_situation_the_message_is_about(self, curated, text, situation):
+        library = load_library()
+        bodies = next(s.bodies for s in library.situations if s.name == situation)
+
+        reply = curated.compose(ReplyRequest(text=text, emotion=None, conversation_id="c"))
+
+        assert any(body in reply for body in bodies), reply
+
+    def test_no_part_is_repeated_within_a_conversation(self, curated):
+        history: list[Turn] = []
+        replies = []
+        for _ in range(4):
+            request = ReplyRequest(text="I feel so alone, nobody talks to me", emotion=SAD,
+                                   history=tuple(history), conversation_id="same")
+            reply = curated.compose(request)
+            replies.append(reply)
+            history += [Turn("user", request.text), Turn("assistant", reply)]
+
+        bodies = next(s.bodies for s in load_library().situations if s.name == "loneliness")
+        used = [next(body for body in bodies if body in reply) for reply in replies]
+        assert len(set(used)) == 4
+        assert len({reply.rsplit(". ", 1)[-1] for reply in replies}) == 4, "questions repeat"
+
+    def test_the_same_message_gets_the_same_reply_when_retried(self, curated):
+        request = ReplyRequest(text="exams are killing me", emotion=SAD, conversation_id="retry")
+
+        assert curated.compose(request) == curated.compose(request)
+
+    def test_a_greeting_is_welcomed_without_a_reflected_feeling(self, curated):
+        library = load_library()
+        greeting = next(s for s in library.situations if s.name == "greeting")
+
+        reply = curated.compose(ReplyRequest(text="hi, is anyone there?", emotion=None, conversation_id="g"))
+
+        assert reply.startswith(greeting.bodies)
+
+    def test_a_missing_library_fails_naming_the_setting(self, tmp_path):
+        with pytest.raises(BackendError, match="EMOCHAT_REPLY_LIBRARY"):
+            load_library(str(tmp_path / "nothing.toml"))
+        (tmp_path / "partial.toml").write_text('[[opening]]\ngroup = "joy"\ntext = "Glad you feel {feeling}."\n')
+        with pytest.raises(BackendError, match="EMOCHAT_REPLY_LIBRARY"):
+            load_library(str(tmp_path / "partial.toml"))
+
+    def test_the_fallback_is_never_the_one_just_used(self):
+        first = fallback_reply(ReplyRequest(text="x", emotion=None, conversation_id="f"))
+        second = fallback_reply(ReplyRequest(text="x", emotion=None, conversation_id="f",
+                                             history=(Turn("assistant", first),)))
+
+        assert first != second
+
+
+class TestLocalModelReplies:
+    def test_a_reader_that_stops_early_stops_the_generation(self, tiny_chat_dir):
+        generator = TransformersReplyGenerator(model_dir=str(tiny_chat_dir), device="cpu", max_new_tokens=4000)
+        stream = generator.stream(ReplyRequest(text="i feel hard", emotion=None))
+        next(stream)
+        stream.close()
+
+        assert not [t for t in threading.enumerate() if t.name == "emochat-generate" and t.is_alive()]
+
+    def test_a_long_conversation_is_cut_from_its_oldest_turns_to_fit_the_model(self, tiny_chat_dir):
+        generator = TransformersReplyGenerator(model_dir=str(tiny_chat_dir), device="cpu", max_new_tokens=8)
+        history = tuple(Turn("user" if i % 2 == 0 else "assistant", "tell me more about it " * 10)
+                        for i in range(30))
+
+        prompt = generator._prompt(ReplyRequest(text="how are you", emotion=None, history=history))
+
+        assert prompt["input_ids"].shape[1] <= generator.max_prompt
+        assert "".join(generator.stream(ReplyRequest(text="how are you", emotion=None, history=history)))
+
+    def test_a_bad_model_path_fails_naming_the_setting(self, tmp_path):
+        with pytest.raises(BackendError, match="EMOCHAT_GENERATOR_MODEL"):
+            TransformersReplyGenerator(model_dir=str(tmp_path / "missing"))
+        with pytest.raises(BackendError, match="EMOCHAT_GENERATOR_MODEL"):
+            TransformersReplyGenerator(model_dir=str(tmp_path))  # a directory with no model in it
+        with pytest.raises(BackendError, match="EMOCHAT_GENERATOR_MODEL"):
+            TransformersReplyGenerator(model_dir=None)
+
+    def test_a_model_without_a_chat_template_is_refused(self, tmp_path, tiny_chat_dir):
+        import shutil
+        import json
+
+        copy = tmp_path / "no-template"
+        shutil.copytree(tiny_chat_dir, copy)
+        (copy / "chat_template.jinja").unlink(missing_ok=True)
+        config = json.loads((copy / "tokenizer_config.json").read_text())
+        config.pop("chat_template", None)
+        (copy / "tokenizer_config.json").write_text(json.dumps(config))
+
+        with pytest.raises(BackendError, match="chat template"):
+            TransformersReplyGenerator(model_dir=str(copy), device="cpu")
+
+
+class TestEndpointReplies:
+    def test_the_endpoint_gets_the_system_prompt_the_history_and_the_key(self, fake_openai):
+        fake_openai.replies.append("Thank you for telling me. What happened?")
+        generator = OpenAIReplyGenerator(base_url=fake_openai.base_url, model="my-model", api_key="sk-test-123")
+        request = ReplyRequest(text="I'm so sad", emotion=SAD, history=(Turn("user", "hi"), Turn("assistant", "Hello.")))
+
+        reply = "".join(generator.stream(request))
+
+        sent = fake_openai.requests[-1]
+        assert reply == "Thank you for telling me. What happened?"
+        assert sent["authorization"] == "Bearer sk-test-123"
+        assert sent["body"]["model"] == "my-model"
+        assert sent["body"]["messages"] == chat_messages(request)
+        assert "sadness" in sent["body"]["messages"][0]["content"]
+        assert [m["role"] for m in sent["body"]["messages"]] == ["system", "user", "assistant", "user"]
+
+    def test_an_overloaded_endpoint_is_retried(self, fake_openai):
+        fake_openai.fail_next = 2
+        before = len(fake_openai.requests)
+        generator = OpenAIReplyGenerator(base_url=fake_openai.base_url, model="m", max_retries=2)
+
+        reply = "".join(generator.stream(ReplyRequest(text="hello", emotion=None)))
+
+        assert reply
+        assert len(fake_openai.requests) - before == 3
+
+    def test_an_endpoint_that_breaks_off_mid_reply_raises(self, fake_openai):
+        fake_openai.break_after = 3
+        generator = OpenAIReplyGenerator(base_url=fake_openai.base_url, model="m")
+        try:
+            with pytest.raises(ReplyInterrupted):
+                list(generator.stream(ReplyRequest(text="hello", emotion=None)))
+        finally:
+            fake_openai.break_after = None
+
+    def test_a_silent_endpoint_times_out(self, fake_openai):
+        import openai
+
+        fake_openai.hang_s = 3
+        generator = OpenAIReplyGenerator(base_url=fake_openai.base_url, model="m", timeout_s=1, max_retries=0)
+        started = time.monotonic()
+        try:
+            with pytest.raises(openai.APITimeoutError) as caught:
+                list(generator.stream(ReplyRequest(text="a secret message", emotion=None)))
+        finally:
+            fake_openai.hang_s = 0
+        assert time.monotonic() - started < 3, "the timeout, not the server, ended the wait"
+        assert "secret" not in str(caught.value)
+
+    def test_missing_configuration_fails_naming_the_settings(self):
+        with pytest.raises(BackendError, match="EMOCHAT_OPENAI_BASE_URL and EMOCHAT_OPENAI_MODEL"):
+            OpenAIReplyGenerator(base_url=None, model="m", api_key="sk-never-shown")
