@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+from urllib.parse import parse_qs
 from uuid import UUID
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from conversations import events, identity, protocol, selectors, services
+from conversations import events, helplines, identity, protocol, selectors, services
 from conversations.ordering import SeqGate, seq_of
+from inference.types import risk_rank
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_ERASED = 4410
@@ -26,6 +28,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.owner = await database_sync_to_async(identity.owner_from_scope)(self.scope)
+        self.country = helplines.country_code(_query(self.scope).get("country"), _header(self.scope, b"accept-language"))
+        # The highest crisis level this socket's page has been shown helplines for.
+        self.crisis_shown = "none"
         self.waiting: dict[str, asyncio.Task] = {}
         self.gate = SeqGate()
         self.backfill: asyncio.Task | None = None
@@ -87,6 +92,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 client_id=str(frame.client_id),
             ))
             return
+        if submitted.crisis_level:
+            # Helplines first: before the ack, whatever the workers are doing.
+            await self._crisis_show(submitted.crisis_level)
         ack = events.message_ack(message=submitted.message)
         if submitted.created:
             await self._deliver(ack)
@@ -110,6 +118,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             if frame["conversation_id"] != str(self.conversation_id):
                 await self._switch_to(UUID(frame["conversation_id"]), last_seq=frame["last_seq"])
             return
+        if kind == "crisis.raised":
+            await self._crisis_show(frame["level"])
+            return
         if kind == "privacy.erased":
             await self.send_json(frame)
             await self.close(code=CLOSE_ERASED)
@@ -118,6 +129,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if kind in ("reply.start", "reply.end") and reply_to in self.waiting:
             self.waiting.pop(reply_to).cancel()
         await self._deliver(frame)
+
+    async def _crisis_show(self, level: str) -> None:
+        """Send the page helplines for its country, once per level reached."""
+        if risk_rank(level) <= risk_rank(self.crisis_shown):
+            return
+        self.crisis_shown = level
+        await self.send_json(events.crisis_resources(level=level, country=self.country,
+                                                     resources=helplines.resources(self.country, level=level)))
 
     async def _deliver(self, frame: dict) -> None:
         seq = seq_of(frame)
@@ -152,8 +171,15 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.waiting.clear()
         self.gate.reset(last_seq)
         self.conversation_id = conversation_id
+        self.crisis_shown = "none"
         await self.channel_layer.group_add(events.group_name(conversation_id), self.channel_name)
         await self.send_json(events.hello(conversation_id=conversation_id, last_seq=last_seq))
+        # What still applies to this conversation, for a page that (re)connects.
+        level, paused = await database_sync_to_async(_standing)(conversation_id)
+        if level:
+            await self._crisis_show(level)
+        if paused:
+            await self.send_json(events.support_joined())
 
     async def _forbid(self, detail: str) -> None:
         await self.send_json(events.error(code="forbidden", detail=detail))
@@ -162,3 +188,92 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     @classmethod
     async def encode_json(cls, content: dict) -> str:
         return json.dumps(content, ensure_ascii=False)
+
+
+def _standing(conversation_id: UUID) -> tuple[str | None, bool]:
+    return (selectors.conversation_crisis_level(conversation_id=conversation_id),
+            selectors.conversation_paused(conversation_id=conversation_id))
+
+
+def _query(scope: dict) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(scope.get("query_string", b"").decode("latin-1")).items()}
+
+
+def _header(scope: dict, name: bytes) -> str | None:
+    return next((value.decode("latin-1") for key, value in scope.get("headers", []) if key == name), None)
+
+
+class ModerationConsumer(AsyncJsonWebsocketConsumer):
+    """A moderator's queue or case page (/ws/moderation/): every case change, and, for a case whose conversation
+    this moderator joined, that conversation live. Validates a frame, calls one selector, replies."""
+
+    # The case this socket watches live and its conversation; one at a time, so forwarded frames are unambiguous.
+    following: tuple[UUID, UUID] | None = None
+    allowed = False
+
+    async def connect(self) -> None:
+        await self.accept()
+        self.user = self.scope.get("user")
+        if not await database_sync_to_async(_works_cases)(self.user):
+            await self.send_json(events.error(code="forbidden", detail="Only moderators can open the queue."))
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.allowed = True
+        await self.channel_layer.group_add(events.MODERATION_GROUP, self.channel_name)
+
+    async def disconnect(self, code: int) -> None:
+        await self.channel_layer.group_discard(events.MODERATION_GROUP, self.channel_name)
+        await self._unfollow()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self.allowed:
+            return  # a refused socket's frames that arrived before it closed
+        try:
+            frame = protocol.parse_moderation(protocol.decode(text_data if text_data is not None else bytes_data))
+        except protocol.ProtocolError as exc:
+            await self.send_json(events.error(code=exc.code, detail=exc.detail))
+            return
+        if isinstance(frame, protocol.CaseFollow):
+            conversation_id = await database_sync_to_async(selectors.case_followable)(
+                case_id=frame.case_id, reader_id=self.user.pk
+            )
+            if conversation_id is None:
+                await self.send_json(events.error(
+                    code="forbidden", detail="Join the conversation from the case page to see it live."))
+                return
+            await self._unfollow()
+            self.following = (frame.case_id, conversation_id)
+            await self.channel_layer.group_add(events.group_name(conversation_id), self.channel_name)
+            await self.send_json(events.case_following(case_id=frame.case_id))
+        elif self.following is None or self.following[0] != frame.case_id:
+            await self.send_json(events.error(code="forbidden", detail="Follow the case before typing in it."))
+        else:
+            await self.channel_layer.group_send(
+                events.group_name(self.following[1]),
+                {"type": events.CHAT_EVENT, "event": events.typing(role="moderator", state=frame.state)},
+            )
+
+    async def moderation_event(self, event: dict) -> None:
+        await self.send_json(event["event"])
+
+    async def chat_event(self, event: dict) -> None:
+        frame = event["event"]
+        if frame["type"] == "typing" and frame["role"] == "moderator":
+            return  # the moderator's own typing, echoed by the group
+        await self.send_json(frame)
+        if frame["type"] in ("support.left", "privacy.erased"):
+            # The join that allowed watching has ended; seeing it again needs a new, recorded join.
+            await self._unfollow()
+
+    async def _unfollow(self) -> None:
+        if self.following is not None:
+            await self.channel_layer.group_discard(events.group_name(self.following[1]), self.channel_name)
+            self.following = None
+
+    @classmethod
+    async def encode_json(cls, content: dict) -> str:
+        return json.dumps(content, ensure_ascii=False)
+
+
+def _works_cases(user) -> bool:
+    return user is not None and user.is_authenticated and user.has_perm(selectors.WORK_CASE)

@@ -79,6 +79,68 @@ def privacy_erased() -> dict:
     return {"type": "privacy.erased"}
 
 
+def crisis_raised(*, level: str) -> dict:
+    """To the conversation's sockets: the person may be at risk. Each socket answers its page with
+    crisis_resources for the country that page chose, so this carries the level only."""
+    return {"type": "crisis.raised", "level": level}
+
+
+def crisis_resources(*, level: str, country: str, resources: list[dict]) -> dict:
+    return {"type": "crisis.resources", "level": level, "country": country, "resources": resources}
+
+
+def support_joined() -> dict:
+    """A member of the support team joined the conversation; the assistant is paused."""
+    return {"type": "support.joined"}
+
+
+def support_left() -> dict:
+    return {"type": "support.left"}
+
+
+# Moderators' queue pages listen on this group.
+MODERATION_GROUP = "moderation"
+MODERATION_EVENT = "moderation.event"
+
+
+def case_payload(case) -> dict:
+    """A case as the queue shows it: labels, times and people; never a word the person wrote."""
+    return {
+        "id": str(case.id),
+        "conversation_id": str(case.conversation_id) if case.conversation_id else None,
+        "level": case.level,
+        "categories": list(case.categories),
+        "status": case.status,
+        "priority": case.priority,
+        "assignee": case.assignee.get_username() if case.assignee_id else None,
+        "opened_at": case.opened_at.isoformat(),
+        "acknowledge_by": case.acknowledge_by.isoformat(),
+        "escalation_tier": case.escalation_tier,
+    }
+
+
+def case_updated(*, case, alert: str | None = None) -> dict:
+    """To the queue pages: a case opened or changed. `alert` ("opened", "raised", "escalated") asks the page to
+    notify the moderator (sound and notification) rather than update quietly."""
+    frame = {"type": "case.updated", "case": case_payload(case)}
+    if alert:
+        frame["alert"] = alert
+    return frame
+
+
+def case_following(*, case_id: UUID | str) -> dict:
+    """To one moderator's socket: it now receives the case's conversation live (its `chat.event` frames)."""
+    return {"type": "case.following", "case_id": str(case_id)}
+
+
+def moderators_notify(frame: dict) -> None:
+    async_to_sync(get_channel_layer().group_send)(MODERATION_GROUP, {"type": MODERATION_EVENT, "event": frame})
+
+
+def moderators_notify_on_commit(frame: dict) -> None:
+    transaction.on_commit(partial(moderators_notify, frame), robust=True)
+
+
 def error(*, code: str, detail: str, client_id: str | None = None) -> dict:
     frame = {"type": "error", "code": code, "detail": detail}
     if client_id is not None:

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from conversations import crypto, events, keys, notice
 from conversations.identity import Owner
-from conversations.models import Consent, Conversation, Message, TranscriptAccess
-from inference.types import Emotion, Turn
+from conversations.models import Case, CaseEvent, CaseNote, Consent, Conversation, Message, TranscriptAccess
+from inference.types import FLAGGED_AT, Emotion, Risk, Turn, risk_rank
 
 logger = logging.getLogger(__name__)
 
@@ -97,12 +97,26 @@ class ReplyJob:
     text: str
     emotion: Emotion | None
     history: tuple[Turn, ...]
+    # The risk read so far, and whether the model has read it (the safety net always has).
+    risk: Risk | None = None
+    risk_model_read: bool = False
+    # The conversation is flagged (a case is open): replies come from the reviewed library only.
+    conversation_flagged: bool = False
+    # A moderator has joined: the assistant stays silent.
+    assistant_paused: bool = False
+    # A reply exists already (the crisis script, written at once by the web process).
+    answered: bool = False
 
 
 def reply_job(*, message_id: UUID) -> ReplyJob | None:
-    """The job for a user message that still needs a reply, or None (gone, answered, or unreadable)."""
-    message = Message.objects.filter(pk=message_id, role=Message.Role.USER, reply__isnull=True).first()
+    """The job for a user message: its emotion and risk still to read, its reply still to write. None when the
+    message is gone, unreadable, or fully done (answered, with its emotion and the model's risk reading)."""
+    message = Message.objects.select_related("conversation").filter(pk=message_id, role=Message.Role.USER).first()
     if message is None:
+        return None
+    answered = Message.objects.filter(reply_to=message).exists()
+    model_read = bool(message.risk and message.risk.get("model_read"))
+    if answered and message.emotion is not None and model_read:
         return None
     text = message_text(message)
     if text is None:
@@ -116,13 +130,36 @@ def reply_job(*, message_id: UUID) -> ReplyJob | None:
         text=text,
         emotion=Emotion.from_dict(message.emotion) if message.emotion else None,
         history=history,
+        risk=Risk.from_dict(message.risk) if message.risk else None,
+        risk_model_read=model_read,
+        conversation_flagged=risk_rank(message.conversation.risk_level) >= risk_rank(FLAGGED_AT),
+        assistant_paused=message.conversation.assistant_paused,
+        answered=answered,
     )
+
+
+def assistant_turns(*, conversation_id: UUID) -> tuple[Turn, ...]:
+    """The assistant's recent replies in a conversation: what the reply library must not repeat."""
+    recent = (Message.objects.filter(conversation_id=conversation_id, role=Message.Role.ASSISTANT)
+              .order_by("-seq")[:HISTORY_TURNS])
+    return tuple(Turn(role=m.role, text=t) for m in reversed(recent) if (t := message_text(m)) is not None)
+
+
+def conversation_crisis_level(*, conversation_id: UUID) -> str | None:
+    """The conversation's risk level when it is flagged (helplines are shown), else None."""
+    level = Conversation.objects.filter(pk=conversation_id).values_list("risk_level", flat=True).first()
+    return level if level and risk_rank(level) >= risk_rank(FLAGGED_AT) else None
+
+
+def conversation_paused(*, conversation_id: UUID) -> bool:
+    return Conversation.objects.filter(pk=conversation_id, assistant_paused=True).exists()
 
 
 def unanswered_message_ids(*, older_than: datetime, limit: int) -> list[UUID]:
     """User messages in open conversations still without a reply, oldest first."""
     return list(
         Message.objects.filter(role=Message.Role.USER, reply__isnull=True, created_at__lt=older_than,
+                               conversation__assistant_paused=False,
                                conversation__status=Conversation.Status.OPEN)
         .order_by("created_at").values_list("id", flat=True)[:limit]
     )
@@ -178,3 +215,55 @@ def export_for(*, owner: Owner) -> dict:
                 for c in Consent.objects.filter(subject=keys.subject_for(owner))]
     return {"exported_at": timezone.now().isoformat(), "notice_version": notice.VERSION, "consents": consents,
             "conversations": conversations, "access": access_records(owner=owner)}
+
+
+# --- the moderation queue ----------------------------------------------------------------------------------
+
+WORK_CASE = "conversations.work_case"
+
+
+def case_timeline(*, case_id: UUID) -> list[CaseEvent]:
+    """Every change and action on a case, oldest first, with who made it."""
+    return list(CaseEvent.objects.filter(case_id=case_id).select_related("actor").order_by("at", "id"))
+
+
+@dataclass(frozen=True)
+class NoteRead:
+    at: datetime
+    author: str | None
+    text: str | None  # None when it cannot be decrypted: the person erased their data
+
+
+def case_notes(*, case_id: UUID) -> list[NoteRead]:
+    return [NoteRead(at=note.at, author=note.author.get_username() if note.author_id else None,
+                     text=unsealed(CaseNote, "text_encrypted", note.id, note.text_encrypted))
+            for note in CaseNote.objects.filter(case_id=case_id).select_related("author").order_by("at")]
+
+
+def case_workers():
+    """Who a lead may assign a case to: active users allowed to work the queue."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.with_perm(WORK_CASE).order_by("username")
+
+
+def case_followable(*, case_id: UUID, reader_id: int) -> UUID | None:
+    """The conversation a moderator may watch live for a case, else None. Only while a moderator has joined it
+    (the assistant is paused and the case is in progress), and only for a reader whose reading of it was recorded
+    since that join: every reading of the person's words is audited."""
+    conversation_id = (Case.objects.filter(pk=case_id, status=Case.Status.IN_PROGRESS,
+                                           conversation__assistant_paused=True)
+                       .values_list("conversation_id", flat=True).first())
+    joined_at = (CaseEvent.objects.filter(case_id=case_id, kind="joined").order_by("-at")
+                 .values_list("at", flat=True).first())
+    if conversation_id is None or joined_at is None:
+        return None
+    recorded = TranscriptAccess.objects.filter(conversation_id=conversation_id, reader_id=reader_id,
+                                               at__gte=joined_at).exists()
+    return conversation_id if recorded else None
+
+
+def message_risks(*, conversation_id: UUID) -> dict[str, dict | None]:
+    """Each message's risk reading (labels only), by message id: shown beside a transcript already opened."""
+    return {str(message_id): risk for message_id, risk in
+            Message.objects.filter(conversation_id=conversation_id).values_list("id", "risk")}

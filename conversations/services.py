@@ -15,7 +15,9 @@ from django.utils import timezone
 from conversations import crypto, events, keys, selectors
 from conversations.identity import Owner
 from conversations.models import Conversation, Message
-from inference.types import Emotion
+from inference import safety_net
+from inference.backends import curated
+from inference.types import FLAGGED_AT, Emotion, ReplyRequest, risk_rank
 
 RATE_LIMIT_WINDOW = timedelta(minutes=1)
 # Reply ids derive from the message they answer, so a retried reply streams under the same id.
@@ -89,6 +91,8 @@ class Submitted:
     message: dict  # MESSAGE, as acknowledged
     created: bool
     awaiting_reply: bool
+    # The conversation's risk level after this message, when it is flagged: the page shows helplines at once.
+    crisis_level: str | None = None
 
 
 def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.UUID, text: str) -> Submitted:
@@ -102,6 +106,8 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
     if selectors.user_messages_since(owner=owner, since=since) >= settings.EMOCHAT_RATE_LIMIT_PER_MINUTE:
         raise RateLimited
     message_id = uuid.uuid4()
+    # The safety net reads every message here, before the ack, with no worker involved (inference/safety_net.py).
+    risk = safety_net.assess(text)
     try:
         with transaction.atomic():
             message = _message_store(message_id=message_id, conversation_id=conversation_id, role=Message.Role.USER,
@@ -109,18 +115,40 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
             payload = events.message_payload(message, text=text)
             # The person's other tabs (and, later, a moderator) see the message too.
             events.broadcast_on_commit(conversation_id, events.message_ack(message=payload))
-            from conversations import tasks  # tasks import services
+            from conversations import cases, tasks  # both import services
 
-            transaction.on_commit(partial(tasks.message_respond_enqueue, message.id), robust=True)
+            recorded = cases.risk_record(message=message, risk=risk)
+            conversation = Conversation.objects.only("risk_level", "assistant_paused").get(pk=conversation_id)
+            if recorded.raised_to and not conversation.assistant_paused:
+                _crisis_reply(message, text=text, categories=recorded.risk.categories)
+            transaction.on_commit(partial(tasks.message_respond_enqueue, message.id, urgent=risk.level != "none"),
+                                  robust=True)
     except IntegrityError:
         # The same client_id arrived on another socket at the same moment.
         return _resubmitted(Message.objects.get(conversation_id=conversation_id, client_id=client_id))
-    return Submitted(message=payload, created=True, awaiting_reply=True)
+    return Submitted(message=payload, created=True,
+                     awaiting_reply=not (recorded.raised_to or conversation.assistant_paused),
+                     crisis_level=_flagged_level(conversation.risk_level))
+
+
+def _crisis_reply(message: Message, *, text: str, categories: tuple[str, ...]) -> None:
+    """Answer at once with the crisis script: it needs no model, so it reaches the person even when every
+    inference worker is down. The worker still reads the message's emotion and risk when it can."""
+    request = ReplyRequest(text=text, emotion=None, conversation_id=str(message.conversation_id),
+                           history=selectors.assistant_turns(conversation_id=message.conversation_id))
+    reply_create(reply_to_id=message.id, conversation_id=message.conversation_id,
+                 text=curated.crisis_reply(request, categories, curated.load_library(settings.EMOCHAT_REPLY_LIBRARY)))
+
+
+def _flagged_level(level: str) -> str | None:
+    return level if risk_rank(level) >= risk_rank(FLAGGED_AT) else None
 
 
 def _resubmitted(message: Message) -> Submitted:
     awaiting = not Message.objects.filter(reply_to=message).exists()
-    return Submitted(message=selectors.message_payload(message), created=False, awaiting_reply=awaiting)
+    level = Conversation.objects.values_list("risk_level", flat=True).get(pk=message.conversation_id)
+    return Submitted(message=selectors.message_payload(message), created=False, awaiting_reply=awaiting,
+                     crisis_level=_flagged_level(level))
 
 
 def message_emotion_set(*, message_id: uuid.UUID, emotion: Emotion) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
-from conversations import identity, privacy, selectors
+from conversations import helplines, identity, privacy, selectors
 
 
 @ensure_csrf_cookie
@@ -20,6 +20,14 @@ def chat_page(request: HttpRequest) -> HttpResponse:
     # pseudonymous visitor id) here, before their first message.
     identity.visitor_id_ensure(request.session)
     return render(request, "conversations/chat.html")
+
+
+@require_GET
+def helplines_view(request: HttpRequest) -> JsonResponse:
+    """Helplines for `?country=XX` (or the browser's language), and every country the page can offer.
+    Open to anyone, with no session: someone in danger must never be turned away here."""
+    code = helplines.country_code(request.GET.get("country"), request.headers.get("Accept-Language"))
+    return JsonResponse({"country": code, "resources": helplines.resources(code), "countries": helplines.countries()})
 
 
 def _error(status: int, code: str, detail: str) -> JsonResponse:

@@ -23,6 +23,7 @@ from django.conf import settings  # noqa: E402
 
 if settings.CELERY_TASK_ALWAYS_EAGER:
     # Embedded mode answers in this process: load the models now rather than on the first message.
-    from conversations.tasks import models_warm_in_background  # noqa: E402
+    from conversations.tasks import housekeeping_in_background, models_warm_in_background  # noqa: E402
 
     models_warm_in_background()
+    housekeeping_in_background()

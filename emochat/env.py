@@ -85,3 +85,28 @@ def database(name: str, default: str) -> dict:
     if config.get("ENGINE") not in set(_env.DB_SCHEMES.values()):
         raise ImproperlyConfigured(f"{name} names an unsupported database scheme.")
     return config
+
+
+def email(name: str, default: str) -> dict:
+    """Django's EMAIL_* settings from a URL: smtp://user:pass@host:587, smtp+tls://…, smtp+ssl://…,
+    consolemail://, dummymail://."""
+    url = string(name, default)
+    try:
+        config = _env.email_url_config(url)
+    except Exception:
+        raise ImproperlyConfigured(f"{name} is not an email URL django-environ understands.") from None
+    return config
+
+
+def seconds_by_level(name: str, default: dict[str, int], levels: tuple[str, ...]) -> dict[str, int]:
+    """`level=seconds,…`, e.g. `imminent=120,behavior=300`; levels not given keep their default."""
+    value = string(name)
+    if value is None:
+        return dict(default)
+    parsed = dict(default)
+    for item in value.split(","):
+        level, _, seconds = item.strip().partition("=")
+        if level not in levels or not seconds.strip().isdigit() or int(seconds) < 1:
+            raise ImproperlyConfigured(f"{name} must be level=seconds pairs, levels among {', '.join(levels)}.")
+        parsed[level] = int(seconds)
+    return parsed

@@ -1,7 +1,7 @@
 """A logging filter that keeps secrets and people's words out of every log line (docs/privacy.md, "Logs").
 
 Message text is never passed to a logger in the first place; this filter is the second line: it redacts the
-configured secrets (the Django secret key, master keys, channel-layer keys), session and CSRF cookies, bearer
+configured secrets (the Django secret key, master keys, channel-layer keys, alert webhook and SMTP secrets), session and CSRF cookies, bearer
 tokens and any `text` field of a frame, in the formatted message and in the traceback.
 """
 
@@ -23,6 +23,9 @@ def _secrets() -> list[str]:
     from django.conf import settings
 
     found = [settings.SECRET_KEY, *getattr(settings, "EMOCHAT_CHANNEL_LAYER_KEYS", [])]
+    # Alert delivery: the webhook's URL (Slack's carry their token in the path), its signing secret, SMTP's password.
+    found += [getattr(settings, name, None)
+              for name in ("EMOCHAT_ALERT_WEBHOOK_URL", "EMOCHAT_ALERT_WEBHOOK_SECRET", "EMAIL_HOST_PASSWORD")]
     for entry in (getattr(settings, "EMOCHAT_ENCRYPTION_KEYS", "") or "").split(","):
         found.append(entry.strip().partition(":")[2])
     return sorted({s for s in found if s and len(s) >= 16}, key=len, reverse=True)

@@ -51,3 +51,49 @@ class ReplyRequest:
     emotion: Emotion | None
     history: tuple[Turn, ...] = field(default=())
     conversation_id: str = ""
+
+
+# Risk levels after the Columbia scale, lowest first; "flagged" means ideation or above.
+RISK_LEVELS = ("none", "indicator", "ideation", "behavior", "imminent")
+RISK_CATEGORIES = ("self_harm", "harm_to_others", "being_harmed", "third_party")
+FLAGGED_AT = "ideation"
+
+
+def risk_rank(level: str) -> int:
+    return RISK_LEVELS.index(level)
+
+
+@dataclass(frozen=True)
+class Risk:
+    """What a risk detector read in a message: a level, how sure it is (0-1), and the categories it saw."""
+
+    level: str = "none"
+    score: float = 0.0
+    categories: tuple[str, ...] = ()
+    source: str = ""  # "safety_net", "model", or "combined"
+
+    def __post_init__(self) -> None:
+        if self.level not in RISK_LEVELS:
+            raise ValueError(f"unknown risk level {self.level!r}")
+        unknown = set(self.categories) - set(RISK_CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown risk categories {sorted(unknown)}")
+
+    @property
+    def flagged(self) -> bool:
+        return risk_rank(self.level) >= risk_rank(FLAGGED_AT)
+
+    def as_dict(self) -> dict:
+        return {"level": self.level, "score": round(self.score, 4), "categories": list(self.categories)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Risk:
+        return cls(level=data["level"], score=float(data["score"]), categories=tuple(data["categories"]),
+                   source=data.get("source", ""))
+
+
+def risk_higher(first: Risk, second: Risk) -> Risk:
+    """The two readings combined: the higher level wins (the higher score on a tie), categories are pooled."""
+    top = max((first, second), key=lambda r: (risk_rank(r.level), r.score))
+    categories = tuple(c for c in RISK_CATEGORIES if c in first.categories or c in second.categories)
+    return Risk(level=top.level, score=top.score, categories=categories, source=top.source)

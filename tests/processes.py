@@ -7,16 +7,19 @@ its children. Output goes to a log file that is printed if the process fails to 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import websockets.sync.client
 from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +98,22 @@ def visitor_session(base_url: str) -> str:
         return client.cookies["sessionid"]
 
 
+def chat(base: str, text: str, *, session: str | None = None, until: str = "reply.end", timeout: float = 60,
+         query: str = "") -> list[dict]:
+    """Send one message as a visitor over a real WebSocket; return every frame up to the first of type `until`."""
+    session = session or visitor_session(base)
+    url = base.replace("http://", "ws://") + "/ws/chat/" + (f"?{query}" if query else "")
+    headers = {"Cookie": f"sessionid={session}", "Origin": "http://127.0.0.1"}
+    frames = []
+    with websockets.sync.client.connect(url, additional_headers=headers) as socket:
+        frames.append(json.loads(socket.recv(timeout=10)))
+        socket.send(json.dumps({"type": "message.send", "client_id": str(uuid.uuid4()), "text": text}))
+        deadline = time.monotonic() + timeout
+        while frames[-1]["type"] != until:
+            frames.append(json.loads(socket.recv(timeout=max(0.1, deadline - time.monotonic()))))
+    return frames
+
+
 def wait_for_http(process: Process, url: str, timeout: float = START_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -136,11 +155,13 @@ def daphne(env: dict[str, str], log_dir: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def celery_worker(env: dict[str, str], log_dir: Path, *, queues: str = "inference,default",
-                  name: str = "celery") -> Iterator[Process]:
-    """A Celery worker consuming `queues`; yields it once it answers a ping (its name in `.hostname`)."""
+def celery_worker(env: dict[str, str], log_dir: Path, *, queues: str = "priority,inference,default",
+                  name: str = "celery", concurrency: int = 2) -> Iterator[Process]:
+    """A Celery worker on threads, as `serve` runs inference, consuming `queues`; yields it once it answers a
+    ping (its name in `.hostname`)."""
     hostname = f"test-{os.getpid()}-{free_port()}@localhost"
-    argv = [sys.executable, "-m", "celery", "--app", "emochat", "worker", "--queues", queues, "--concurrency", "1",
+    argv = [sys.executable, "-m", "celery", "--app", "emochat", "worker", "--queues", queues,
+            "--pool", "threads", "--concurrency", str(concurrency),
             "--hostname", hostname, "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
     process = Process(name, argv, env, log_dir)
     process.hostname = hostname

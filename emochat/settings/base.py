@@ -114,6 +114,9 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         # Daphne's access log names paths only; WebSocket frames (message text) are never logged.
         "daphne": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # HTTP clients log each request's URL at INFO; a webhook URL is itself a secret (Slack's are).
+        "httpx2": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
     },
 }
 
@@ -121,3 +124,4 @@ from .celery import *  # noqa: E402,F401,F403
 from .channels import *  # noqa: E402,F401,F403
 from .crypto import *  # noqa: E402,F401,F403
 from .inference import *  # noqa: E402,F401,F403
+from .moderation import *  # noqa: E402,F401,F403

@@ -31,17 +31,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # kombu sweeps for such tasks every interval × throttle seconds (100 s by default); sweep every 10 s.
     "unacked_restore_interval": min(10, _visibility_timeout),
     "unacked_restore_throttle": 1,
+    # A worker that serves several queues drains them in the order given to --queues, so one started with
+    # `--queues priority,inference` takes crisis-related work before ordinary replies.
+    "queue_order_strategy": "priority",
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
+# Queues: `priority` (model work for a person who may be at risk: never waits behind ordinary traffic),
+# `inference` (emotion readings and replies) and `default` (alerts, email, housekeeping).
+PRIORITY_QUEUE = "priority"
 CELERY_TASK_ROUTES = {
     "conversations.tasks.message_respond": {"queue": "inference"},
+    "conversations.tasks.message_risk_assess": {"queue": PRIORITY_QUEUE},
 }
 
 # Periodic housekeeping, run by `celery beat` (started by `make run` / `manage.py serve` with the workers).
 CELERY_BEAT_SCHEDULE = {
     "requeue-unanswered-messages": {"task": "conversations.tasks.unanswered_requeue", "schedule": 60.0},
     "retention-purge": {"task": "conversations.tasks.retention_purge", "schedule": 24 * 60 * 60.0},
+    # The moderation queue's clock: alerts due again, and cases past their acknowledgement deadline.
+    "alerts-retry": {"task": "conversations.tasks.alerts_retry", "schedule": 5.0},
+    "cases-escalate": {"task": "conversations.tasks.cases_escalate", "schedule": 10.0},
 }
 # A reply not started this many seconds after its message was stored is presumed lost and queued again:
 # longer than the visibility timeout, so a task that a dead worker still holds is restored first.

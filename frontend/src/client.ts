@@ -1,6 +1,17 @@
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
+import type { ConversationEvent, ConversationEventKind } from "./events";
 import { Outbox, type StorageLike } from "./outbox";
-import { parseServerFrame, type ClientFrame, type ErrorFrame, type ServerFrame, type TypingRole } from "./protocol";
+import {
+  CRISIS_LEVELS,
+  parseServerFrame,
+  type ClientFrame,
+  type CrisisLevel,
+  type CrisisResourcesFrame,
+  type ErrorFrame,
+  type Resource,
+  type ServerFrame,
+  type TypingRole,
+} from "./protocol";
 import { SeqTracker } from "./seqs";
 import { Timeline, type ChatMessage } from "./timeline";
 
@@ -31,8 +42,16 @@ export interface Timers {
   clearTimeout(id: number): void;
 }
 
+/** What the server said about the person's safety: the most worrying level heard, with its helplines. */
+export interface CrisisAlert {
+  readonly level: CrisisLevel;
+  readonly country: string | null;
+  readonly resources: readonly Resource[];
+}
+
 export interface ChatClientDeps {
-  url: string;
+  /** A function is asked again at every (re)connect: the person may have chosen another country meanwhile. */
+  url: string | (() => string);
   createSocket: (url: string) => WebSocketLike;
   timers: Timers;
   /** A number in [0, 1), for reconnect jitter. */
@@ -55,11 +74,20 @@ export interface ChatState {
   consent: ConsentState;
   /** How many times the person's data was erased while this page was open; a change means "start over". */
   erasures: number;
+  /**
+   * Set by `crisis.resources`, raised only by a higher level, and kept for the life of the page (reconnects and
+   * new conversations included) until an erasure. A new object only when it changes.
+   */
+  crisis: CrisisAlert | null;
+  /** A member of the support team is in the conversation; the assistant is paused. */
+  support: boolean;
+  /** Support joining and leaving, for the conversation to show. A new array only when it changes. */
+  events: readonly ConversationEvent[];
 }
 
 export type Listener = (state: ChatState) => void;
 
-type TimerName = "retryTimer" | "helloTimer" | "typingIdle" | "typingCooldown";
+type TimerName = "retryTimer" | "helloTimer" | "typingIdle" | "typingCooldown" | "supportCheck";
 
 export const NOTICES = {
   unavailable: "We're taking longer than usual. Your message is saved and will be answered.",
@@ -81,6 +109,11 @@ const CLOSE_ERASED = 4410;
 export const HELLO_TIMEOUT_MS = 15_000;
 export const TYPING_THROTTLE_MS = 1_000;
 export const TYPING_IDLE_MS = 4_000;
+/**
+ * The server re-sends `support.joined` right after hello while the support team is there. If a reconnect's hello
+ * is not followed by it within this long, they left while the page was away.
+ */
+export const SUPPORT_RESEND_MS = 5_000;
 
 /**
  * Everything about talking to the server: the connection and its retries, the outbox, resume after
@@ -117,6 +150,14 @@ export class ChatClient {
   private readonly typing: Record<TypingRole, boolean> = { assistant: false, moderator: false };
   /** client_ids given up when outbox messages moved to a new conversation; late acks for them are ignored. */
   private readonly retired = new Set<string>();
+
+  private crisis: CrisisAlert | null = null;
+  private support = false;
+  private events: readonly ConversationEvent[] = [];
+  private eventCount = 0;
+  /** The conversation's highest sequence number as far as this page knows (hello's last_seq, or one seen since). */
+  private highestSeq = 0;
+  private supportCheck: number | null = null;
 
   private typingWanted = false;
   private typingSent = false;
@@ -241,6 +282,9 @@ export class ChatClient {
       notice: this.notice,
       consent: this.consent,
       erasures: this.erasures,
+      crisis: this.crisis,
+      support: this.support,
+      events: this.events,
     };
   }
 
@@ -250,6 +294,7 @@ export class ChatClient {
     this.clearTimer("retryTimer");
     this.clearTimer("typingIdle");
     this.clearTimer("typingCooldown");
+    this.clearTimer("supportCheck");
     this.dropSocket();
     this.listeners.clear();
   }
@@ -263,7 +308,8 @@ export class ChatClient {
     this.emit();
     let socket: WebSocketLike;
     try {
-      socket = this.deps.createSocket(this.deps.url);
+      const { url } = this.deps;
+      socket = this.deps.createSocket(typeof url === "function" ? url() : url);
     } catch {
       this.scheduleReconnect();
       this.emit();
@@ -343,6 +389,8 @@ export class ChatClient {
     this.typing.moderator = false;
     this.typingSent = false;
     this.clearTimer("typingCooldown");
+    // Whether the support team is still there is learnt after the next hello (see SUPPORT_RESEND_MS).
+    this.clearTimer("supportCheck");
   }
 
   private transmit(frame: ClientFrame): void {
@@ -366,7 +414,7 @@ export class ChatClient {
   private handle(frame: ServerFrame): void {
     switch (frame.type) {
       case "hello":
-        this.hello(frame.conversation_id);
+        this.hello(frame.conversation_id, frame.last_seq);
         break;
       case "message.ack":
         if (frame.client_id !== null) {
@@ -374,7 +422,7 @@ export class ChatClient {
           this.outbox.remove(frame.client_id);
         }
         this.timeline.upsert(frame.message);
-        this.seqs.see(frame.message.seq);
+        this.see(frame.message.seq);
         break;
       case "message.emotion":
         this.timeline.setEmotion(frame.message_id, {
@@ -382,7 +430,7 @@ export class ChatClient {
           group: frame.group,
           sentiment: frame.sentiment,
         });
-        this.seqs.see(frame.seq);
+        this.see(frame.seq);
         break;
       case "reply.start":
         this.timeline.startReply(frame.message_id, frame.reply_to);
@@ -394,7 +442,7 @@ export class ChatClient {
       case "reply.end":
       case "message.new":
         this.timeline.upsert(frame.message);
-        this.seqs.see(frame.message.seq);
+        this.see(frame.message.seq);
         break;
       case "typing":
         this.typing[frame.role] = frame.state;
@@ -407,12 +455,64 @@ export class ChatClient {
         // The close with 4410 follows; nothing more goes out on this socket.
         this.ready = false;
         break;
+      case "crisis.resources":
+        this.crisisResources(frame);
+        break;
+      case "support.joined":
+        // After a reconnect this is the re-send that says they are still there: nothing new to show.
+        this.clearTimer("supportCheck");
+        if (!this.support) this.setSupport(true);
+        break;
+      case "support.left":
+        this.clearTimer("supportCheck");
+        if (this.support) this.setSupport(false);
+        break;
     }
   }
 
-  private hello(conversationId: string): void {
+  private see(seq: number): void {
+    this.seqs.see(seq);
+    this.highestSeq = Math.max(this.highestSeq, seq);
+  }
+
+  /** Only a higher level changes what is shown: re-sends after a reconnect, and lower levels, change nothing. */
+  private crisisResources(frame: CrisisResourcesFrame): void {
+    const current = this.crisis;
+    if (current !== null && CRISIS_LEVELS.indexOf(frame.level) <= CRISIS_LEVELS.indexOf(current.level)) return;
+    this.crisis = { level: frame.level, country: frame.country, resources: frame.resources };
+  }
+
+  private setSupport(present: boolean): void {
+    this.support = present;
+    this.addEvent(present ? "support.joined" : "support.left");
+  }
+
+  private addEvent(kind: ConversationEventKind): void {
+    this.eventCount += 1;
+    this.events = [...this.events, { key: `e:${this.eventCount}`, kind, afterSeq: this.highestSeq }];
+  }
+
+  /** A different conversation, or none: its support team and its notices stay with it. */
+  private forgetSupport(): void {
+    this.clearTimer("supportCheck");
+    this.support = false;
+    if (this.events.length > 0) this.events = [];
+    this.highestSeq = 0;
+  }
+
+  private hello(conversationId: string, lastSeq: number): void {
     this.clearTimer("helloTimer");
     if (conversationId !== this.conversationId) this.beginConversation(conversationId);
+    this.highestSeq = Math.max(this.highestSeq, lastSeq);
+    if (this.support) {
+      this.clearTimer("supportCheck");
+      this.supportCheck = this.deps.timers.setTimeout(() => {
+        this.supportCheck = null;
+        if (!this.support) return;
+        this.setSupport(false);
+        this.emit();
+      }, SUPPORT_RESEND_MS);
+    }
     this.attempt = 0;
     this.everConnected = true;
     this.ready = true;
@@ -440,6 +540,9 @@ export class ChatClient {
     this.conversationId = null;
     this.consent = "required";
     this.notice = NOTICES.erased;
+    // Helplines stay in reach through the header's button, but nothing here may recall what was written.
+    this.crisis = null;
+    this.forgetSupport();
   }
 
   private beginConversation(conversationId: string): void {
@@ -447,6 +550,7 @@ export class ChatClient {
     this.conversationId = conversationId;
     this.seqs.reset();
     this.timeline.resetToLocal();
+    this.forgetSupport();
     // First hello of this page (or after an erasure): the outbox belongs to this conversation, and the notice
     // (the erasure's, say) is still news.
     if (previous === null) return;

@@ -1,6 +1,6 @@
 // Words the view shows, kept apart from the DOM code so they can be tested.
 import type { ConnectionState } from "./client";
-import { MAX_MESSAGE_LENGTH, type Emotion, type Role } from "./protocol";
+import { MAX_MESSAGE_LENGTH, type CrisisLevel, type Emotion, type Role } from "./protocol";
 
 export const CONNECTION_TEXT: Record<ConnectionState, string> = {
   connecting: "Connecting…",
@@ -41,7 +41,7 @@ export function typingText(
   awaiting: boolean,
   stillThinking: boolean,
 ): string | null {
-  if (typing.moderator) return "Support team is writing…";
+  if (typing.moderator) return "Support team is typing…";
   if (awaiting && stillThinking) return "Still thinking…";
   if (awaiting) return "Thinking…";
   if (typing.assistant) return "Writing a reply…";
@@ -75,3 +75,44 @@ export function accessText(record: { at: string; role: string }, format: Intl.Da
 }
 
 export const NO_ACCESS_TEXT = "No one on our team has read your conversations.";
+
+/** The helplines card. Calm and plain: it is there to be read by someone having a very hard time. */
+export const CRISIS_TEXT = {
+  heading: "You don't have to face this alone",
+  lead: "If you're thinking about ending your life or hurting yourself, these people can talk with you right now, for free.",
+  /** First, at the imminent level. */
+  emergency: "If you're in danger right now, please call your local emergency number now.",
+  /** Last, at any other level. */
+  emergencyNote: "If you're ever in immediate danger, call your local emergency number.",
+  collapsed: "Helplines",
+  show: "Show",
+  hide: "Hide",
+  close: "Close",
+  showLabel: "Show helplines",
+  hideLabel: "Hide helplines",
+  closeLabel: "Close helplines",
+  country: "Country",
+  loading: "Loading helplines…",
+  failed: "We couldn't load the helplines. Please check your connection, then try again.",
+  empty: "We don't have a helpline listed for this country yet. Please choose another country, or call your local emergency number.",
+  retry: "Try again",
+  button: "Get help now",
+  another: "Another country",
+} as const;
+
+/**
+ * What a screen reader hears when helplines appear (`first`) or the level rises, if anything: said once, so it
+ * is short; the card has the rest.
+ */
+export function crisisAnnouncement(level: CrisisLevel, first: boolean): string | null {
+  const emergency = level === "imminent" ? ` ${CRISIS_TEXT.emergency}` : "";
+  if (first) return `${CRISIS_TEXT.heading}. Helplines are shown at the top of the conversation.${emergency}`;
+  return level === "imminent" ? `${CRISIS_TEXT.emergency} Helplines are at the top of the conversation.` : null;
+}
+
+/** Shown in the conversation when the support team comes and goes, and in the header while they are there. */
+export const SUPPORT_TEXT = {
+  joined: "A member of the support team has joined the conversation.",
+  left: "The support team member has left. The assistant is back.",
+  indicator: "Support team is here",
+} as const;

@@ -1,5 +1,8 @@
 import "./chat.css";
 import { ChatClient } from "./client";
+import { loadCountry, preferredCountry } from "./country";
+import { mountCrisis } from "./crisis-view";
+import { HelplinesApi } from "./helplines";
 import { createMemoryStorage, type StorageLike } from "./outbox";
 import { PrivacyApi } from "./privacy";
 import { mountPrivacy } from "./privacy-view";
@@ -7,11 +10,12 @@ import { socketUrl } from "./socket-url";
 import { uuid4 } from "./uuid";
 import { mountChat } from "./view";
 
-/** sessionStorage when the browser allows it (it throws in some privacy modes), memory otherwise. Per tab, so
- * two tabs never overwrite each other's unsent messages, and it survives a reload of the tab. */
-function pickStorage(): StorageLike {
+/** sessionStorage (or localStorage) when the browser allows it (it throws in some privacy modes), memory
+ * otherwise. The outbox is per tab, so two tabs never overwrite each other's unsent messages, and it survives a
+ * reload of the tab; the chosen country is the person's, for every tab and visit. */
+function pickStorage(kind: "sessionStorage" | "localStorage" = "sessionStorage"): StorageLike {
   try {
-    const storage = window.sessionStorage;
+    const storage = window[kind];
     const probe = "emochat.probe";
     storage.setItem(probe, "1");
     storage.removeItem(probe);
@@ -21,9 +25,16 @@ function pickStorage(): StorageLike {
   }
 }
 
+function languages(): readonly string[] {
+  return navigator.languages?.length ? navigator.languages : [navigator.language];
+}
+
 function start(root: HTMLElement): void {
+  const local = pickStorage("localStorage");
   const client = new ChatClient({
-    url: socketUrl(window.location, root.dataset.wsPath ?? "/ws/chat/"),
+    // Asked again at each reconnect: a country chosen in the helplines card then goes with it.
+    url: () =>
+      socketUrl(window.location, root.dataset.wsPath ?? "/ws/chat/", preferredCountry(loadCountry(local), languages())),
     createSocket: (url) => new WebSocket(url),
     timers: {
       setTimeout: (callback, ms) => window.setTimeout(callback, ms),
@@ -40,6 +51,11 @@ function start(root: HTMLElement): void {
     base: root.dataset.privacyPath ?? "/privacy/",
   });
   mountPrivacy(view, client, privacy);
+  const helplines = new HelplinesApi({
+    fetch: (url, init) => window.fetch(url, init),
+    base: root.dataset.helplinesPath ?? "/helplines/",
+  });
+  mountCrisis(view, client, { api: helplines, storage: local, languages });
   window.addEventListener("offline", () => client.goOffline());
   window.addEventListener("online", () => client.goOnline());
   if (!navigator.onLine) client.goOffline();

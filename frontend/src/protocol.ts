@@ -5,6 +5,9 @@ export const MAX_MESSAGE_LENGTH = 4000;
 export type Role = "user" | "assistant" | "moderator";
 export type TypingRole = "assistant" | "moderator";
 export type ErrorCode = "invalid" | "too_long" | "rate_limited" | "forbidden" | "unavailable" | "consent_required";
+/** How worrying what the person wrote is, least to most. */
+export type CrisisLevel = "ideation" | "behavior" | "imminent";
+export const CRISIS_LEVELS: readonly CrisisLevel[] = ["ideation", "behavior", "imminent"];
 
 export interface EmotionLabel {
   label: string;
@@ -15,6 +18,19 @@ export interface Emotion {
   labels: EmotionLabel[];
   group: string;
   sentiment: string;
+}
+
+/** A helpline (RESOURCE in the protocol). Any way of reaching it may be missing. */
+export interface Resource {
+  name: string;
+  phone: string | null;
+  sms: string | null;
+  /** The word to text, for lines that ask for one ("HOME" to 741741). */
+  sms_body?: string | null;
+  /** Always http: or https:; anything else is dropped. */
+  url: string | null;
+  hours: string | null;
+  country: string | null;
 }
 
 /** MESSAGE in the protocol. */
@@ -122,6 +138,25 @@ export interface PrivacyErasedFrame {
   type: "privacy.erased";
 }
 
+/** The person may be at risk: show them who they can talk to. Re-sent after every hello while it applies. */
+export interface CrisisResourcesFrame {
+  type: "crisis.resources";
+  level: CrisisLevel;
+  /** The country the resources are for ("INTL" for the international list); null if the server left it out. */
+  country: string | null;
+  resources: Resource[];
+}
+
+/** A member of the support team joined; the assistant is paused. Re-sent after every hello while they are there. */
+export interface SupportJoinedFrame {
+  type: "support.joined";
+}
+
+/** The support team member handed the conversation back to the assistant. */
+export interface SupportLeftFrame {
+  type: "support.left";
+}
+
 export type ServerFrame =
   | HelloFrame
   | MessageAckFrame
@@ -132,7 +167,10 @@ export type ServerFrame =
   | MessageNewFrame
   | TypingFrame
   | ErrorFrame
-  | PrivacyErasedFrame;
+  | PrivacyErasedFrame
+  | CrisisResourcesFrame
+  | SupportJoinedFrame
+  | SupportLeftFrame;
 
 // Parsing. Loose on purpose: required fields are checked, optional ones get defaults, unknown fields are
 // dropped, and a frame of an unknown type or the wrong shape yields null (the caller ignores it).
@@ -195,6 +233,44 @@ export function readMessage(value: unknown): Message | null {
   };
 }
 
+/** An ISO 3166 alpha-2 code, or INTL, upper-cased; null for anything else. */
+export function readCountryCode(value: unknown): string | null {
+  if (!isString(value)) return null;
+  const code = value.trim().toUpperCase();
+  return /^([A-Z]{2}|INTL)$/.test(code) ? code : null;
+}
+
+/** A link the page can open safely: http: or https: only (never javascript: and the like). */
+function webUrl(value: unknown): string | null {
+  return isString(value) && /^https?:\/\/[^\s]+$/i.test(value.trim()) ? value.trim() : null;
+}
+
+function nonEmpty(value: unknown): string | null {
+  return isString(value) && value.trim() !== "" ? value.trim() : null;
+}
+
+export function readResource(value: unknown): Resource | null {
+  if (!isObject(value)) return null;
+  const name = nonEmpty(value.name);
+  if (name === null) return null;
+  const smsBody = nonEmpty(value.sms_body);
+  return {
+    name,
+    phone: nonEmpty(value.phone),
+    sms: nonEmpty(value.sms),
+    ...(smsBody === null ? {} : { sms_body: smsBody }),
+    url: webUrl(value.url),
+    hours: nonEmpty(value.hours),
+    country: readCountryCode(value.country),
+  };
+}
+
+/** The usable resources of a list, in the server's order (an emergency number first, where there is one). */
+export function readResources(value: unknown): Resource[] {
+  if (!Array.isArray(value)) return [];
+  return value.map(readResource).filter((resource): resource is Resource => resource !== null);
+}
+
 /** Validates an already-decoded frame. */
 export function readServerFrame(data: unknown): ServerFrame | null {
   if (!isObject(data)) return null;
@@ -240,6 +316,18 @@ export function readServerFrame(data: unknown): ServerFrame | null {
       };
     case "privacy.erased":
       return { type: "privacy.erased" };
+    case "crisis.resources":
+      // Never dropped for its shape: helplines are worth showing whatever else is wrong with the frame. A level
+      // this page does not know reads as the lowest, a bad list as none (the page then asks /helplines/).
+      return {
+        type: "crisis.resources",
+        level: CRISIS_LEVELS.includes(data.level as CrisisLevel) ? (data.level as CrisisLevel) : "ideation",
+        country: readCountryCode(data.country),
+        resources: readResources(data.resources),
+      };
+    case "support.joined":
+    case "support.left":
+      return { type: data.type };
     default:
       return null;
   }

@@ -3,6 +3,7 @@ import {
   CONNECTION_TEXT,
   SPEAKER,
   STILL_THINKING_AFTER_MS,
+  SUPPORT_TEXT,
   UNREADABLE_TEXT,
   WAITING_FOR_CONSENT_TEXT,
   counterText,
@@ -10,6 +11,7 @@ import {
   emotionTitle,
   typingText,
 } from "./format";
+import { conversationItems, type ConversationEvent } from "./events";
 import { MAX_MESSAGE_LENGTH } from "./protocol";
 import type { ChatMessage } from "./timeline";
 
@@ -25,6 +27,10 @@ export interface ChatView {
   toolbarActions: HTMLElement;
   /** Page-wide cards (the privacy notice and panel) go right after this element. */
   toolbar: HTMLElement;
+  /** Where the page header's own controls go ("Get help now"), after the support team indicator. */
+  headerActions: HTMLElement;
+  /** The conversation; cards about it (the helplines) go right before it. */
+  messages: HTMLElement;
   focusComposer(): void;
 }
 
@@ -75,6 +81,16 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
   const toolbar = el("div", { class: "toolbar" });
   toolbar.append(connection, toolbarActions);
 
+  // Not a live region: the conversation's own line announces the support team's arrival.
+  const supportIndicator = el(
+    "p",
+    { id: "support-indicator", "data-testid": "support-indicator", class: "support-indicator" },
+    SUPPORT_TEXT.indicator,
+  );
+  supportIndicator.hidden = true;
+  const headerActions = el("div", { class: "bar-actions" });
+  headerActions.append(supportIndicator);
+
   const list = el("ol", {
     "data-testid": "messages",
     role: "log",
@@ -106,10 +122,16 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
 
   const header = root.querySelector(".bar");
   const parts = [toolbar, list, typing, notice, form];
-  if (header) header.after(...parts);
-  else root.prepend(...parts);
+  if (header) {
+    header.append(headerActions);
+    header.after(...parts);
+  } else {
+    toolbar.append(headerActions);
+    root.prepend(...parts);
+  }
 
   const items = new Map<string, MessageNodes>();
+  const eventItems = new Map<string, HTMLLIElement>();
   let awaitingId: string | null = null;
   let stillThinking = false;
   let thinkingTimer: number | null = null;
@@ -206,31 +228,58 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
     nodes.meta.hidden = statusText === "" && !nodes.retry && !nodes.chip;
   }
 
-  function renderMessages(messages: readonly ChatMessage[]): void {
+  /** A line in the conversation saying the support team came or went; it never changes once shown. */
+  function createEvent(event: ConversationEvent): HTMLLIElement {
+    return el(
+      "li",
+      { "data-testid": "conversation-event", "data-kind": event.kind, class: "event" },
+      event.kind === "support.joined" ? SUPPORT_TEXT.joined : SUPPORT_TEXT.left,
+    );
+  }
+
+  function renderMessages(messages: readonly ChatMessage[], events: readonly ConversationEvent[]): void {
     const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight <= STICK_THRESHOLD;
-    const keys = new Set(messages.map((message) => message.key));
+    const conversation = conversationItems(messages, events);
+    const keys = new Set(conversation.map((item) => item.key));
     for (const [key, nodes] of items) {
       if (keys.has(key)) continue;
       nodes.li.remove();
       items.delete(key);
     }
+    for (const [key, li] of eventItems) {
+      if (keys.has(key)) continue;
+      li.remove();
+      eventItems.delete(key);
+    }
     let previous: Element | null = null;
-    for (const message of messages) {
-      let nodes = items.get(message.key);
-      if (!nodes) {
-        nodes = createMessage(message);
-        items.set(message.key, nodes);
+    for (const item of conversation) {
+      let li: HTMLLIElement;
+      if (item.kind === "message") {
+        let nodes = items.get(item.key);
+        if (!nodes) {
+          nodes = createMessage(item.message);
+          items.set(item.key, nodes);
+        }
+        updateMessage(nodes, item.message);
+        li = nodes.li;
+      } else {
+        let event = eventItems.get(item.key);
+        if (!event) {
+          event = createEvent(item.event);
+          eventItems.set(item.key, event);
+        }
+        li = event;
       }
-      updateMessage(nodes, message);
       const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
-      if (expected !== nodes.li) list.insertBefore(nodes.li, expected);
-      previous = nodes.li;
+      if (expected !== li) list.insertBefore(li, expected);
+      previous = li;
     }
     if (atEnd) scrollToEnd();
   }
 
   function renderTyping(): void {
-    const text = typingText(latest.typing, awaitingId !== null, stillThinking);
+    // While the support team is here the assistant is paused: no one is "thinking" about a reply.
+    const text = typingText(latest.typing, awaitingId !== null && !latest.support, stillThinking);
     typing.hidden = text === null;
     setText(typing, text ?? "");
   }
@@ -264,7 +313,8 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
     const mayWrite = state.consent === "given";
     textarea.disabled = !mayWrite;
     submit.disabled = !mayWrite;
-    renderMessages(state.messages);
+    supportIndicator.hidden = !state.support;
+    renderMessages(state.messages, state.events);
     trackThinking(state.awaitingReplyTo);
     renderTyping();
     setText(notice, state.notice ?? "");
@@ -292,5 +342,5 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
 
   client.subscribe(render);
   render(latest);
-  return { toolbar, toolbarActions, focusComposer: () => textarea.focus() };
+  return { toolbar, toolbarActions, headerActions, messages: list, focusComposer: () => textarea.focus() };
 }

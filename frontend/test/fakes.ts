@@ -126,6 +126,7 @@ export interface SetupOptions {
   start?: boolean;
   /** When this returns true, creating a socket throws (as `new WebSocket` does for a bad URL). */
   refuse?: () => boolean;
+  url?: string | (() => string);
 }
 
 export function setup(options: SetupOptions = {}): Harness {
@@ -134,7 +135,7 @@ export function setup(options: SetupOptions = {}): Harness {
   const storage = options.storage ?? createMemoryStorage();
   let ids = 0;
   const client = new ChatClient({
-    url: "ws://chat.test/ws/chat/",
+    url: options.url ?? "ws://chat.test/ws/chat/",
     createSocket: (url) => {
       if (options.refuse?.()) throw new SyntaxError("refused");
       const socket = new FakeSocket(url);

@@ -124,6 +124,6 @@ describe("view wording", () => {
     assert.equal(typingText(none, true, false), "Thinking…");
     assert.equal(typingText(none, true, true), "Still thinking…");
     assert.equal(typingText({ assistant: true, moderator: false }, false, false), "Writing a reply…");
-    assert.equal(typingText({ assistant: false, moderator: true }, true, true), "Support team is writing…");
+    assert.equal(typingText({ assistant: false, moderator: true }, true, true), "Support team is typing…");
   });
 });

@@ -8,10 +8,10 @@ import uuid
 import pytest
 from django.db import connection, transaction
 
-from conversations import selectors, services
+from conversations import cases, selectors, services
 from conversations.identity import Owner
 from conversations.models import Message
-from inference.types import Emotion, LabelScore
+from inference.types import Emotion, LabelScore, Risk
 from tests.conversations.conftest import consent
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,9 @@ def test_sequence_numbers_cover_messages_and_emotions_without_gaps(owner):
     assert [f["type"] for f in replay] == ["message.ack", "message.ack", "message.emotion", "reply.end"]
     assert [f.get("seq") or f["message"]["seq"] for f in replay] == [1, 2, 3, 4]
     assert Message.objects.count() == 3
+    # Answered, with its emotion: only the risk model's reading is still to do, and then nothing.
+    assert selectors.reply_job(message_id=uuid.UUID(first.message["id"])).answered
+    cases.risk_model_record(message_id=uuid.UUID(first.message["id"]), risk=Risk(source="model"))
     assert selectors.reply_job(message_id=uuid.UUID(first.message["id"])) is None
     assert selectors.reply_job(message_id=uuid.UUID(second.message["id"])).history[0].text == "a"
 

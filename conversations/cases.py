@@ -1,0 +1,320 @@
+"""Every write to the moderation queue: risk readings, cases, their timeline and notes, takeover, and the alert
+outbox. Check, then write, then notify after commit (events.py); alerts are rows written in the same
+transaction as the change that calls for them, delivered by alerts.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from conversations import events, moderation, services
+from conversations.models import Alert, Case, CaseEvent, CaseNote, Conversation, Message
+from inference.types import Risk, risk_higher
+
+
+class CaseError(Exception):
+    """A move the case does not allow; `detail` is shown to the moderator."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Recorded:
+    risk: Risk  # the message's reading after this one was combined with what it had
+    raised_to: str | None  # the conversation's new level, when this reading raised it to flagged heights
+
+
+def risk_record(*, message: Message, risk: Risk, model_read: bool = False) -> Recorded:
+    """Combine a reading of a user message with what it already had (the higher wins), raise the
+    conversation's level, and open or raise its case when the message is flagged. Call inside a transaction;
+    the person's sockets and the moderators are told after it commits."""
+    stored = Risk.from_dict(message.risk) if message.risk else None
+    combined = risk_higher(stored, risk) if stored else risk
+    message.risk = {**combined.as_dict(), "source": combined.source,
+                    "model_read": model_read or bool(message.risk and message.risk.get("model_read"))}
+    message.save(update_fields=["risk"])
+    conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+    raised_to = None
+    if moderation.rises(conversation.risk_level, combined.level):
+        conversation.risk_level = combined.level
+        conversation.save(update_fields=["risk_level"])
+    if combined.flagged:
+        case, change = _case_for(conversation, combined)
+        if change is not None:
+            raised_to = combined.level
+            events.broadcast_on_commit(conversation.id, events.crisis_raised(level=case.level))
+    elif conversation.risk_level != "none":
+        _touch_open_case(conversation)
+    return Recorded(risk=combined, raised_to=raised_to)
+
+
+def risk_model_record(*, message_id: uuid.UUID, risk: Risk) -> Recorded | None:
+    """Record the risk model's reading of a message, once (None when it was already recorded)."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if message.risk and message.risk.get("model_read"):
+            return None
+        return risk_record(message=message, risk=risk, model_read=True)
+
+
+def _case_for(conversation: Conversation, risk: Risk) -> tuple[Case, str | None]:
+    """The conversation's unresolved case, opened or raised for `risk`; and "opened"/"raised" when it changed."""
+    now = timezone.now()
+    case = Case.objects.select_for_update().filter(conversation=conversation).exclude(
+        status=Case.Status.RESOLVED).first()
+    if case is None:
+        case = Case(conversation=conversation, level=risk.level, categories=list(risk.categories), opened_at=now,
+                    last_message_at=now, acknowledge_by=_deadline(risk.level, now))
+        _reprioritise(case, now)
+        case.save()
+        _timeline(case, "opened", level=risk.level, categories=list(risk.categories))
+        _alert(case, "opened")
+        return case, "opened"
+    categories = sorted(set(case.categories) | set(risk.categories))
+    case.last_message_at = now
+    if not moderation.rises(case.level, risk.level):
+        case.categories = categories
+        _reprioritise(case, now)
+        case.save()
+        events.moderators_notify_on_commit(events.case_updated(case=case))
+        return case, None
+    previous = case.level
+    case.level, case.categories = risk.level, categories
+    # A rise needs a human again, as fast as the new level asks.
+    case.acknowledge_by = min(case.acknowledge_by, _deadline(risk.level, now)) \
+        if case.status in (Case.Status.OPEN, Case.Status.ESCALATED) else _deadline(risk.level, now)
+    if case.status == Case.Status.ACKNOWLEDGED:
+        case.status, case.acknowledged_at = Case.Status.OPEN, None
+    _reprioritise(case, now)
+    case.save()
+    _timeline(case, "raised", previous=previous, level=risk.level, categories=categories)
+    _alert(case, "raised")
+    return case, "raised"
+
+
+def _touch_open_case(conversation: Conversation) -> None:
+    """A new message in a conversation with a case: it rises in the queue while the person is writing."""
+    case = Case.objects.select_for_update().filter(conversation=conversation).exclude(
+        status=Case.Status.RESOLVED).first()
+    if case is not None:
+        now = timezone.now()
+        case.last_message_at = now
+        _reprioritise(case, now)
+        case.save(update_fields=["last_message_at", "priority"])
+        events.moderators_notify_on_commit(events.case_updated(case=case))
+
+
+def _deadline(level: str, now):
+    return moderation.acknowledge_by(level=level, now=now, sla=settings.EMOCHAT_CASE_ACK_SLA)
+
+
+def _reprioritise(case: Case, now) -> None:
+    case.priority = moderation.priority(level=case.level, categories=case.categories, status=case.status,
+                                        opened_at=case.opened_at, last_message_at=case.last_message_at, now=now)
+
+
+def _timeline(case: Case, kind: str, *, actor=None, **detail) -> None:
+    CaseEvent.objects.create(case=case, kind=kind, actor=actor, detail=detail)
+
+
+def _alert(case: Case, reason: str, *, tier: int = 0) -> None:
+    """Write the alerts this change calls for (the outbox), and have them sent once the transaction commits."""
+    rows = [Alert(case=case, reason=reason, channel=Alert.Channel.REALTIME, tier=tier)]
+    tiers = settings.EMOCHAT_ALERT_EMAILS
+    if tiers:
+        rows += [Alert(case=case, reason=reason, channel=Alert.Channel.EMAIL, target=address, tier=tier)
+                 for address in tiers[min(tier, len(tiers) - 1)]]
+    if settings.EMOCHAT_ALERT_WEBHOOK_URL:
+        rows.append(Alert(case=case, reason=reason, channel=Alert.Channel.WEBHOOK,
+                          target=settings.EMOCHAT_ALERT_WEBHOOK_URL, tier=tier))
+    Alert.objects.bulk_create(rows)
+    from conversations import tasks  # tasks import this module
+
+    transaction.on_commit(lambda: tasks.alerts_send([row.id for row in rows]), robust=True)
+
+
+# --- moderators' actions -----------------------------------------------------------------------------------
+
+def case_claim(*, case_id: uuid.UUID, moderator) -> Case:
+    """Take a case: assigned to the moderator and acknowledged."""
+    with transaction.atomic():
+        case = _locked(case_id)
+        if case.status == Case.Status.RESOLVED:
+            raise CaseError("This case is resolved.")
+        if case.assignee_id and case.assignee_id != moderator.pk and not moderator.has_perm("conversations.lead_case"):
+            raise CaseError("Another moderator has this case; a moderation lead can reassign it.")
+        case.assignee = moderator
+        _timeline(case, "claimed", actor=moderator)
+        _acknowledge(case, moderator)
+        return _saved(case)
+
+
+def case_assign(*, case_id: uuid.UUID, lead, assignee) -> Case:
+    with transaction.atomic():
+        case = _locked(case_id)
+        if case.status == Case.Status.RESOLVED:
+            raise CaseError("This case is resolved.")
+        if not assignee.has_perm("conversations.work_case"):
+            raise CaseError("Cases can only go to members of the Moderators group.")
+        case.assignee = assignee
+        _timeline(case, "assigned", actor=lead, to=assignee.get_username())
+        return _saved(case)
+
+
+def case_move(*, case_id: uuid.UUID, moderator, status: str, outcome: str = "") -> Case:
+    """Acknowledge, mark in progress, or resolve (with an outcome) a case."""
+    with transaction.atomic():
+        case = _locked(case_id)
+        if not moderation.can_move(case.status, status):
+            raise CaseError(f"A case that is {case.get_status_display()} cannot become {status.replace('_', ' ')}.")
+        if status == Case.Status.RESOLVED:
+            if outcome not in Case.Outcome.values:
+                raise CaseError("Choose an outcome to resolve the case.")
+            case.status, case.outcome, case.resolved_at = status, outcome, timezone.now()
+            _timeline(case, "resolved", actor=moderator, outcome=outcome)
+            if case.conversation_id:
+                _hand_back(case.conversation_id, case, moderator)
+                Conversation.objects.filter(pk=case.conversation_id).update(risk_level="none")
+        elif status == Case.Status.ACKNOWLEDGED:
+            _acknowledge(case, moderator)
+        else:
+            if case.acknowledged_at is None:
+                _acknowledge(case, moderator)
+            case.status = status
+            _timeline(case, "status", actor=moderator, status=status)
+        return _saved(case)
+
+
+def case_note_add(*, case_id: uuid.UUID, moderator, text: str) -> CaseNote:
+    text = text.strip()
+    if not text:
+        raise CaseError("A note needs some text.")
+    if len(text) > 4000:
+        raise CaseError("A note can be at most 4,000 characters.")
+    with transaction.atomic():
+        case = _locked(case_id)
+        if case.conversation_id is None:
+            raise CaseError("The person erased their conversation; nothing more can be added to it.")
+        note_id = uuid.uuid4()
+        from conversations import keys
+
+        sealed, key_id = services.seal(text, model=CaseNote, column="text_encrypted", row_id=note_id,
+                                       subject=keys.subject_of_conversation(case.conversation_id))
+        note = CaseNote.objects.create(id=note_id, case=case, author=moderator, text_encrypted=sealed,
+                                       data_key_id=key_id)
+        _timeline(case, "note", actor=moderator)
+        return note
+
+
+def _acknowledge(case: Case, moderator) -> None:
+    if case.acknowledged_at is None or case.status in (Case.Status.OPEN, Case.Status.ESCALATED):
+        case.acknowledged_at = timezone.now()
+        case.status = Case.Status.ACKNOWLEDGED
+        _timeline(case, "acknowledged", actor=moderator)
+
+
+def _locked(case_id: uuid.UUID) -> Case:
+    return Case.objects.select_for_update().get(pk=case_id)
+
+
+def _saved(case: Case) -> Case:
+    _reprioritise(case, timezone.now())
+    case.save()
+    events.moderators_notify_on_commit(events.case_updated(case=case))
+    return case
+
+
+# --- human takeover ----------------------------------------------------------------------------------------
+
+def conversation_join(*, case_id: uuid.UUID, moderator) -> Case:
+    """The moderator joins the person's conversation: the assistant pauses and the person is told."""
+    with transaction.atomic():
+        case = _locked(case_id)
+        if case.conversation_id is None or case.status == Case.Status.RESOLVED:
+            raise CaseError("This conversation can no longer be joined.")
+        updated = Conversation.objects.filter(pk=case.conversation_id, assistant_paused=False).update(
+            assistant_paused=True)
+        if case.assignee_id is None:
+            case.assignee = moderator
+        if case.acknowledged_at is None or case.status in (Case.Status.OPEN, Case.Status.ESCALATED):
+            _acknowledge(case, moderator)
+        case.status = Case.Status.IN_PROGRESS
+        if updated:
+            _timeline(case, "joined", actor=moderator)
+            events.broadcast_on_commit(case.conversation_id, events.support_joined())
+        return _saved(case)
+
+
+def conversation_hand_back(*, case_id: uuid.UUID, moderator) -> Case:
+    with transaction.atomic():
+        case = _locked(case_id)
+        if case.conversation_id is None:
+            raise CaseError("The person erased their conversation.")
+        _hand_back(case.conversation_id, case, moderator)
+        return _saved(case)
+
+
+def _hand_back(conversation_id: uuid.UUID, case: Case, moderator) -> None:
+    if Conversation.objects.filter(pk=conversation_id, assistant_paused=True).update(assistant_paused=False):
+        _timeline(case, "handed_back", actor=moderator)
+        events.broadcast_on_commit(conversation_id, events.support_left())
+
+
+def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str) -> dict:
+    """A moderator's message to the person, stored encrypted like theirs; only while they have joined."""
+    text = text.strip()
+    if not text:
+        raise CaseError("Write a message first.")
+    if len(text) > 4000:
+        raise CaseError("A message can be at most 4,000 characters.")
+    with transaction.atomic():
+        case = _locked(case_id)
+        conversation = Conversation.objects.filter(pk=case.conversation_id).first()
+        if conversation is None or not conversation.assistant_paused:
+            raise CaseError("Join the conversation before writing to the person.")
+        message = services._message_store(message_id=uuid.uuid4(), conversation_id=conversation.id,
+                                          role=Message.Role.MODERATOR, text=text)
+        payload = events.message_payload(message, text=text)
+        events.broadcast_on_commit(conversation.id, events.message_new(message=payload))
+        _timeline(case, "message", actor=moderator)
+        return payload
+
+
+# --- SLA ---------------------------------------------------------------------------------------------------
+
+def cases_escalate_overdue() -> int:
+    """Escalate every case not acknowledged by its deadline to the next on-call tier, with alerts and a line in
+    its timeline; the next deadline is one SLA later. Re-rank the rest. Returns how many escalated."""
+    now = timezone.now()
+    escalated = 0
+    overdue = Case.objects.filter(status__in=[Case.Status.OPEN, Case.Status.ESCALATED], acknowledge_by__lte=now)
+    for case_id in overdue.values_list("id", flat=True)[:500]:
+        with transaction.atomic():
+            case = _locked(case_id)
+            if case.status not in (Case.Status.OPEN, Case.Status.ESCALATED) or case.acknowledge_by > now:
+                continue
+            case.status = Case.Status.ESCALATED
+            case.escalation_tier += 1
+            case.acknowledge_by = _deadline(case.level, now)
+            _timeline(case, "escalated", tier=case.escalation_tier,
+                      reason=f"not acknowledged within {settings.EMOCHAT_CASE_ACK_SLA.get(case.level)} s")
+            _alert(case, "escalated", tier=case.escalation_tier)
+            _reprioritise(case, now)
+            case.save()
+            escalated += 1
+    for case in Case.objects.exclude(status=Case.Status.RESOLVED).only(
+            "level", "categories", "status", "opened_at", "last_message_at", "priority")[:2000]:
+        before = case.priority
+        _reprioritise(case, now)
+        if case.priority != before:
+            Case.objects.filter(pk=case.pk).update(priority=case.priority)
+    return escalated
+
+

@@ -1,0 +1,56 @@
+"""Pure rules of the moderation queue: a case's priority, its SLA deadline, and which moves are allowed.
+
+No database here: cases.py (the writes) and the queue page call these with plain values, and tests read them
+as a table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from inference.types import risk_rank
+
+# Levels dominate: any imminent case outranks any behavior case, and so on.
+LEVEL_WEIGHT = {"none": 0, "indicator": 100, "ideation": 200, "behavior": 300, "imminent": 400}
+# Violence against the person or by them adds urgency within a level.
+CATEGORY_WEIGHT = {"being_harmed": 20, "harm_to_others": 20, "self_harm": 0, "third_party": -10}
+STATUS_WEIGHT = {"escalated": 60, "open": 40, "acknowledged": 10, "in_progress": 0, "resolved": -1000}
+# Waiting unacknowledged adds a point a minute (capped below a level's weight), so old cases rise.
+WAIT_CAP = 90
+# A person still writing (a message in the last few minutes) is someone a moderator can reach now.
+ACTIVE_WITHIN = timedelta(minutes=5)
+ACTIVE_WEIGHT = 15
+
+# The moves a moderator may make, from each status.
+MOVES: dict[str, tuple[str, ...]] = {
+    "open": ("acknowledged", "in_progress", "resolved"),
+    "escalated": ("acknowledged", "in_progress", "resolved"),
+    "acknowledged": ("in_progress", "resolved"),
+    "in_progress": ("acknowledged", "resolved"),
+    "resolved": (),
+}
+
+
+def priority(*, level: str, categories: list[str] | tuple[str, ...], status: str, opened_at: datetime,
+             last_message_at: datetime, now: datetime) -> int:
+    """The case's place in the queue: higher first. Recomputed when the case changes and by the SLA sweep."""
+    score = LEVEL_WEIGHT[level] + STATUS_WEIGHT[status]
+    score += max((CATEGORY_WEIGHT.get(category, 0) for category in categories), default=0)
+    if status in ("open", "escalated"):
+        score += min(WAIT_CAP, int((now - opened_at).total_seconds() // 60))
+    if now - last_message_at <= ACTIVE_WITHIN:
+        score += ACTIVE_WEIGHT
+    return score
+
+
+def acknowledge_by(*, level: str, now: datetime, sla: dict[str, int]) -> datetime:
+    """When a case at `level` must be acknowledged; levels below the flag use the ideation SLA."""
+    return now + timedelta(seconds=sla.get(level, sla["ideation"]))
+
+
+def can_move(current: str, target: str) -> bool:
+    return target in MOVES.get(current, ())
+
+
+def rises(current: str, new: str) -> bool:
+    return risk_rank(new) > risk_rank(current)

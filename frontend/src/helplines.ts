@@ -1,0 +1,113 @@
+// GET /helplines/ (docs/protocol.md) and how a helpline is reached. No DOM: fetch is injected.
+import type { FetchLike } from "./privacy";
+import { readCountryCode, readResources, type Resource } from "./protocol";
+
+export interface Country {
+  code: string;
+  name: string;
+}
+
+/** The body of GET /helplines/. */
+export interface Helplines {
+  country: string;
+  resources: Resource[];
+  /** Every country the server has helplines for, "INTL" (another country) last. */
+  countries: Country[];
+}
+
+export interface HelplinesApiDeps {
+  fetch: FetchLike;
+  /** Where the endpoint lives, with a trailing slash. */
+  base?: string;
+}
+
+/** Validates the body of GET /helplines/; null if it is not one. */
+export function readHelplines(data: unknown): Helplines | null {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const body = data as Record<string, unknown>;
+  if (!Array.isArray(body.resources)) return null;
+  const countries: Country[] = [];
+  if (Array.isArray(body.countries)) {
+    for (const item of body.countries) {
+      if (typeof item !== "object" || item === null) continue;
+      const { code, name } = item as Record<string, unknown>;
+      const valid = readCountryCode(code);
+      if (valid !== null && typeof name === "string" && name.trim() !== "") countries.push({ code: valid, name });
+    }
+  }
+  return { country: readCountryCode(body.country) ?? "INTL", resources: readResources(body.resources), countries };
+}
+
+export class HelplinesApi {
+  private readonly base: string;
+
+  constructor(private readonly deps: HelplinesApiDeps) {
+    this.base = deps.base ?? "/helplines/";
+  }
+
+  /** The helplines of `country`; null asks for the international list. Rejects on any failure. */
+  async load(country: string | null): Promise<Helplines> {
+    const query = country === null ? "" : `?country=${encodeURIComponent(country)}`;
+    const response = await this.deps.fetch(`${this.base}${query}`, {
+      method: "GET",
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+    if (!response.ok) throw new Error(`helplines: HTTP ${response.status}`);
+    const helplines = readHelplines(await response.json());
+    if (!helplines) throw new Error("helplines: unexpected answer");
+    return helplines;
+  }
+}
+
+/** One way to reach a helpline, as a link. */
+export interface ResourceAction {
+  kind: "call" | "text" | "web";
+  href: string;
+  /** What the link says. */
+  text: string;
+  /** What a screen reader says: the visible text first (so voice control finds it), then the helpline's name. */
+  label: string;
+}
+
+/** The number to dial for a written one: "116 123" → "116123", "+44 (0)20 7946 0000" keeps its +. */
+export function dialable(number: string): string | null {
+  const digits = number.replace(/\(0\)/g, "").replace(/[^\d+]/g, "");
+  const cleaned = digits.charAt(0) + digits.slice(1).replace(/\+/g, "");
+  return /\d/.test(cleaned) ? cleaned : null;
+}
+
+/** Call, text and web links for a helpline, in that order; a way that cannot be made a link is left out. */
+export function resourceActions(resource: Resource): ResourceAction[] {
+  const actions: ResourceAction[] = [];
+  const call = resource.phone === null ? null : dialable(resource.phone);
+  if (call !== null) {
+    actions.push({
+      kind: "call",
+      href: `tel:${call}`,
+      text: `Call ${resource.phone}`,
+      label: `Call ${resource.phone} (${resource.name})`,
+    });
+  }
+  const text = resource.sms === null ? null : dialable(resource.sms);
+  if (text !== null) {
+    // "?&body=" pre-fills the message on both iOS and Android.
+    const body = resource.sms_body ?? null;
+    const what = body === null ? `Text ${resource.sms}` : `Text ${body} to ${resource.sms}`;
+    actions.push({
+      kind: "text",
+      href: body === null ? `sms:${text}` : `sms:${text}?&body=${encodeURIComponent(body)}`,
+      text: what,
+      label: `${what} (${resource.name})`,
+    });
+  }
+  if (resource.url !== null) {
+    actions.push({
+      kind: "web",
+      href: resource.url,
+      text: "Visit website",
+      label: `Visit website (${resource.name}, opens in a new tab)`,
+    });
+  }
+  return actions;
+}

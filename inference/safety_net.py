@@ -1,0 +1,253 @@
+"""The crisis safety net: rules that read every message in the web process, before it is acknowledged.
+
+It needs no model and no worker, so a person who writes that they want to die sees help even when every
+inference worker is down. It is a pure function of the text (well under a millisecond), in English and
+Simplified Chinese, and it reads who is at risk and whether the words are meant:
+
+- first person only: "I want to die" is ideation; "please don't kill yourself" (comforting someone) is not;
+- negation: "I would never kill myself", "I'm not suicidal anymore", 我不想死 read as nothing;
+- someone else: "my sister said she wants to die" is the `third_party` category at `indicator`, and at
+  `imminent` when that person's life is in danger now ("my friend just took a bottle of pills");
+- hyperbole: "this exam is killing me", "I could die of embarrassment" read as nothing, and a threat made
+  with a laugh ("I'll kill myself if I fail lol") reads `indicator`, not `ideation`.
+
+The trained model (inference/backends/transformers_risk.py) reads the message with its context on a worker;
+the higher of the two readings wins. The net is tuned for recall on explicit statements; the model catches
+what is said indirectly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from inference.types import Risk, risk_rank
+
+# Scores the net gives each level: it is sure of what it matched, and says so in proportion to the level.
+SCORES = {"none": 0.0, "indicator": 0.5, "ideation": 0.9, "behavior": 0.95, "imminent": 0.99}
+
+# --- English building blocks -------------------------------------------------------------------------------
+I = r"(?:\bi|\bim|\bi'm|\bive|\bi've|\bi'll|\bill|\bi'd|\bid|\bme|\bmy|\bmyself)"
+SELF = r"(?:myself|my\s*self|me)"
+END_LIFE = (rf"(?:die|be\s+dead|kill\s+{SELF}|end\s+(?:it\s+all|it|my\s+(?:own\s+)?life|everything|things)"
+            rf"|take\s+my\s+(?:own\s+)?life|commit\s+suicide|not\s+(?:be\s+)?(?:alive|here)(?:\s+anymore)?"
+            rf"|not\s+exist|disappear\s+forever|stop\s+living|hurt\s+{SELF}|harm\s+{SELF}|cut\s+{SELF})")
+END_LIFE_ING = (rf"(?:dying|being\s+dead|killing\s+{SELF}|ending\s+(?:it\s+all|it|my\s+(?:own\s+)?life|everything|things)"
+                rf"|taking\s+my\s+(?:own\s+)?life|suicide|committing\s+suicide|not\s+being\s+(?:alive|here)|hurting\s+{SELF}"
+                rf"|harming\s+{SELF}|cutting\s+{SELF}|jumping\s+(?:off|in\s+front))")
+# Words that may sit between "I" and the verb: "I really just want to…", "I've honestly been thinking…".
+ADV = (r"(?:am|have|had|would|do|did|really|just|honestly|seriously|kinda|kind\s+of|sometimes|often|still|been"
+       r"|always|constantly|literally|actually|so|genuinely|even|keep|kept|can'?t\s+stop|cannot\s+stop)")
+WANT = (r"(?:want|wanna|need|have|going|gonna|plan(?:ning)?|intend|decided|ready|about|trying|tempted|wish(?:ing)?"
+        r"|feel\s+like|would\s+rather|'d\s+rather|rather|urge)")
+THINK = r"(?:think(?:ing)?|thought|considering|consider|fantasi[sz](?:e|ing)|dream(?:ing)?)(?:\s+(?:about|of))?"
+NOW = r"(?:tonight|right\s+now|now|today|this\s+(?:evening|morning|afternoon|weekend)|in\s+(?:a\s+few|an)\s+(?:minutes?|hours?))"
+PEOPLE = (r"(?:friend|bestie|bff|mate|brother|bro|sister|sis|mom|mum|mother|dad|father|son|daughter|cousin|aunt"
+          r"|uncle|wife|husband|partner|boyfriend|girlfriend|bf|gf|roommate|classmate|colleague|coworker|kid|child"
+          r"|neighbou?r|student|grandma|grandpa|grandmother|grandfather)")
+OTHER = rf"(?:\bhe|\bshe|\bthey|\bmy\s+(?:\w+\s+)?{PEOPLE}s?|\bour\s+{PEOPLE}|\bsomeone\s+i\s+know)"
+# "is" after a person, or its contraction: "she is", "she's", "they're".
+IS = r"(?:\s+is|\s+are|'s|'re|s)"
+OTHER_SELF = r"(?:himself|herself|themselves|themself)"
+NEGATION = re.compile(
+    r"(?:\bnot\b|\bnever\b|\bno\s+longer\b|\bnothing\b|n't\b|\bdont\b|\bdoesnt\b|\bdidnt\b|\bwont\b|\bwouldnt\b"
+    r"|\bcant\b|\bisnt\b|\barent\b|\bwasnt\b|\bno\s+(?:intention|plans?|desire|wish)\b|\bstopped\b|\bwithout\b)"
+    r"(?:\s+\S+){0,4}\s*$")
+JOKING = re.compile(r"\b(?:lol+|lmf?ao+|haha\w*|hehe\w*|jk|j/k|kidding|joking|rofl)\b|😂|🤣|💀|😭😂|xd\b")
+HYPERBOLE = re.compile(
+    r"\b(?:die|dying|died|dead)\s+(?:of|from)\s+(?:embarrass\w*|laugh\w*|boredom|cringe|shame|cuteness|excitement)"
+    r"|\b(?:dying|died|dead)\s+(?:laughing|lol)|\bkilling\s+it\b|\bdying\s+to\s+(?:see|know|try|meet|go|get)\b"
+    r"|\bdead\s+tired\b|\b(?:this|that|it|the\s+\w+|\w+ing)\s+(?:is|was)\s+(?:going\s+to\s+|gonna\s+)?kill(?:ing)?\s+me\b"
+    r"|\bkill\s+me\s+now\b")
+
+
+@dataclass(frozen=True)
+class Rule:
+    level: str
+    category: str
+    pattern: re.Pattern
+    script: str  # "en" or "zh"
+    # Whether a negation before the match cancels it (an act already done cannot be negated away here).
+    negatable: bool = True
+
+
+# Patterns are written in lower case and run on lower-cased text: much faster than re.IGNORECASE.
+def _en(level: str, category: str, pattern: str, *, negatable: bool = True) -> Rule:
+    return Rule(level, category, re.compile(pattern), "en", negatable)
+
+
+def _zh(level: str, category: str, pattern: str) -> Rule:
+    # Chinese marks negation inside the pattern itself (不想活 is ideation, 不想死 is not), so none is looked for.
+    return Rule(level, category, re.compile(pattern), "zh", negatable=False)
+
+
+RULES: tuple[Rule, ...] = (
+    # imminent: an attempt in progress, or one stated for now.
+    _en("imminent", "self_harm",
+        rf"{I}\s+(?:just\s+|already\s+)?(?:took|swallowed|taken|have\s+taken|'ve\s+taken)\s+(?:a\s+(?:lot|bunch|bottle|handful)\s+of\s+|all\s+(?:of\s+)?(?:my|the)\s+|\d+\s+|too\s+many\s+)?"
+        r"(?:\w+\s+)?(?:pills|tablets|meds|medication|sleeping\s+pills|paracetamol|tylenol|painkillers|bleach|poison)",
+        negatable=False),
+    _en("imminent", "self_harm", rf"{I}\s*(?:'m|am)?\s+(?:standing\s+)?(?:on|at)\s+(?:the\s+)?(?:edge|ledge|bridge|roof|tracks|cliff)\b",
+        negatable=False),
+    _en("imminent", "self_harm", rf"{I}\s*(?:'m|am|will|'ll)?\s*(?:going\s+to|gonna|about\s+to|will)\s+{END_LIFE}\s+{NOW}"),
+    _en("imminent", "self_harm", rf"{I}\s*(?:'m|am)?\s*(?:going\s+to|gonna|about\s+to)\s+(?:jump|do\s+it)\s+{NOW}"),
+    _en("imminent", "self_harm", r"\b(?:this\s+is\s+(?:my\s+)?goodbye|by\s+the\s+time\s+(?:you|anyone|someone)\s+(?:reads?|sees?)\s+this"
+        r"|(?:i'?ll|i\s+will)\s+be\s+(?:dead|gone)\s+(?:soon|by|before)|my\s+last\s+(?:message|night|day)\s+(?:alive|on\s+earth))"),
+    _en("imminent", "self_harm", rf"{I}\s+(?:cut|hurt)\s+{SELF}\s+(?:and|but)\s+(?:it\s+)?(?:won'?t|can'?t|doesn'?t)\s+stop\s+bleeding",
+        negatable=False),
+    # behavior: plans, means, preparations, self-harm acts, past attempts.
+    _en("behavior", "self_harm",
+        rf"{I}\s+(?:have|'ve\s+got|got|made|wrote|written|'ve\s+written|have\s+written)\s+(?:a|my)\s+(?:plan|note|suicide\s+note|goodbye\s+(?:letter|note)s?)"
+        r"|\bsuicide\s+note\b"),
+    _en("behavior", "self_harm",
+        rf"{I}\s+(?:\w+\s+)?(?:bought|got|have|found|saved|stockpiled|hoarded|collected|been\s+saving|been\s+collecting|been\s+stockpiling)\s+"
+        r"(?:a\s+|some\s+|enough\s+|the\s+)?(?:rope|noose|gun|pills|razor|razors|blades?|tablets)\s+(?:to|for|so)\b"),
+    _en("behavior", "self_harm", rf"{I}\s+(?:know|decided|worked\s+out|figured\s+out|planned)\s+(?:exactly\s+)?(?:how|when|where)\s+(?:i'?(?:ll|d|m\s+going\s+to)|to)\s+(?:do\s+it|{END_LIFE})"),
+    _en("behavior", "self_harm",
+        rf"{I}\s*(?:'ve|have|'m|am|was|been)?\s*(?:\w+\s+)?(?:been\s+)?(?:cutting|burning|hitting|starving|hurting|harming)\s+{SELF}"
+        rf"|{I}\s+(?:cut|burned|burnt|hurt|harmed)\s+{SELF}\s+(?:again|today|last\s+night|yesterday|this\s+(?:week|morning))"
+        r"|\bi\s+self[- ]?harm(?:ed)?\b|\brelapsed\s+(?:on|into)\s+self[- ]?harm", negatable=False),
+    _en("behavior", "self_harm",
+        rf"{I}\s*(?:'ve|have)?\s*(?:tried|attempted)\s+(?:to\s+)?(?:{END_LIFE}|suicide)|\bmy\s+(?:last|first|previous|suicide)\s+attempt\b"),
+    # ideation: thoughts of suicide or self-harm.
+    _en("ideation", "self_harm", rf"{I}(?:'m|'ve|'d)?\s+(?:{ADV}\s+){{0,4}}{WANT}\s+(?:to\s+)?{END_LIFE}"),
+    _en("ideation", "self_harm", rf"{I}(?:'m|'ve|'d)?\s+(?:{ADV}\s+){{0,4}}{THINK}\s+{END_LIFE_ING}"),
+    _en("ideation", "self_harm", rf"{I}\s+(?:wish|wished)\s+(?:i\s+(?:was|were)\s+(?:dead|never\s+born)|i\s+(?:could\s+)?(?:die|disappear)|i\s+wouldn'?t\s+wake\s+up)"),
+    _en("ideation", "self_harm", rf"{I}\s*(?:'m|am|feel|feeling|have\s+been|'ve\s+been|been|get|getting)\s+(?:so\s+|really\s+|very\s+|kind\s+of\s+|kinda\s+|a\s+bit\s+|pretty\s+)?suicidal"),
+    _en("ideation", "self_harm", r"\bsuicidal\s+(?:thoughts|feelings|urges)\b|\bthoughts\s+(?:of|about)\s+(?:suicide|killing\s+myself|ending\s+my\s+life|self[- ]harm)"),
+    _en("ideation", "self_harm",
+        rf"(?:{I}\s+)?(?:don'?t|do\s+not|no\s+longer)\s+want\s+to\s+(?:live|be\s+alive|exist|be\s+here|wake\s+up)(?:\s+anymore)?"
+        r"|\bno\s+(?:reason|point)\s+(?:to|in)\s+(?:living|live|being\s+alive|going\s+on)\b"
+        r"|\b(?:everyone|everybody|they|my\s+family)\s+(?:would|will)\s+be\s+better\s+off\s+without\s+me\b"
+        r"|\bbetter\s+off\s+dead\b|\bi\s+(?:should|could)\s+just\s+(?:die|end\s+it)\b", negatable=False),
+    # indicators: distress and hopelessness.
+    _en("indicator", "self_harm",
+        r"\b(?:hopeless|worthless|no\s+hope|can'?t\s+go\s+on|can'?t\s+take\s+(?:it|this)\s+any\s*more|can'?t\s+do\s+this\s+any\s*more"
+        r"|what'?s\s+the\s+point(?:\s+of\s+(?:anything|living|it\s+all))?|nothing\s+(?:will\s+)?(?:ever\s+)?(?:gets?|getting)\s+better"
+        r"|i'?m\s+(?:such\s+)?a\s+burden|i\s+hate\s+myself|tired\s+of\s+(?:living|everything|life|being\s+alive)|give\s+up\s+on\s+(?:life|everything)"
+        r"|i\s+feel\s+(?:so\s+)?(?:empty|numb|trapped)|(?:nobody|no\s+one)\s+would\s+(?:even\s+|ever\s+)?(?:care|notice|miss\s+me)|\bkms\b)"),
+    # Someone else is at risk.
+    _en("imminent", "third_party",
+        rf"{OTHER}\s+(?:just\s+|has\s+just\s+|has\s+|already\s+)?(?:took|swallowed|taken|overdosed|is\s+overdosing|cut\s+{OTHER_SELF}|is\s+(?:standing\s+)?on\s+(?:the\s+)?(?:edge|ledge|bridge|roof))"
+        r"(?:\s+(?:a\s+(?:lot|bunch|bottle|handful)\s+of|all\s+(?:of\s+)?(?:his|her|their|the)|too\s+many))?(?:\s+\w+)?"),
+    _en("imminent", "third_party", rf"{OTHER}{IS}\s+(?:going\s+to|gonna|about\s+to)\s+(?:kill\s+{OTHER_SELF}|jump|end\s+(?:it|(?:his|her|their)\s+life))\s+{NOW}"),
+    _en("indicator", "third_party",
+        rf"{OTHER}\s+(?:\w+\s+){{0,4}}?(?:wants?|wanted|said\s+(?:he|she|they)\s+wants?|is\s+going|are\s+going|talk(?:s|ed|ing)\s+about|tried|is\s+trying|has\s+tried|keeps\s+saying|thinks?\s+about|might)\s+(?:to\s+)?"
+        rf"(?:die|kill\s+{OTHER_SELF}|end\s+(?:it|(?:his|her|their)\s+life)|suicide|hurt\s+{OTHER_SELF}|commit\s+suicide)"
+        rf"|{OTHER}(?:{IS}|\s+seems?|\s+has\s+been|'s\s+been)\s+(?:\w+\s+)?suicidal"
+        rf"|\b(?:cutting|hurting|harming)\s+{OTHER_SELF}"),
+    # Violence against the person.
+    _en("ideation", "being_harmed",
+        r"\b(?:he|she|they|my\s+(?:\w+\s+)?(?:dad|father|mom|mum|mother|stepdad|stepmom|husband|wife|partner|boyfriend|girlfriend|bf|gf|ex|brother|sister|uncle|boss))"
+        r"\s+(?:\w+\s+)?(?:hits|hit|beats|beat|chokes|choked|strangled|raped|rapes|abuses|abused|threatened\s+to\s+kill|threatens\s+to\s+kill|hurts|hurt|kicks|kicked|punches|punched)\s+me\b"
+        r"|\bi(?:'m|\s+am|\s+was|'ve\s+been|\s+have\s+been)\s+(?:being\s+)?(?:abused|raped|assaulted|beaten|molested|trafficked)\b"
+        r"|\b(?:sexually|physically)\s+abus(?:ed|ing)\s+me\b"),
+    # Harm to others.
+    _en("ideation", "harm_to_others",
+        rf"{I}\s*(?:'m|am|really|\s)*\s*(?:want|wanna|going|gonna|plan(?:ning)?|about)\s+(?:to\s+)?(?:kill|hurt|stab|shoot|murder|strangle)\s+(?:him|her|them|someone|somebody|people|everyone|my\s+\w+)\b"),
+    # Simplified (and common traditional) Chinese.
+    _zh("imminent", "self_harm",
+        r"(?:我|已经|已經)(?:已经|已經|刚|剛|刚刚|剛剛)?(?:吃了|吞了|喝了)(?:一整瓶|一瓶|很多|好多|全部的?)?(?:安眠药|安眠藥|药|藥|农药|農藥)"
+        r"|我(?:现在|現在)?(?:站)?在(?:楼顶|樓頂|天台|桥上|橋上|窗台)"
+        r"|(?:今晚|今天|现在|現在|马上|馬上)(?:就)?(?:要|去|想)?(?:自杀|自殺|去死|跳楼|跳樓|结束(?:自己的)?生命|結束(?:自己的)?生命)"
+        r"|永别了|永別了|再见了(?:，|,)?(?:这个)?世界"),
+    _zh("behavior", "self_harm",
+        r"我(?:已经|已經)?(?:写好了|寫好了|写了|寫了)遗书|遺書|我(?:买了|買了|准备了|準備了|存了)(?:绳子|繩子|安眠药|安眠藥|刀片|木炭|炭)"
+        r"|我(?:一直|经常|經常|又)?(?:在)?(?:割腕|割自己|自残|自殘|伤害自己|傷害自己)|我(?:曾经|曾經|以前)?(?:试过|試過|尝试过|嘗試過)自杀|自殺未遂"
+        r"|我(?:计划|計劃|打算)(?:好了)?(?:怎么|怎麼)?(?:自杀|自殺|去死)"),
+    _zh("ideation", "self_harm",
+        r"(?:我)?(?:真的|好|很)?(?:想死|想去死|想自杀|想自殺|不想活|活不下去|想结束(?:自己的)?生命|想結束(?:自己的)?生命|想轻生|想輕生|想伤害自己|想傷害自己"
+        r"|想割腕|想跳楼|想跳樓)|(?:我)?(?:活着|活著)(?:真)?没(?:有)?(?:意思|意义|意義)|死了(?:就)?算了|(?:大家|他们|他們)没有我(?:会|會)更好"),
+    _zh("indicator", "self_harm", r"绝望|絕望|撑不下去|撐不下去|没有希望|沒有希望|我是(?:个|個)?累赘|我是(?:个|個)?負擔|我是(?:个|個)?负担|好累(?:啊)?(?:，|,)?不想(?:再)?(?:坚持|堅持)"),
+    _zh("indicator", "third_party", r"(?:他|她|我(?:的)?(?:朋友|妈妈|媽媽|爸爸|哥哥|姐姐|弟弟|妹妹|同学|同學|男朋友|女朋友))(?:说)?(?:想死|想自杀|想自殺|不想活)"),
+    _zh("ideation", "being_harmed", r"(?:他|她|我(?:的)?(?:爸爸|妈妈|媽媽|丈夫|老公|男朋友|继父|繼父))(?:经常|經常|又|一直)?(?:打我|家暴我|虐待我|强奸|強姦)|我(?:被)(?:家暴|虐待|强奸|強姦|性侵)"),
+)
+# Chinese negations that cancel a match of ideation wording when they come right before it: 我不想死 ("I don't
+# want to die"); 不想活 itself is ideation and is written into the rule above.
+ZH_NEGATED = re.compile(r"(?:不|没有|沒有|从没|從沒|从来没|從來沒|不会|不會|别|別)(?:真的)?(?:想死|想去死|想自杀|想自殺|想伤害自己|想傷害自己)")
+ZH_STILL = re.compile(r"不想活|活不下去")
+CLAUSE_END = re.compile(r"[.!?;\n。！？；]+|\s+but\s+|，但|,\s*but\s+")
+# A clause with none of these stems cannot match an English rule; most clauses are skipped at this cost.
+EN_TRIGGER = re.compile(
+    r"die|dead|dying|kill|suicid|end|life|live|alive|exist|hurt|harm|cut|burn|starv|pill|tablet|med|overdos|rope|noose"
+    r"|gun|blade|razor|jump|bridge|ledge|edge|roof|track|cliff|goodbye|gone|hope|worthless|burden|hate|point|go on"
+    r"|take it|do this|anymore|empty|numb|trapped|tired|better off|notice|care|miss|hit|beat|abus|rape|assault"
+    r"|molest|traffick|chok|strangl|threat|stab|shoot|murder|disappear|wake|note|attempt|kms|bleed|poison|bleach"
+    r"|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick|punch|letter|relapse|here|do it")
+HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _normalise(text: str) -> str:
+    # Curly apostrophes and full-width spaces are common on phones.
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u3000", " ")
+
+
+def _clauses(text: str) -> list[str]:
+    return [clause for clause in CLAUSE_END.split(text) if clause.strip()]
+
+
+def _matches(rule: Rule, clause: str) -> bool:
+    for match in rule.pattern.finditer(clause):
+        if rule.negatable and NEGATION.search(clause[max(0, match.start() - 40):match.start()]):
+            continue
+        # 我不想死 contains 想死: a negated Chinese phrase cancels the ideation reading of its clause.
+        if rule.script == "zh" and rule.level == "ideation" and rule.category == "self_harm" \
+                and ZH_NEGATED.search(clause) and not ZH_STILL.search(clause):
+            continue
+        return True
+    return False
+
+
+def _clause_readings(clause: str) -> dict[str, str]:
+    """The highest level each category reaches in one clause."""
+    scripts = {"en"} if EN_TRIGGER.search(clause) else set()
+    if HAS_CJK.search(clause):
+        scripts.add("zh")
+    found: dict[str, str] = {}
+    for rule in RULES:
+        if rule.script not in scripts:
+            continue
+        current = found.get(rule.category)
+        if current is not None and risk_rank(current) >= risk_rank(rule.level):
+            continue
+        if _matches(rule, clause):
+            found[rule.category] = rule.level
+    if "third_party" in found and found.get("self_harm") in ("indicator", "ideation"):
+        # "my friend says she wants to die" (我朋友说想死): the wish is the friend's, not the writer's.
+        del found["self_harm"]
+    return found
+
+
+def assess(text: str, context: Sequence[str] = ()) -> Risk:
+    """The safety net's reading of one message. `context` (the person's earlier messages) only raises a
+    reading of this message from `indicator` to `ideation` when an earlier message was itself flagged:
+    "I can't take it anymore" after "I want to die" is still someone at risk."""
+    text = _normalise(text or "").lower()[:8000]
+    if not text.strip():
+        return Risk(source="safety_net")
+    joking = bool(JOKING.search(text))
+    found: dict[str, str] = {}  # category -> highest level
+    for clause in _clauses(HYPERBOLE.sub(" ", text)):
+        for category, level in _clause_readings(clause).items():
+            if risk_rank(level) > risk_rank(found.get(category, "none")):
+                found[category] = level
+    if not found:
+        return Risk(source="safety_net")
+    self_level = found.get("self_harm")
+    if joking and self_level in ("ideation", "behavior"):
+        # "I'll kill myself if I fail this exam lol": distress worth noticing, not a statement of intent.
+        found["self_harm"] = "indicator"
+    if found.get("self_harm") == "indicator" and any(assess(earlier).flagged for earlier in context[-5:]):
+        found["self_harm"] = "ideation"
+    level = max(found.values(), key=risk_rank)
+    categories = tuple(sorted(found, key=lambda c: (-risk_rank(found[c]), c)))
+    return Risk(level=level, score=SCORES[level], categories=categories, source="safety_net")
+
+
+class SafetyNetRiskDetector:
+    """The safety net behind the RiskDetector interface (contract tests; a worker without the model)."""
+
+    def assess(self, texts: Sequence[str], *, contexts: Sequence[Sequence[str]] | None = None) -> list[Risk]:
+        contexts = contexts or [()] * len(texts)
+        return [assess(text, context) for text, context in zip(texts, contexts)]

@@ -1,0 +1,400 @@
+"""The moderation queue as moderators use it: the admin's queue and case pages, their actions (each through
+cases.py, each written to the case's timeline), the moderation socket, and a moderator joining a person's
+conversation live. Real PostgreSQL and Redis; the Django test client and the real ASGI application."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import uuid
+
+import pytest
+from channels.db import database_sync_to_async as sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import Client
+
+from conversations import cases, privacy, selectors, services
+from conversations.identity import Owner
+from conversations.models import Case, CaseNote, Conversation, Message, TranscriptAccess
+from emochat.asgi import application
+from inference.types import Emotion, LabelScore, Risk
+from tests.conversations.conftest import chat_socket, consent, visitor_session
+from tests.conversations.test_consumers import connect, frames_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+groups_migration = importlib.import_module("conversations.migrations.0004_moderation_groups")
+QUEUE = "/admin/conversations/case/"
+SECRET = "I want to die, nobody would notice"
+
+
+@pytest.fixture(autouse=True)
+def moderation_groups(transactional_db, no_workers):
+    # The migration made them, but a flush between transactional tests removes them.
+    groups_migration.groups_grant(apps)
+
+
+def staff(django_user_model, *groups: str) -> tuple[Client, object]:
+    user = django_user_model.objects.create_user(f"staff-{uuid.uuid4().hex[:6]}", password="pw", is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    return staff(django_user_model, "Moderators")
+
+
+@pytest.fixture
+def lead(django_user_model):
+    return staff(django_user_model, "Moderation leads")
+
+
+@pytest.fixture
+def outsider(django_user_model):
+    """Staff, but in neither moderation group."""
+    return staff(django_user_model)
+
+
+def flagged_case(owner: Owner | None = None, text: str = SECRET) -> Case:
+    """A person writes something the safety net flags, which opens a case at once (no worker needed)."""
+    owner = owner or Owner(visitor_id=uuid.uuid4())
+    if owner.user_id is None and not selectors.consent_current(owner=owner):
+        consent(owner)
+    conversation = services.conversation_open(owner=owner)
+    services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text=text)
+    return Case.objects.get(conversation=conversation)
+
+
+def case_at(level: str, categories: tuple[str, ...] = ("self_harm",), text: str = "a quiet words day") -> Case:
+    """A case at `level`: a stored message read at that level by the risk model."""
+    owner = Owner(visitor_id=uuid.uuid4())
+    consent(owner)
+    conversation = services.conversation_open(owner=owner)
+    submitted = services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(),
+                                        text=text)
+    with transaction.atomic():
+        cases.risk_record(message=Message.objects.get(pk=submitted.message["id"]),
+                          risk=Risk(level=level, score=0.9, categories=categories, source="model"), model_read=True)
+    return Case.objects.get(conversation=conversation)
+
+
+def act(client: Client, case: Case, action: str, **data):
+    return client.post(f"{QUEUE}{case.pk}/act/{action}/", data, follow=True)
+
+
+def page_messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def timeline(case: Case) -> list[str]:
+    return [event.kind for event in selectors.case_timeline(case_id=case.pk)]
+
+
+async def moderation_socket(client: Client) -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://localhost")]
+    if "sessionid" in client.cookies:
+        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
+    return WebsocketCommunicator(application, "/ws/moderation/", headers=headers)
+
+
+# --- who may ----------------------------------------------------------------------------------------------
+
+def test_the_groups_carry_exactly_the_moderation_permissions():
+    granted = {group.name: sorted(group.permissions.values_list("codename", flat=True))
+               for group in Group.objects.filter(name__in=["Moderators", "Moderation leads"])}
+
+    assert granted == {
+        "Moderators": ["read_transcript", "view_case", "view_conversation", "work_case"],
+        "Moderation leads": ["change_case", "lead_case", "read_transcript", "view_case", "view_conversation",
+                             "work_case"],
+    }
+
+
+ACTIONS = {"claim": {}, "acknowledge": {}, "progress": {}, "resolve": {"outcome": "supported"},
+           "assign": {"assignee": "1"}, "note": {"text": "a note"}, "join": {}, "hand-back": {},
+           "message": {"text": "hello"}}
+
+
+def test_staff_outside_the_moderation_groups_get_403_everywhere_and_anonymous_are_sent_to_log_in(outsider):
+    client, _ = outsider
+    case = flagged_case()
+    before = (case.status, case.assignee_id, timeline(case))
+    transcript = f"/admin/conversations/conversation/{case.conversation_id}/transcript/"
+    pages = [QUEUE, f"{QUEUE}{case.pk}/change/", transcript]
+
+    for url in pages:
+        assert client.get(url).status_code == 403, url
+        anonymous = Client().get(url)
+        assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/"), url
+    for action, data in ACTIONS.items():
+        url = f"{QUEUE}{case.pk}/act/{action}/"
+        assert client.post(url, data).status_code == 403, action
+        anonymous = Client().post(url, data)
+        assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/"), action
+    assert client.post(transcript, {"reason": "I am curious about this one"}).status_code == 403
+
+    case.refresh_from_db()
+    assert (case.status, case.assignee_id, timeline(case)) == before
+    assert not TranscriptAccess.objects.exists() and not CaseNote.objects.exists()
+    assert not Conversation.objects.get(pk=case.conversation_id).assistant_paused
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+async def test_the_moderation_socket_refuses_anyone_but_moderators(who, outsider):
+    client = Client() if who == "anonymous" else outsider[0]
+    socket = await moderation_socket(client)
+    try:
+        connected, _ = await socket.connect()
+        assert connected
+        error = await socket.receive_json_from()
+        closed = await socket.receive_output()
+    finally:
+        await socket.disconnect()
+
+    assert (error["type"], error["code"]) == ("error", "forbidden")
+    assert closed == {"type": "websocket.close", "code": 4403}
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ('{"type": "case.follow", "case_id": "not-a-uuid"}', "invalid"),
+        ('{"type": "dance"}', "invalid"),
+        ("{not json", "invalid"),
+        ('{"type": "typing", "case_id": "%s", "state": "yes"}' % uuid.uuid4(), "invalid"),
+        ('{"type": "typing", "case_id": "%s", "state": true}' % uuid.uuid4(), "forbidden"),
+        ('{"type": "case.follow", "case_id": "%s"}' % uuid.uuid4(), "forbidden"),
+    ],
+    ids=["bad-case-id", "unknown-type", "malformed", "typing-not-bool", "typing-unfollowed", "follow-unknown-case"],
+)
+async def test_the_moderation_socket_answers_bad_or_unallowed_frames_with_an_error(moderator, frame, code):
+    socket = await moderation_socket(moderator[0])
+    try:
+        assert (await socket.connect())[0]
+        await socket.send_to(text_data=frame)
+        error = await socket.receive_json_from()
+        still_open = await socket.receive_nothing(timeout=0.2)
+    finally:
+        await socket.disconnect()
+
+    assert (error["type"], error["code"]) == ("error", code) and error["detail"]
+    assert still_open
+
+
+# --- the queue --------------------------------------------------------------------------------------------
+
+def test_the_queue_lists_unresolved_cases_by_priority_without_a_word_anyone_wrote(moderator):
+    client, user = moderator
+    ideation = case_at("ideation", text="first secret sentence")
+    imminent = case_at("imminent", text="second secret sentence")
+    behavior = case_at("behavior", text="third secret sentence")
+    resolved = case_at("behavior", ("harm_to_others",), text="fourth secret sentence")
+    cases.case_move(case_id=resolved.pk, moderator=user, status="resolved", outcome="not_at_risk")
+
+    queue = client.get(QUEUE)
+    listed = re.findall(rf"{QUEUE}([0-9a-f-]{{36}})/change/", queue.content.decode())
+    history = client.get(QUEUE, {"status": "resolved"})
+
+    assert queue.status_code == 200
+    assert list(dict.fromkeys(listed)) == [str(imminent.pk), str(behavior.pk), str(ideation.pk)]
+    for page in (queue, history):
+        assert b"secret sentence" not in page.content
+    assert str(resolved.pk) in history.content.decode() and str(imminent.pk) not in history.content.decode()
+    assert b'title="Risk level: imminent"' in queue.content and b"self harm" in queue.content
+    assert b"moderation.js" in queue.content
+
+
+def test_an_overdue_case_says_so_in_the_queue(moderator):
+    client, _ = moderator
+    case = case_at("imminent")
+    Case.objects.filter(pk=case.pk).update(acknowledge_by=case.opened_at)
+
+    assert b"OVERDUE by" in client.get(QUEUE).content
+
+
+# --- the case page and its actions ------------------------------------------------------------------------
+
+def test_claim_progress_and_resolve_move_the_case_and_write_its_timeline(moderator):
+    client, user = moderator
+    case = flagged_case()
+
+    claimed = act(client, case, "claim")
+    act(client, case, "progress")
+    no_outcome = act(client, case, "resolve")
+    resolved = act(client, case, "resolve", outcome="referred")
+
+    case.refresh_from_db()
+    assert claimed.status_code == 200 and "You have the case." in page_messages(claimed)
+    assert "Choose an outcome to resolve the case." in page_messages(no_outcome)
+    assert (case.status, case.outcome, case.assignee_id) == ("resolved", "referred", user.pk)
+    assert timeline(case) == ["opened", "claimed", "acknowledged", "status", "resolved"]
+    assert [e.actor_id for e in selectors.case_timeline(case_id=case.pk)][1:] == [user.pk] * 4
+    page = resolved.content.decode()
+    assert "claimed" in page and "outcome: referred" in page and user.username in page
+    assert SECRET not in page
+
+
+def test_acknowledging_stops_the_sla_clock_and_a_refused_move_is_shown_as_an_error(moderator):
+    client, _ = moderator
+    case = flagged_case()
+
+    act(client, case, "acknowledge")
+    again = act(client, case, "acknowledge")
+
+    case.refresh_from_db()
+    assert case.status == "acknowledged" and case.acknowledged_at is not None
+    assert any("cannot become acknowledged" in m for m in page_messages(again))
+    assert timeline(case) == ["opened", "acknowledged"]
+
+
+def test_only_leads_assign_and_only_to_moderators(moderator, lead, outsider):
+    moderator_client, moderator_user = moderator
+    lead_client, _ = lead
+    case = flagged_case()
+
+    assert moderator_client.post(f"{QUEUE}{case.pk}/act/assign/", {"assignee": moderator_user.pk}).status_code == 403
+    to_outsider = act(lead_client, case, "assign", assignee=outsider[1].pk)
+    assigned = act(lead_client, case, "assign", assignee=moderator_user.pk)
+
+    case.refresh_from_db()
+    assert "Choose a member of the Moderators group." in page_messages(to_outsider)
+    assert case.assignee_id == moderator_user.pk
+    assert f"Assigned to {moderator_user.username}." in page_messages(assigned)
+    assert selectors.case_timeline(case_id=case.pk)[-1].detail == {"to": moderator_user.username}
+    assert b"Assign to" in assigned.content
+    assert b"Assign to" not in moderator_client.get(f"{QUEUE}{case.pk}/change/").content
+
+
+def test_notes_are_sealed_shown_to_moderators_and_unreadable_once_the_person_erases(moderator):
+    client, _ = moderator
+    case = flagged_case()
+
+    act(client, case, "note", text="Called the helpline with them")
+    empty = act(client, case, "note", text="   ")
+    page = client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+    note = CaseNote.objects.get()
+    conversation = Conversation.objects.get(pk=case.conversation_id)
+    privacy.subject_erase(owner=Owner(visitor_id=conversation.visitor_id))
+    after = client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+
+    assert "A note needs some text." in page_messages(empty)
+    assert "Called the helpline with them" in page
+    assert b"helpline" not in bytes(note.text_encrypted)
+    assert "(unreadable: the person erased their data)" in after and "Called the helpline" not in after
+    assert "erased by the person" in after
+    assert timeline(case) == ["opened", "note"]
+
+
+def test_the_transcript_shows_each_messages_emotion_group_and_risk_level(moderator):
+    client, _ = moderator
+    case = flagged_case()
+    message = Message.objects.get(conversation_id=case.conversation_id, role="user")
+    services.message_emotion_set(message_id=message.id, emotion=Emotion(
+        labels=(LabelScore("sadness", 0.9),), group="sadness", sentiment="negative"))
+
+    read = client.post(f"/admin/conversations/conversation/{case.conversation_id}/transcript/",
+                       {"reason": "Reviewing the flag on this case"}).content.decode()
+
+    assert SECRET in read
+    assert "· sadness" in read and f"risk: {message.risk['level']}" in read
+
+
+# --- joining the conversation, live ----------------------------------------------------------------------
+
+async def test_a_new_case_reaches_the_queue_pages_with_an_alert(moderator):
+    socket = await moderation_socket(moderator[0])
+    try:
+        connected, _ = await socket.connect()
+        assert connected
+        case = await sync_to_async(flagged_case)()
+        frame = (await frames_until(socket, lambda f: f["type"] == "case.updated" and "alert" in f, timeout=5))[-1]
+    finally:
+        await socket.disconnect()
+
+    assert frame["type"] == "case.updated" and frame["alert"] == "opened"
+    assert frame["case"]["id"] == str(case.pk) and frame["case"]["level"] == case.level
+    assert "I want to die" not in str(frame)
+
+
+async def test_a_moderator_joins_talks_with_the_person_live_and_hands_back(moderator):
+    client, user = moderator
+    session_key = await sync_to_async(visitor_session)()
+    async with chat_socket(session_key) as person:
+        hello = await connect(person)
+        conversation = await Conversation.objects.aget(pk=hello["conversation_id"])
+        case = await sync_to_async(flagged_case)(Owner(visitor_id=conversation.visitor_id))
+        socket = await moderation_socket(client)
+        try:
+            assert (await socket.connect())[0]
+            # Given: nobody has joined yet, so the conversation cannot be watched.
+            await socket.send_json_to({"type": "case.follow", "case_id": str(case.pk)})
+            refused = await frames_until(socket, lambda f: f["type"] == "error")
+
+            # When: the moderator joins from the case page.
+            joined = await sync_to_async(act)(client, case, "join")
+            told = await frames_until(person, lambda f: f["type"] == "support.joined")
+            await socket.send_json_to({"type": "case.follow", "case_id": str(case.pk)})
+            following = await frames_until(socket, lambda f: f["type"] in ("case.following", "error"))
+
+            # The person writes and types; the moderator sees it.
+            await person.send_json_to({"type": "message.send", "client_id": str(uuid.uuid4()), "text": "are you real?"})
+            seen = await frames_until(socket, lambda f: f["type"] == "message.ack")
+            await person.send_json_to({"type": "typing", "state": True})
+            person_typing = await frames_until(socket, lambda f: f["type"] == "typing" and f["role"] == "user")
+
+            # The moderator types and writes; the person sees it.
+            await socket.send_json_to({"type": "typing", "case_id": str(case.pk), "state": True})
+            moderator_typing = await frames_until(person, lambda f: f["type"] == "typing" and f["role"] == "moderator")
+            sent = await sync_to_async(client.post)(f"{QUEUE}{case.pk}/act/message/", {"text": "Yes, I'm Sam."},
+                                                    HTTP_ACCEPT="application/json")
+            to_person = await frames_until(person, lambda f: f["type"] == "message.new")
+
+            # Then the moderator hands back.
+            await sync_to_async(act)(client, case, "hand-back")
+            left = await frames_until(person, lambda f: f["type"] == "support.left")
+            socket_left = await frames_until(socket, lambda f: f["type"] == "support.left")
+        finally:
+            await socket.disconnect()
+
+    assert refused[-1]["code"] == "forbidden"
+    assert joined.status_code == 200 and SECRET in joined.content.decode()
+    access = await TranscriptAccess.objects.aget()
+    assert (access.reader_id, access.role, access.conversation_id) == (user.pk, "moderator", conversation.id)
+    assert await sync_to_async(selectors.unsealed)(TranscriptAccess, "reason_encrypted", access.id,
+                                                   access.reason_encrypted) == \
+        f"Joined the conversation to support the person (case {str(case.pk)[:8]})"
+    assert told[-1] == {"type": "support.joined"}
+    assert following[-1] == {"type": "case.following", "case_id": str(case.pk)}
+    assert seen[-1]["message"]["text"] == "are you real?" and seen[-1]["message"]["role"] == "user"
+    assert person_typing[-1] == {"type": "typing", "role": "user", "state": True}
+    assert moderator_typing[-1] == {"type": "typing", "role": "moderator", "state": True}
+    assert sent.json() == {"ok": True}
+    assert (to_person[-1]["message"]["role"], to_person[-1]["message"]["text"]) == ("moderator", "Yes, I'm Sam.")
+    assert left[-1] == {"type": "support.left"} and socket_left[-1] == {"type": "support.left"}
+    await case.arefresh_from_db()
+    conversation = await Conversation.objects.aget(pk=conversation.pk)
+    assert not conversation.assistant_paused and case.status == "in_progress"
+    assert await sync_to_async(timeline)(case) == ["opened", "acknowledged", "joined", "message", "handed_back"]
+
+
+def test_joining_pauses_the_assistant_and_only_a_recorded_reader_may_watch(moderator, django_user_model):
+    client, user = moderator
+    other, other_user = staff(django_user_model, "Moderators")
+    case = flagged_case()
+
+    joined = act(client, case, "join")
+
+    assert Conversation.objects.get(pk=case.conversation_id).assistant_paused
+    assert b"Write to the person" in joined.content and SECRET.encode() in joined.content
+    assert selectors.case_followable(case_id=case.pk, reader_id=user.pk) == case.conversation_id
+    assert selectors.case_followable(case_id=case.pk, reader_id=other_user.pk) is None
+    # A reload shows no words until the moderator asks again, which is recorded again.
+    reloaded = client.get(f"{QUEUE}{case.pk}/change/")
+    assert SECRET.encode() not in reloaded.content and b"Show the conversation so far" in reloaded.content
+    assert TranscriptAccess.objects.count() == 1

@@ -1,0 +1,144 @@
+"""The crisis safety net reads who is at risk and whether the words are meant, in English and Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+from inference.safety_net import SafetyNetRiskDetector, assess
+
+
+def level(text: str, context: tuple[str, ...] = ()) -> str:
+    return assess(text, context).level
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I want to die", "ideation"),
+    ("honestly I just want to kill myself", "ideation"),
+    ("I wish I was dead", "ideation"),
+    ("I don't want to live anymore", "ideation"),
+    ("I've been thinking about ending my life", "ideation"),
+    ("I feel suicidal", "ideation"),
+    ("everyone would be better off without me", "ideation"),
+    ("I think about suicide every day", "ideation"),
+    ("I have a plan to kill myself", "behavior"),
+    ("I bought a rope to hang myself", "behavior"),
+    ("I've been cutting myself again", "behavior"),
+    ("I wrote my suicide note", "behavior"),
+    ("I tried to kill myself last year", "behavior"),
+    ("I know exactly how I'd do it", "behavior"),
+    ("I just took a bottle of pills", "imminent"),
+    ("I'm going to kill myself tonight", "imminent"),
+    ("I'm standing on the bridge", "imminent"),
+    ("This is goodbye. By the time you read this I'll be gone", "imminent"),
+    ("I feel hopeless", "indicator"),
+    ("I can't take it anymore", "indicator"),
+    ("I hate myself", "indicator"),
+])
+def test_explicit_first_person_statements_read_at_their_level(text, expected):
+    reading = assess(text)
+
+    assert reading.level == expected
+    assert reading.categories[0] == "self_harm"
+    assert reading.source == "safety_net"
+
+
+@pytest.mark.parametrize("text", [
+    "I don't want to die",
+    "I would never kill myself",
+    "I'm not suicidal, just tired",
+    "I'm not going to hurt myself",
+    "I no longer want to kill myself",
+])
+def test_negated_statements_are_not_risk(text):
+    assert level(text) == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "please don't kill yourself, I'm here for you",
+    "you should never hurt yourself",
+    "I read an article about suicide rates in teens",
+    "the news said a man killed himself on the tracks",
+    "this exam is killing me",
+    "I could die of embarrassment",
+    "I'm dying to see that movie",
+    "kill me now, this lecture is so boring",
+    "what a lovely day, I passed my driving test",
+])
+def test_comfort_news_and_hyperbole_are_not_risk(text):
+    assert level(text) == "none"
+
+
+def test_a_threat_made_with_a_laugh_is_noticed_but_not_read_as_intent():
+    assert level("I'm going to kill myself if I fail this exam lol") == "indicator"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my sister said she wants to die", "indicator"),
+    ("my friend is suicidal and I don't know what to do", "indicator"),
+    ("my friend just took a bottle of pills and won't answer", "imminent"),
+    ("he's going to kill himself tonight", "imminent"),
+    ("我朋友说想死", "indicator"),
+])
+def test_someone_else_at_risk_is_the_third_party_category(text, expected):
+    reading = assess(text)
+
+    assert reading.level == expected
+    assert reading.categories == ("third_party",)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("my dad hits me when he's drunk", "being_harmed"),
+    ("I'm being abused at home", "being_harmed"),
+    ("I want to kill him", "harm_to_others"),
+])
+def test_violence_against_the_person_or_by_them_is_flagged_in_its_category(text, category):
+    reading = assess(text)
+
+    assert reading.flagged
+    assert category in reading.categories
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("我想死", "ideation"),
+    ("我不想活了", "ideation"),
+    ("活着没意思", "ideation"),
+    ("我写好了遗书", "behavior"),
+    ("我一直在割腕", "behavior"),
+    ("我今晚就要自杀", "imminent"),
+    ("我已经吃了一整瓶安眠药", "imminent"),
+    ("我好绝望", "indicator"),
+    ("我不想死", "none"),
+    ("今天天气很好", "none"),
+])
+def test_simplified_chinese(text, expected):
+    assert level(text) == expected
+
+
+def test_a_message_with_several_statements_reads_at_its_highest():
+    reading = assess("I'm fine at school. But I have a plan to kill myself. My dad hits me.")
+
+    assert reading.level == "behavior"
+    assert reading.categories == ("self_harm", "being_harmed")
+
+
+def test_distress_after_an_earlier_flagged_message_stays_flagged():
+    assert level("I can't take it anymore") == "indicator"
+    assert level("I can't take it anymore", ("hi", "I want to die")) == "ideation"
+    assert level("I can't take it anymore", ("hi", "exams are hard")) == "indicator"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02", "😀" * 500, "word " * 3000, "死" * 4000])
+def test_odd_input_never_raises(text):
+    assert assess(text).level in ("none", "indicator", "ideation")
+
+
+def test_curly_apostrophes_from_phones_read_like_straight_ones():
+    assert level("I don\u2019t want to live anymore") == "ideation"
+    assert level("I don\u2019t want to die") == "none"
+
+
+def test_the_detector_interface_reads_each_text_with_its_context():
+    readings = SafetyNetRiskDetector().assess(["I can't take it anymore", "I can't take it anymore"],
+                                              contexts=[("I want to die",), ()])
+
+    assert [r.level for r in readings] == ["ideation", "indicator"]
