@@ -41,8 +41,8 @@ def alert_deliver(alert_id: uuid.UUID) -> bool:
     """Send one pending alert. True when it is sent (now or before); False when it failed and waits for a
     retry or was given up. The row stays locked while sending, so two workers never send it at once."""
     with transaction.atomic():
-        alert = (Alert.objects.select_for_update(skip_locked=True, of=("self",)).select_related("case", "case__assignee")
-                 .filter(pk=alert_id).first())
+        alert = (Alert.objects.select_for_update(skip_locked=True, of=("self",))
+                 .select_related("case", "case__assignee").filter(pk=alert_id).first())
         if alert is None or alert.status == Alert.Status.SENT:
             return alert is not None
         if alert.status == Alert.Status.FAILED:
@@ -107,8 +107,8 @@ def _send_email(alert: Alert) -> None:
     body = (f"{summary(alert)}\n\nOpen the case: {case_url(case)}\n\n"
             "This alert carries no words of the conversation; read them in the case, where each reading is "
             "recorded.\n")
-    message = EmailMessage(subject=f"[emochat] {LEVEL_WORDS.get(case.level, case.level)}: {REASON_WORDS.get(alert.reason, alert.reason)}",
-                           body=body, to=[alert.target],
+    subject = f"[emochat] {LEVEL_WORDS.get(case.level, case.level)}: {REASON_WORDS.get(alert.reason, alert.reason)}"
+    message = EmailMessage(subject=subject, body=body, to=[alert.target],
                            headers={"X-Emochat-Alert-Id": str(alert.id), "X-Emochat-Case-Id": str(case.id)})
     try:
         message.send(fail_silently=False)

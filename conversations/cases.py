@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import events, moderation, services
+from conversations import events, moderation, protocol, services
 from conversations.models import Alert, Case, CaseEvent, CaseNote, Conversation, Message
 from inference.types import Risk, risk_higher
 
@@ -35,11 +35,9 @@ def risk_record(*, message: Message, risk: Risk, model_read: bool = False) -> Re
     """Combine a reading of a user message with what it already had (the higher wins), raise the
     conversation's level, and open or raise its case when the message is flagged. Call inside a transaction;
     the person's sockets and the moderators are told after it commits."""
-    stored = Risk.from_dict(message.risk) if message.risk else None
+    previous = message.risk or {}
+    stored = Risk.from_dict(previous) if previous else None
     combined = risk_higher(stored, risk) if stored else risk
-    message.risk = {**combined.as_dict(), "source": combined.source,
-                    "model_read": model_read or bool(message.risk and message.risk.get("model_read"))}
-    message.save(update_fields=["risk"])
     conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
     raised_to = None
     if moderation.rises(conversation.risk_level, combined.level):
@@ -52,6 +50,11 @@ def risk_record(*, message: Message, risk: Risk, model_read: bool = False) -> Re
             events.broadcast_on_commit(conversation.id, events.crisis_raised(level=case.level))
     elif conversation.risk_level != "none":
         _touch_open_case(conversation)
+    message.risk = {**combined.as_dict(), "source": combined.source,
+                    "model_read": model_read or bool(previous.get("model_read")),
+                    # This message opened or raised the case: its reply is the crisis script.
+                    "raised": bool(raised_to) or bool(previous.get("raised"))}
+    message.save(update_fields=["risk"])
     return Recorded(risk=combined, raised_to=raised_to)
 
 
@@ -192,12 +195,18 @@ def case_move(*, case_id: uuid.UUID, moderator, status: str, outcome: str = "") 
         return _saved(case)
 
 
-def case_note_add(*, case_id: uuid.UUID, moderator, text: str) -> CaseNote:
+def _written(text: str, *, what: str) -> str:
+    """A moderator's text, trimmed; CaseError when there is none or too much (the person's own limit)."""
     text = text.strip()
     if not text:
-        raise CaseError("A note needs some text.")
-    if len(text) > 4000:
-        raise CaseError("A note can be at most 4,000 characters.")
+        raise CaseError(f"The {what} is empty.")
+    if len(text) > protocol.MAX_TEXT_CHARS:
+        raise CaseError(f"A {what} can be at most {protocol.MAX_TEXT_CHARS:,} characters.")
+    return text
+
+
+def case_note_add(*, case_id: uuid.UUID, moderator, text: str) -> CaseNote:
+    text = _written(text, what="note")
     with transaction.atomic():
         case = _locked(case_id)
         if case.conversation_id is None:
@@ -269,11 +278,7 @@ def _hand_back(conversation_id: uuid.UUID, case: Case, moderator) -> None:
 
 def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str) -> dict:
     """A moderator's message to the person, stored encrypted like theirs; only while they have joined."""
-    text = text.strip()
-    if not text:
-        raise CaseError("Write a message first.")
-    if len(text) > 4000:
-        raise CaseError("A message can be at most 4,000 characters.")
+    text = _written(text, what="message")
     with transaction.atomic():
         case = _locked(case_id)
         conversation = Conversation.objects.filter(pk=case.conversation_id).first()

@@ -28,7 +28,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.owner = await database_sync_to_async(identity.owner_from_scope)(self.scope)
-        self.country = helplines.country_code(_query(self.scope).get("country"), _header(self.scope, b"accept-language"))
+        self.country = helplines.country_code(_query(self.scope).get("country"),
+                                              _header(self.scope, b"accept-language"))
         # The highest crisis level this socket's page has been shown helplines for.
         self.crisis_shown = "none"
         self.waiting: dict[str, asyncio.Task] = {}

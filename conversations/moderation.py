@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from inference.types import risk_rank
 
-# Levels dominate: any imminent case outranks any behavior case, and so on.
-LEVEL_WEIGHT = {"none": 0, "indicator": 100, "ideation": 200, "behavior": 300, "imminent": 400}
+# Levels dominate: any imminent case outranks any behavior case, and so on (what follows adds up to under 200).
+LEVEL_WEIGHT = {"none": 0, "indicator": 200, "ideation": 400, "behavior": 600, "imminent": 800}
 # Violence against the person or by them adds urgency within a level.
 CATEGORY_WEIGHT = {"being_harmed": 20, "harm_to_others": 20, "self_harm": 0, "third_party": -10}
 STATUS_WEIGHT = {"escalated": 60, "open": 40, "acknowledged": 10, "in_progress": 0, "resolved": -1000}

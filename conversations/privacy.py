@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from conversations import events, keys, notice, selectors, services
 from conversations.identity import Owner
-from conversations.models import Consent, Conversation, DataKey, Message, TranscriptAccess
+from conversations.models import CaseNote, Consent, Conversation, DataKey, Message, TranscriptAccess
 
 PURGE_BATCH = 1000
 MIN_REASON_LENGTH = 10
@@ -137,7 +137,7 @@ def retired_keys_purge(*, now=None) -> int:
     candidates = list(DataKey.objects.filter(state=DataKey.State.RETIRED, retired_at__lt=now - grace)
                       .values_list("id", flat=True))
     in_use = set()
-    for model in (Message, TranscriptAccess):
+    for model in (Message, TranscriptAccess, CaseNote):
         in_use |= set(model.objects.filter(data_key_id__in=candidates).values_list("data_key_id", flat=True))
     unused = [key_id for key_id in candidates if key_id not in in_use]
     return DataKey.objects.filter(id__in=unused).delete()[0]

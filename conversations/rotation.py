@@ -19,7 +19,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from conversations import crypto, keys, privacy, selectors, services
-from conversations.models import DataKey, KeyRotation, Message, TranscriptAccess
+from conversations.models import CaseNote, DataKey, KeyRotation, Message, TranscriptAccess
 from conversations.routers import KEYS_DATABASE
 
 Progress = Callable[[int], None]
@@ -33,7 +33,8 @@ class Sealed:
     column: str
 
 
-SEALED = (Sealed(Message, "text_encrypted"), Sealed(TranscriptAccess, "reason_encrypted"))
+SEALED = (Sealed(Message, "text_encrypted"), Sealed(TranscriptAccess, "reason_encrypted"),
+          Sealed(CaseNote, "text_encrypted"))
 ID_CHUNK = 1000
 
 

@@ -100,8 +100,6 @@ class ReplyJob:
     # The risk read so far, and whether the model has read it (the safety net always has).
     risk: Risk | None = None
     risk_model_read: bool = False
-    # The conversation is flagged (a case is open): replies come from the reviewed library only.
-    conversation_flagged: bool = False
     # A moderator has joined: the assistant stays silent.
     assistant_paused: bool = False
     # A reply exists already (the crisis script, written at once by the web process).
@@ -132,7 +130,6 @@ def reply_job(*, message_id: UUID) -> ReplyJob | None:
         history=history,
         risk=Risk.from_dict(message.risk) if message.risk else None,
         risk_model_read=model_read,
-        conversation_flagged=risk_rank(message.conversation.risk_level) >= risk_rank(FLAGGED_AT),
         assistant_paused=message.conversation.assistant_paused,
         answered=answered,
     )
@@ -149,6 +146,19 @@ def conversation_crisis_level(*, conversation_id: UUID) -> str | None:
     """The conversation's risk level when it is flagged (helplines are shown), else None."""
     level = Conversation.objects.filter(pk=conversation_id).values_list("risk_level", flat=True).first()
     return level if level and risk_rank(level) >= risk_rank(FLAGGED_AT) else None
+
+
+@dataclass(frozen=True)
+class MessageRisk:
+    level: str
+    categories: tuple[str, ...]
+    raised: bool  # this message opened or raised its conversation's case
+
+
+def message_risk(*, message_id: UUID) -> MessageRisk:
+    risk = Message.objects.values_list("risk", flat=True).get(pk=message_id) or {}
+    return MessageRisk(level=risk.get("level", "none"), categories=tuple(risk.get("categories", ())),
+                       raised=bool(risk.get("raised")))
 
 
 def conversation_paused(*, conversation_id: UUID) -> bool:

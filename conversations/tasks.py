@@ -80,6 +80,7 @@ def models_load() -> None:
     emotion_classifier().classify(["warming up"])
     risk_detector().assess(["warming up"])
     reply_generator()
+    curated_generator()  # for people at risk, whatever the configured generator
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=30, retry_jitter=True, max_retries=5)
@@ -92,19 +93,22 @@ def message_respond(message_id: str) -> None:
     if emotion is None:
         emotion = emotion_classifier().classify([job.text])[0]
         services.message_emotion_set(message_id=job.message_id, emotion=emotion)
-    recorded = _risk_read(job)
+    _risk_read(job)
     if job.answered or job.assistant_paused:
         return
-    request = ReplyRequest(text=job.text, emotion=emotion, history=job.history, conversation_id=str(job.conversation_id))
-    if recorded is not None and recorded.raised_to:
+    request = ReplyRequest(text=job.text, emotion=emotion, history=job.history,
+                           conversation_id=str(job.conversation_id))
+    # Read again: the priority lane's task may have recorded the model's reading since the job was read.
+    risk = selectors.message_risk(message_id=job.message_id)
+    if risk.raised:
         # The model saw what the safety net did not: the crisis script, as the web process would have sent.
-        _reply_stream(job, lambda: iter(curated.pieces_of(curated.crisis_reply(request, recorded.risk.categories,
-                                                                               _library()))))
-    elif job.conversation_flagged or (recorded is not None and recorded.risk.flagged):
+        script = curated.crisis_reply(request, risk.categories, _library())
+        _reply_stream(job, request, lambda: iter(curated.pieces_of(script)))
+    elif selectors.conversation_crisis_level(conversation_id=job.conversation_id):
         # Someone at risk gets replies from the reviewed library only, never generated ones.
-        _reply_stream(job, lambda: curated_generator().stream(request))
+        _reply_stream(job, request, lambda: curated_generator().stream(request))
     else:
-        _reply_stream(job, lambda: reply_pieces(request))
+        _reply_stream(job, request, lambda: reply_pieces(request))
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=1, retry_backoff_max=10, max_retries=5)
@@ -115,25 +119,22 @@ def message_risk_assess(message_id: str) -> None:
         _risk_read(job)
 
 
-def _risk_read(job: selectors.ReplyJob) -> cases.Recorded | None:
+def _risk_read(job: selectors.ReplyJob) -> None:
     """Have the risk model read the message with the person's recent messages (once: message_respond and
     message_risk_assess both ask, whichever runs first reads), and record it."""
     if job.risk_model_read:
-        return None
+        return
     context = [turn.text for turn in job.history if turn.role == "user"][-4:]
     risk = risk_detector().assess([job.text], contexts=[context])[0]
     recorded = cases.risk_model_record(message_id=job.message_id, risk=risk)
     if recorded is not None and recorded.raised_to:
         logger.warning("message %s raised its conversation to %s (risk model)", job.message_id, recorded.raised_to)
-    return recorded
 
 
-def _reply_stream(job: selectors.ReplyJob, pieces) -> None:
+def _reply_stream(job: selectors.ReplyJob, request: ReplyRequest, pieces) -> None:
     """Stream a reply to every socket of the conversation, then store it. If the pieces fail part-way (a model
     or endpoint error, or a generated sentence failing the safety check) the reply starts over, curated."""
     reply_id = services.reply_id_for(job.message_id)
-    request = ReplyRequest(text=job.text, emotion=job.emotion, history=job.history,
-                           conversation_id=str(job.conversation_id))
     sent: list[str] = []
 
     def stream():

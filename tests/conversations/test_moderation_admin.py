@@ -283,7 +283,7 @@ def test_notes_are_sealed_shown_to_moderators_and_unreadable_once_the_person_era
     privacy.subject_erase(owner=Owner(visitor_id=conversation.visitor_id))
     after = client.get(f"{QUEUE}{case.pk}/change/").content.decode()
 
-    assert "A note needs some text." in page_messages(empty)
+    assert "The note is empty." in page_messages(empty)
     assert "Called the helpline with them" in page
     assert b"helpline" not in bytes(note.text_encrypted)
     assert "(unreadable: the person erased their data)" in after and "Called the helpline" not in after

@@ -1,0 +1,103 @@
+"""The moderation queue's rules and writes: priority, moves, notes through key rotation and erasure."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from conversations import cases, moderation, privacy, selectors, services
+from conversations.identity import Owner
+from conversations.models import Case, CaseNote, Conversation
+from tests.conversations.conftest import consent
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+
+
+def rank(level, categories=(), status="open", waited_min=0, last_message_min=60):
+    return moderation.priority(level=level, categories=list(categories), status=status,
+                               opened_at=NOW - timedelta(minutes=waited_min),
+                               last_message_at=NOW - timedelta(minutes=last_message_min), now=NOW)
+
+
+def test_priority_puts_level_first_then_violence_waiting_and_a_person_still_writing():
+    assert rank("imminent") > rank("behavior", ["being_harmed"], waited_min=500, last_message_min=0)
+    assert rank("ideation", ["being_harmed"]) > rank("ideation", ["self_harm"])
+    assert rank("ideation", waited_min=30) > rank("ideation", waited_min=5)
+    assert rank("ideation", last_message_min=1) > rank("ideation", last_message_min=30)
+    assert rank("ideation", status="escalated") > rank("ideation", status="open") > rank("ideation", status="acknowledged")
+    assert rank("ideation", ["third_party"]) < rank("ideation", ["self_harm"])
+
+
+@pytest.mark.parametrize(("current", "target", "allowed"), [
+    ("open", "acknowledged", True), ("escalated", "in_progress", True), ("acknowledged", "resolved", True),
+    ("resolved", "open", False), ("resolved", "acknowledged", False), ("acknowledged", "acknowledged", False),
+])
+def test_the_moves_a_case_allows(current, target, allowed):
+    assert moderation.can_move(current, target) is allowed
+
+
+@pytest.fixture
+def case(transactional_db, no_workers) -> Case:
+    owner = Owner(visitor_id=uuid.uuid4())
+    consent(owner)
+    conversation = services.conversation_open(owner=owner)
+    services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(),
+                            text="I want to kill myself")
+    return Case.objects.get(conversation=conversation)
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    return django_user_model.objects.create_user("moderator", password="x" * 16)
+
+
+def test_resolving_needs_an_outcome_and_hands_the_conversation_back(case, moderator):
+    cases.conversation_join(case_id=case.id, moderator=moderator)
+    with pytest.raises(cases.CaseError, match="outcome"):
+        cases.case_move(case_id=case.id, moderator=moderator, status="resolved")
+
+    cases.case_move(case_id=case.id, moderator=moderator, status="resolved", outcome="referred")
+
+    case.refresh_from_db()
+    conversation = Conversation.objects.get(pk=case.conversation_id)
+    assert (case.status, case.outcome) == ("resolved", "referred")
+    assert not conversation.assistant_paused and conversation.risk_level == "none"
+    assert [e.kind for e in selectors.case_timeline(case_id=case.id)] == [
+        "opened", "acknowledged", "joined", "resolved", "handed_back"]
+    with pytest.raises(cases.CaseError):
+        cases.case_move(case_id=case.id, moderator=moderator, status="acknowledged")
+
+
+def test_a_new_crisis_after_a_resolved_case_opens_a_new_one(case, moderator):
+    cases.case_move(case_id=case.id, moderator=moderator, status="resolved", outcome="supported")
+    owner = Owner(visitor_id=Conversation.objects.get(pk=case.conversation_id).visitor_id)
+
+    services.message_submit(owner=owner, conversation_id=case.conversation_id, client_id=uuid.uuid4(),
+                            text="I have a plan to kill myself")
+
+    assert list(Case.objects.filter(conversation_id=case.conversation_id).values_list("status", "level")
+                .order_by("opened_at")) == [("resolved", "ideation"), ("open", "behavior")]
+
+
+def test_notes_are_sealed_rotate_with_the_keys_and_die_with_an_erasure(case, moderator):
+    cases.case_note_add(case_id=case.id, moderator=moderator, text="Spoke with them; they are with a friend.")
+    note = CaseNote.objects.get()
+    assert b"friend" not in bytes(note.text_encrypted)
+    before = note.data_key_id
+
+    call_command("rotate_keys", "--reencrypt", stdout=StringIO())
+
+    note.refresh_from_db()
+    assert note.data_key_id != before
+    assert [n.text for n in selectors.case_notes(case_id=case.id)] == ["Spoke with them; they are with a friend."]
+
+    owner = Owner(visitor_id=Conversation.objects.get(pk=case.conversation_id).visitor_id)
+    privacy.subject_erase(owner=owner)
+
+    case.refresh_from_db()
+    assert case.conversation_id is None, "the case stays, accountable, without the conversation"
+    assert selectors.case_notes(case_id=case.id)[0].text is None
