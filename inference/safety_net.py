@@ -108,11 +108,18 @@ RULES: tuple[Rule, ...] = (
         rf"{I}\s*(?:'ve|have|'m|am|was|been)?\s*(?:\w+\s+)?(?:been\s+)?(?:cutting|burning|hitting|starving|hurting|harming)\s+{SELF}"
         rf"|{I}\s+(?:cut|burned|burnt|hurt|harmed)\s+{SELF}\s+(?:again|today|last\s+night|yesterday|this\s+(?:week|morning))"
         r"|\bi\s+self[- ]?harm(?:ed)?\b|\brelapsed\s+(?:on|into)\s+self[- ]?harm", negatable=False),
+    # Giving possessions away is a warning sign of preparation.
+    _en("behavior", "self_harm",
+        rf"{I}(?:'ve|'m)?\s+(?:\w+\s+)?(?:gave|given|giving|give)\s+away\s+(?:all\s+(?:of\s+)?)?my\s+"
+        r"(?:things|stuff|belongings|possessions|pets?|cat|dog)"),
     _en("behavior", "self_harm",
         rf"{I}\s*(?:'ve|have)?\s*(?:tried|attempted)\s+(?:to\s+)?(?:{END_LIFE}|suicide)|\bmy\s+(?:last|first|previous|suicide)\s+attempt\b"),
     # ideation: thoughts of suicide or self-harm.
     _en("ideation", "self_harm", rf"{I}(?:'m|'ve|'d)?\s+(?:{ADV}\s+){{0,4}}{WANT}\s+(?:to\s+)?{END_LIFE}"),
     _en("ideation", "self_harm", rf"{I}(?:'m|'ve|'d)?\s+(?:{ADV}\s+){{0,4}}{THINK}\s+{END_LIFE_ING}"),
+    _en("ideation", "self_harm",
+        rf"{I}(?:'m|'d)?\s+(?:{ADV}\s+){{0,4}}{WANT}\s+(?:it\s+all|the\s+pain|everything|all\s+of\s+this)\s+to\s+"
+        r"(?:stop|end|be\s+over)\s+(?:forever|for\s+good|permanently)"),
     _en("ideation", "self_harm", rf"{I}\s+(?:wish|wished)\s+(?:i\s+(?:was|were)\s+(?:dead|never\s+born)|i\s+(?:could\s+)?(?:die|disappear)|i\s+wouldn'?t\s+wake\s+up)"),
     _en("ideation", "self_harm", rf"{I}\s*(?:'m|am|feel|feeling|have\s+been|'ve\s+been|been|get|getting)\s+(?:so\s+|really\s+|very\s+|kind\s+of\s+|kinda\s+|a\s+bit\s+|pretty\s+)?suicidal"),
     _en("ideation", "self_harm", r"\bsuicidal\s+(?:thoughts|feelings|urges)\b|\bthoughts\s+(?:of|about)\s+(?:suicide|killing\s+myself|ending\s+my\s+life|self[- ]harm)"),
@@ -174,7 +181,7 @@ EN_TRIGGER = re.compile(
     r"|gun|blade|razor|jump|bridge|ledge|edge|roof|track|cliff|goodbye|gone|hope|worthless|burden|hate|point|go on"
     r"|take it|do this|anymore|empty|numb|trapped|tired|better off|notice|care|miss|hit|beat|abus|rape|assault"
     r"|molest|traffick|chok|strangl|threat|stab|shoot|murder|disappear|wake|note|attempt|kms|bleed|poison|bleach"
-    r"|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick|punch|letter|relapse|here|do it")
+    r"|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick|punch|letter|relapse|here|do it|away|stop|over")
 HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -26,6 +26,8 @@ def level(text: str, context: tuple[str, ...] = ()) -> str:
     ("I wrote my suicide note", "behavior"),
     ("I tried to kill myself last year", "behavior"),
     ("I know exactly how I'd do it", "behavior"),
+    ("I've been giving away all my things", "behavior"),
+    ("I just want the pain to stop forever", "ideation"),
     ("I just took a bottle of pills", "imminent"),
     ("I'm going to kill myself tonight", "imminent"),
     ("I'm standing on the bridge", "imminent"),
@@ -63,6 +65,8 @@ def test_negated_statements_are_not_risk(text):
     "I'm dying to see that movie",
     "kill me now, this lecture is so boring",
     "what a lovely day, I passed my driving test",
+    "I just want this headache to stop",
+    "I gave away my old bike to my cousin",
 ])
 def test_comfort_news_and_hyperbole_are_not_risk(text):
     assert level(text) == "none"
