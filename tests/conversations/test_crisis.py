@@ -1,10 +1,9 @@
 """A person at risk, at the socket: helplines at once, a case, staff alerted, the crisis script as the reply,
-with no inference worker running."""
+with no inference worker running; and what the risk model adds when one runs."""
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 from channels.db import database_sync_to_async
@@ -12,6 +11,7 @@ from channels.layers import get_channel_layer
 
 from conversations import events
 from conversations.models import Alert, Case, CaseEvent, Conversation, Message
+from inference import safety_net
 from inference.backends.curated import load_library
 from tests.conversations.conftest import chat_socket
 from tests.conversations.test_consumers import connect, frames_until, send_frame
@@ -157,3 +157,35 @@ async def test_while_a_moderator_has_joined_the_assistant_stays_silent(session_k
     assert "crisis.resources" in [f["type"] for f in frames]
     assert not await Message.objects.filter(role="assistant").aexists(), "no crisis script over the moderator"
     assert await database_sync_to_async(Case.objects.count)() == 1
+
+
+QUIETLY_AT_RISK = "I wrote letters to everyone I love. I am so tired of being here."
+
+
+async def test_what_only_the_model_reads_as_risk_still_opens_a_case_and_gets_the_crisis_script(session_key,
+                                                                                             in_process_tasks):
+    assert safety_net.assess(QUIETLY_AT_RISK).level == "none", "the rules alone would miss it"
+
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_json_to(send_frame(QUIETLY_AT_RISK))
+        frames = await frames_until(socket, lambda f: f["type"] == "reply.end", timeout=60)
+
+    kinds = [f["type"] for f in frames]
+    assert kinds.index("message.ack") < kinds.index("crisis.resources") < kinds.index("reply.end")
+    assert frames[-1]["message"]["text"] in load_library().crisis["self_harm"]
+    case = await Case.objects.aget()
+    assert case.level == "ideation"
+    message = await Message.objects.aget(role="user")
+    assert message.risk["source"] == "model" and message.risk["model_read"] and message.risk["raised"]
+
+
+async def test_every_message_is_read_by_the_model_too(session_key, in_process_tasks):
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        await socket.send_json_to(send_frame("I passed my driving test today!"))
+        await frames_until(socket, lambda f: f["type"] == "reply.end", timeout=60)
+
+    message = await Message.objects.aget(role="user")
+    assert message.risk["model_read"] and message.risk["level"] == "none"
+    assert not await Case.objects.aexists()
