@@ -1,9 +1,11 @@
-"""`python manage.py predict emotion --in FILE.csv --text-column text --out FILE.jsonl`
+"""`python manage.py predict {emotion,risk} --in FILE.csv --text-column text --out FILE.jsonl`
 
 One JSON line per input row, in input order:
-`{"labels": [{"label", "score"}...], "scores": {28 labels}, "group", "sentiment"}` — `labels` are those above
-their thresholds (`neutral` when none is), highest first. Rows are read, scored and written in batches, so a
-file of any size streams through.
+- emotion: `{"labels": [{"label", "score"}...], "scores": {28 labels}, "group", "sentiment"}` — `labels` are those
+  above their thresholds (`neutral` when none is), highest first.
+- risk: `{"level", "score", "categories"}` from the risk model alone (EMOCHAT_RISK_MODEL; no safety net, no
+  context: each row is read on its own).
+Rows are read, scored and written in batches, so a file of any size streams through.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from tqdm import tqdm
 
 from inference import goemotions, loader
 from inference.backends.transformers_emotion import TransformersEmotionClassifier
+from inference.backends.transformers_risk import TransformersRiskDetector
 
 BATCH = 256
 
@@ -36,11 +40,24 @@ def emotion_rows(classifier: TransformersEmotionClassifier, texts: list[str]) ->
     return rows
 
 
+def risk_rows(detector: TransformersRiskDetector, texts: list[str]) -> list[dict]:
+    return [reading.as_dict() for reading in detector.assess(texts)]
+
+
+def build(task: str) -> Callable[[list[str]], list[dict]]:
+    """The task's model, loaded once, as a function from a batch of texts to their output rows."""
+    if task == "risk":
+        detector = TransformersRiskDetector(settings.EMOCHAT_RISK_MODEL, device=settings.EMOCHAT_DEVICE)
+        return lambda texts: risk_rows(detector, texts)
+    classifier = TransformersEmotionClassifier(settings.EMOCHAT_EMOTION_MODEL, device=settings.EMOCHAT_DEVICE)
+    return lambda texts: emotion_rows(classifier, texts)
+
+
 class Command(BaseCommand):
     help = "Run a model over a CSV file and write one JSON line per row (input order)."
 
     def add_arguments(self, parser):
-        parser.add_argument("task", choices=["emotion"], help="which model")
+        parser.add_argument("task", choices=["emotion", "risk"], help="which model")
         parser.add_argument("--in", dest="source", type=Path, required=True, help="a CSV file with a header row")
         parser.add_argument("--text-column", default="text", help="the column holding the text (default: text)")
         parser.add_argument("--out", type=Path, required=True, help="the JSONL file to write")
@@ -56,7 +73,7 @@ class Command(BaseCommand):
                                    f"(its columns: {', '.join(reader.fieldnames or []) or 'none'}).")
             total = sum(1 for _ in reader)
         try:
-            classifier = TransformersEmotionClassifier(settings.EMOCHAT_EMOTION_MODEL, device=settings.EMOCHAT_DEVICE)
+            rows_of = build(task)
         except loader.BackendError as exc:
             raise CommandError(str(exc)) from exc
         written = 0
@@ -65,7 +82,7 @@ class Command(BaseCommand):
                 tqdm(total=total, unit="row", desc=f"predict {task}", disable=None) as progress:
             rows = (row.get(text_column) or "" for row in csv.DictReader(handle))
             while batch := list(islice(rows, BATCH)):
-                for row in emotion_rows(classifier, batch):
+                for row in rows_of(batch):
                     sink.write(json.dumps(row, ensure_ascii=False) + "\n")
                 written += len(batch)
                 progress.update(len(batch))
