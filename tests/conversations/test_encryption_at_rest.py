@@ -126,7 +126,8 @@ def test_rotating_master_keys_and_reencrypting_while_messages_are_sent_leaves_ev
 ):
     people = [person() for _ in range(8)]
     sent: dict[uuid.UUID, str] = {}
-    for n in range(120):
+    # Enough to re-encrypt that the rotation overlaps a good number of new messages.
+    for n in range(300):
         text = f"before rotation {n}"
         sent[say(people[n % 8], text)] = text
     old_keys = set(DataKey.objects.values_list("id", flat=True))
