@@ -175,13 +175,14 @@ RULES: tuple[Rule, ...] = (
 ZH_NEGATED = re.compile(r"(?:不|没有|沒有|从没|從沒|从来没|從來沒|不会|不會|别|別)(?:真的)?(?:想死|想去死|想自杀|想自殺|想伤害自己|想傷害自己)")
 ZH_STILL = re.compile(r"不想活|活不下去")
 CLAUSE_END = re.compile(r"[.!?;\n。！？；]+|\s+but\s+|，但|,\s*but\s+")
-# A clause with none of these stems cannot match an English rule; most clauses are skipped at this cost.
+# A clause with none of these word beginnings cannot match an English rule; most clauses are skipped at this cost.
 EN_TRIGGER = re.compile(
-    r"die|dead|dying|kill|suicid|end|life|live|alive|exist|hurt|harm|cut|burn|starv|pill|tablet|med|overdos|rope|noose"
-    r"|gun|blade|razor|jump|bridge|ledge|edge|roof|track|cliff|goodbye|gone|hope|worthless|burden|hate|point|go on"
-    r"|take it|do this|anymore|empty|numb|trapped|tired|better off|notice|care|miss|hit|beat|abus|rape|assault"
-    r"|molest|traffick|chok|strangl|threat|stab|shoot|murder|disappear|wake|note|attempt|kms|bleed|poison|bleach"
-    r"|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick|punch|letter|relapse|here|do it|away|stop|over")
+    r"\b(?:die|dead|dying|kill|suicid|end|life|live|living|alive|exist|hurt|harm|cut|burn|starv|pill|tablet|med"
+    r"|overdos|rope|noose|gun|blade|razor|jump|bridge|ledge|edge|roof|track|cliff|goodbye|gone|hope|worthless"
+    r"|burden|hate|point|go on|take it|do this|anymore|empty|numb|trapped|tired|better off|notice|care|miss|hit"
+    r"|beat|abus|rape|raping|assault|molest|traffick|chok|strangl|threat|stab|shoot|murder|disappear|wake|note"
+    r"|attempt|kms|bleed|poison|bleach|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick"
+    r"|punch|letter|relapse|here|do it|away|stop|be over|self[- ]?harm|sh\b)")
 HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
