@@ -4,6 +4,7 @@ servers on loopback, so emochat's own HTTP and SMTP clients run for real."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -63,6 +64,7 @@ class SMTPReceiver:
     """An SMTP server that keeps every message it is given."""
 
     def __init__(self) -> None:
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd narrates every session at INFO
         self.messages: list[dict] = []
         self.port = free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
