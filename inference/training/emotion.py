@@ -11,7 +11,7 @@ import csv
 import json
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from inference import goemotions
+from inference.training.common import adapter_to_half, training_batches
 
 BASE_MODEL = "all-MiniLM-L6-v2"
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
@@ -117,22 +118,6 @@ def metrics(gold: np.ndarray, predicted: np.ndarray) -> dict:
     return report
 
 
-def _batches(texts: Sequence[str], batch_size: int, rng: random.Random | None) -> Iterator[list[int]]:
-    """Index batches. When training (rng given): shuffled, then sorted by length within windows of 50 batches,
-    so each batch pads little without every batch being alike."""
-    order = list(range(len(texts)))
-    if rng is None:
-        for start in range(0, len(order), batch_size):
-            yield order[start:start + batch_size]
-        return
-    rng.shuffle(order)
-    window = batch_size * 50
-    batches = []
-    for start in range(0, len(order), window):
-        chunk = sorted(order[start:start + window], key=lambda i: len(texts[i]))
-        batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)
-    yield from batches
 
 
 @torch.inference_mode()
@@ -141,7 +126,8 @@ def score(model, tokenizer, texts: Sequence[str], *, batch_size: int = 64, max_l
     """Sigmoid scores (n, labels) for `texts`."""
     model.eval()
     out = []
-    for batch in _batches(texts, batch_size, None):
+    for start in range(0, len(texts), batch_size):
+        batch = range(start, min(start + batch_size, len(texts)))
         encoded = tokenizer([texts[i] for i in batch], padding=True, truncation=True, max_length=max_length,
                             return_tensors="pt").to(model.device)
         out.append(torch.sigmoid(model(**encoded).logits.float()).cpu().numpy())
@@ -201,7 +187,7 @@ def train(data_dir: Path, out_dir: Path, options: Options, *, bar: Callable[...,
         model.train()
         losses = []
         with bar(total=len(train_split.texts), desc=f"epoch {epoch}/{options.epochs}", unit="ex") as progress:
-            for batch in _batches(train_split.texts, options.batch_size, rng):
+            for batch in training_batches(train_split.texts, options.batch_size, rng):
                 encoded = tokenizer([train_split.texts[i] for i in batch], padding=True, truncation=True,
                                     max_length=options.max_length, return_tensors="pt")
                 loss = model(**encoded, labels=labels[batch]).loss
@@ -237,7 +223,7 @@ def save(model, out_dir: Path, report: Report) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     # fp16 halves the adapter on disk; it is cast back to the model's dtype when loaded.
     model.save_pretrained(out_dir, safe_serialization=True)
-    _to_half(out_dir / "adapter_model.safetensors")
+    adapter_to_half(out_dir / "adapter_model.safetensors")
     (out_dir / "thresholds.json").write_text(json.dumps(report.thresholds, indent=2) + "\n")
     (out_dir / "report.json").write_text(json.dumps(asdict(report), indent=2) + "\n")
     (out_dir / "README.md").write_text(model_card(report))  # replaces peft's template
@@ -307,11 +293,7 @@ The paper's BERT-base: 0.46 (28 labels), 0.64 (Ekman), 0.69 (sentiment).
 """
 
 
-def _to_half(path: Path) -> None:
-    from safetensors.torch import load_file, save_file
 
-    tensors = {name: tensor.half() for name, tensor in load_file(path).items()}
-    save_file(tensors, path, metadata={"format": "pt"})
 
 
 def chart(report: Report, path: Path) -> None:

@@ -20,13 +20,14 @@ import math
 import random
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from inference.training.common import adapter_to_half, training_batches
 from inference.training.emotion import base_model_path
 
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -243,31 +244,14 @@ def ordinary_rates(scores: np.ndarray, thresholds: dict[str, float]) -> dict:
 # Training: cross-entropy over the two labels; dev is scored after every epoch, and the thresholds are tuned on
 # the last epoch's scores.
 
-def _batches(texts: Sequence[str], batch_size: int, rng: random.Random | None) -> Iterator[list[int]]:
-    """Index batches. When training (rng given): shuffled, then sorted by length within windows of 50 batches,
-    so each batch pads little without every batch being alike."""
-    order = list(range(len(texts)))
-    if rng is None:
-        order.sort(key=lambda i: len(texts[i]))  # similar lengths together: little padding
-        for start in range(0, len(order), batch_size):
-            yield order[start:start + batch_size]
-        return
-    rng.shuffle(order)
-    window = batch_size * 50
-    batches = []
-    for start in range(0, len(order), window):
-        chunk = sorted(order[start:start + window], key=lambda i: len(texts[i]))
-        batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)
-    yield from batches
 
 
 def _with_context(batch: list[int], split: Split, rng: random.Random, rate: float) -> list[list[str]]:
     """Earlier messages for a share of training batches, so the model has seen the separator and learns that a
     harmless earlier message neither raises nor lowers what the current one says. The context is one or two short
     texts not flagged (posts or chat negatives), so the example's label stays true whatever its own label is. A
-    batch gets context whole or not at all: its examples are of a length (`_batches`), and context on a few of them
-    would pad them all."""
+    batch gets context whole or not at all: its examples are of a length (`training_batches`), and context on a
+    few of them would pad them all."""
     if rng.random() >= rate:
         return [[] for _ in batch]
     # Short posts, because chat messages are short: a long earlier post would take the room of the current one.
@@ -288,7 +272,9 @@ def score(model, tokenizer, texts: Sequence[str], *, batch_size: int = 64, max_l
     """P(flagged) for each text (no context), in input order."""
     model.eval()
     out = np.zeros(len(texts), dtype=np.float32)
-    for batch in _batches(texts, batch_size, None):
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths together: little padding
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
         encoded = encode(tokenizer, [texts[i] for i in batch], max_length=max_length)
         out[batch] = flagged_probability(model(**{k: v.to(model.device) for k, v in encoded.items()}).logits
                                          ).cpu().numpy()
@@ -369,7 +355,7 @@ def train(data_dir: Path, out_dir: Path, options: Options, *, bar: Callable[...,
         model.train()
         losses = []
         with bar(total=len(train_split.texts), desc=f"epoch {epoch}/{options.epochs}", unit="ex") as progress:
-            for batch in _batches(train_split.texts, options.batch_size, rng):
+            for batch in training_batches(train_split.texts, options.batch_size, rng):
                 encoded = encode(tokenizer, [train_split.texts[i] for i in batch],
                                  _with_context(batch, train_split, rng, options.context_rate),
                                  max_length=options.max_length)
@@ -420,18 +406,14 @@ def save(model, out_dir: Path, report: Report) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     # fp16 halves the adapter on disk; it is cast back to the model's dtype when loaded.
     model.save_pretrained(out_dir, safe_serialization=True)
-    _to_half(out_dir / "adapter_model.safetensors")
+    adapter_to_half(out_dir / "adapter_model.safetensors")
 
     (out_dir / "thresholds.json").write_text(json.dumps(report.thresholds, indent=2) + "\n")
     (out_dir / "report.json").write_text(json.dumps(asdict(report), indent=2) + "\n")
     (out_dir / "README.md").write_text(model_card(report))  # replaces peft's template
 
 
-def _to_half(path: Path) -> None:
-    from safetensors.torch import load_file, save_file
 
-    tensors = {name: tensor.half() for name, tensor in load_file(path).items()}
-    save_file(tensors, path, metadata={"format": "pt"})
 
 
 def model_card(report: Report) -> str:
