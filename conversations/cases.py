@@ -29,6 +29,14 @@ class CaseError(Exception):
 class Recorded:
     risk: Risk  # the message's reading after this one was combined with what it had
     raised_to: str | None  # the conversation's new level, when this reading raised it to flagged heights
+    conversation_level: str  # the conversation's risk level after it
+    assistant_paused: bool  # a moderator has joined the conversation
+
+
+def risk_stored(risk: Risk, *, model_read: bool = False, raised: bool = False) -> dict:
+    """Message.risk: the reading's labels, where it came from, whether the model has read the message, and
+    whether the message opened or raised its conversation's case (then its reply is the crisis script)."""
+    return {**risk.as_dict(), "source": risk.source, "model_read": model_read, "raised": raised}
 
 
 def risk_record(*, message: Message, risk: Risk, model_read: bool = False) -> Recorded:
@@ -50,12 +58,13 @@ def risk_record(*, message: Message, risk: Risk, model_read: bool = False) -> Re
             events.broadcast_on_commit(conversation.id, events.crisis_raised(level=case.level))
     elif conversation.risk_level != "none":
         _touch_open_case(conversation)
-    message.risk = {**combined.as_dict(), "source": combined.source,
-                    "model_read": model_read or bool(previous.get("model_read")),
-                    # This message opened or raised the case: its reply is the crisis script.
-                    "raised": bool(raised_to) or bool(previous.get("raised"))}
-    message.save(update_fields=["risk"])
-    return Recorded(risk=combined, raised_to=raised_to)
+    stored_now = risk_stored(combined, model_read=model_read or bool(previous.get("model_read")),
+                             raised=bool(raised_to) or bool(previous.get("raised")))
+    if stored_now != previous:  # the safety net's reading is stored with the message: usually nothing changed
+        message.risk = stored_now
+        message.save(update_fields=["risk"])
+    return Recorded(risk=combined, raised_to=raised_to, conversation_level=conversation.risk_level,
+                    assistant_paused=conversation.assistant_paused)
 
 
 def risk_model_record(*, message_id: uuid.UUID, risk: Risk) -> Recorded | None:

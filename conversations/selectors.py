@@ -13,7 +13,7 @@ from django.utils import timezone
 from conversations import crypto, events, keys, notice
 from conversations.identity import Owner
 from conversations.models import Case, CaseEvent, CaseNote, Consent, Conversation, Message, TranscriptAccess
-from inference.types import FLAGGED_AT, Emotion, Risk, Turn, risk_rank
+from inference.types import FLAGGED_AT, Emotion, Turn, risk_rank
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +97,7 @@ class ReplyJob:
     text: str
     emotion: Emotion | None
     history: tuple[Turn, ...]
-    # The risk read so far, and whether the model has read it (the safety net always has).
-    risk: Risk | None = None
+    # Whether the risk model has read it (the safety net always has).
     risk_model_read: bool = False
     # A moderator has joined: the assistant stays silent.
     assistant_paused: bool = False
@@ -128,7 +127,6 @@ def reply_job(*, message_id: UUID) -> ReplyJob | None:
         text=text,
         emotion=Emotion.from_dict(message.emotion) if message.emotion else None,
         history=history,
-        risk=Risk.from_dict(message.risk) if message.risk else None,
         risk_model_read=model_read,
         assistant_paused=message.conversation.assistant_paused,
         answered=answered,

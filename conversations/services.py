@@ -110,16 +110,15 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
     risk = safety_net.assess(text)
     try:
         with transaction.atomic():
+            from conversations import cases, tasks  # both import services
+
             message = _message_store(message_id=message_id, conversation_id=conversation_id, role=Message.Role.USER,
-                                     text=text, client_id=client_id)
+                                     text=text, client_id=client_id, risk=cases.risk_stored(risk))
             payload = events.message_payload(message, text=text)
             # The person's other tabs (and, later, a moderator) see the message too.
             events.broadcast_on_commit(conversation_id, events.message_ack(message=payload))
-            from conversations import cases, tasks  # both import services
-
             recorded = cases.risk_record(message=message, risk=risk)
-            conversation = Conversation.objects.only("risk_level", "assistant_paused").get(pk=conversation_id)
-            if recorded.raised_to and not conversation.assistant_paused:
+            if recorded.raised_to and not recorded.assistant_paused:
                 _crisis_reply(message, text=text, categories=recorded.risk.categories)
             transaction.on_commit(partial(tasks.message_respond_enqueue, message.id, urgent=risk.level != "none"),
                                   robust=True)
@@ -127,8 +126,8 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
         # The same client_id arrived on another socket at the same moment.
         return _resubmitted(Message.objects.get(conversation_id=conversation_id, client_id=client_id))
     return Submitted(message=payload, created=True,
-                     awaiting_reply=not (recorded.raised_to or conversation.assistant_paused),
-                     crisis_level=_flagged_level(conversation.risk_level))
+                     awaiting_reply=not (recorded.raised_to or recorded.assistant_paused),
+                     crisis_level=_flagged_level(recorded.conversation_level))
 
 
 def _crisis_reply(message: Message, *, text: str, categories: tuple[str, ...]) -> None:
