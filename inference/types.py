@@ -51,6 +51,8 @@ class ReplyRequest:
     emotion: Emotion | None
     history: tuple[Turn, ...] = field(default=())
     conversation_id: str = ""
+    # The risk categories read in the message: the first that has a crisis script chooses it (self-harm when none).
+    risk_categories: tuple[str, ...] = ()
 
 
 # Risk levels after the Columbia scale, lowest first; "flagged" means ideation or above.

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from inference.loader import BackendError
+from inference.modeling.checkpoints import base_model_path
+from inference.modeling.devices import pick_device
 from inference.types import RISK_CATEGORIES, ReplyRequest
 
 SETTING = "EMOCHAT_REPLY_LIBRARY"
@@ -152,10 +154,9 @@ class CuratedReplyGenerator:
     reviewed = True  # every sentence of the library passes the safety check (tests/inference/test_reply_safety.py)
 
     def __init__(self, *, library: str = str(DEFAULT_LIBRARY), device: str = "cpu", pace_ms: int = 0):
+        # sentence-transformers brings torch and transformers: imported only when the encoder is built, since the
+        # web process imports this module for the crisis script and the fallback (below), which need no model.
         from sentence_transformers import SentenceTransformer
-
-        from inference.backends.transformers_emotion import pick_device
-        from inference.training.emotion import base_model_path
 
         self.library = load_library(library)
         self.pace = pace_ms / 1000
@@ -207,3 +208,28 @@ class CuratedReplyGenerator:
             if self.pace:
                 time.sleep(self.pace)
             yield piece
+
+
+class CrisisReplyGenerator:
+    """The crisis script for the categories read in the message (`request.risk_categories`; self-harm when none
+    is named). No model: the web process streams it before it acknowledges the message."""
+
+    reviewed = True
+
+    def __init__(self, *, library: str = str(DEFAULT_LIBRARY)):
+        self.library = load_library(library)
+
+    def stream(self, request: ReplyRequest) -> Iterator[str]:
+        yield from pieces_of(crisis_reply(request, request.risk_categories, self.library))
+
+
+class FallbackReplyGenerator:
+    """A safe reply for any message, in place of one that failed. No model, so it cannot fail the same way."""
+
+    reviewed = True
+
+    def __init__(self, *, library: str = str(DEFAULT_LIBRARY)):
+        self.library = load_library(library)
+
+    def stream(self, request: ReplyRequest) -> Iterator[str]:
+        yield from pieces_of(fallback_reply(request, self.library))

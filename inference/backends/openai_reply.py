@@ -18,7 +18,7 @@ class OpenAIReplyGenerator:
         if not base_url or not model:
             raise BackendError("EMOCHAT_OPENAI_BASE_URL and EMOCHAT_OPENAI_MODEL must both be set for the "
                                "openai reply backend.")
-        import openai
+        import openai  # only this backend needs the client, which is slow to import
 
         # Local servers need no key, but the client insists on one: any placeholder will do.
         self.client = openai.OpenAI(base_url=base_url, api_key=api_key or "unused", max_retries=max_retries,

@@ -15,6 +15,9 @@ import torch
 
 from inference import goemotions
 from inference.loader import BackendError
+from inference.modeling.checkpoints import merged_adapter, quiet
+from inference.modeling.devices import pick_device
+from inference.modeling.encoding import length_batches
 from inference.types import Emotion, LabelScore
 
 SETTING = "EMOCHAT_EMOTION_MODEL"
@@ -22,35 +25,13 @@ SETTING = "EMOCHAT_EMOTION_MODEL"
 READABLE = re.compile(r"[^\W_]")
 
 
-def pick_device(device: str) -> torch.device:
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise BackendError("EMOCHAT_DEVICE is cuda, but torch sees no CUDA device on this worker.")
-    return torch.device(device)
-
-
 def _load(model_dir: Path, device: torch.device):
+    # transformers takes seconds to import: only a process that serves this model pays for it.
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
-    from transformers.utils import logging as hf_logging
 
-    # The base checkpoint has no classification head; the adapter brings it. Say nothing about it at start-up.
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
+    quiet()
     if (model_dir / "adapter_config.json").exists():
-        from peft import PeftModel
-
-        from inference.training.emotion import base_model_path
-
-        base_path = base_model_path()
-        base = AutoModelForSequenceClassification.from_pretrained(
-            base_path, num_labels=len(goemotions.LABELS), problem_type="multi_label_classification",
-            id2label=dict(enumerate(goemotions.LABELS)),
-            label2id={label: i for i, label in enumerate(goemotions.LABELS)},
-        )
-        # Merged into the base weights: inference then costs what the plain model costs.
-        model = PeftModel.from_pretrained(base, model_dir).merge_and_unload()
-        tokenizer = AutoTokenizer.from_pretrained(base_path)
+        model, tokenizer = merged_adapter(model_dir, goemotions.LABELS, multi_label=True)
     else:
         model = AutoModelForSequenceClassification.from_pretrained(model_dir)
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
@@ -64,7 +45,7 @@ def check_model_dir(model_dir: str) -> None:
         raise BackendError(f"{SETTING}: {model_dir!r} is not a directory holding a model.")
     if (path / "adapter_config.json").exists():
         return  # emochat's own adapter: its labels are fixed by train_emotion
-    from transformers import AutoConfig
+    from transformers import AutoConfig  # slow to import; see _load
 
     try:
         config = AutoConfig.from_pretrained(path)
@@ -101,10 +82,8 @@ class TransformersEmotionClassifier:
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Sigmoid scores (n, 28) in goemotions.LABELS order. Longer texts are truncated to the model's limit.
         Batches are cut from the texts sorted by length, so a batch pads to a similar length, not the longest."""
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), len(goemotions.LABELS)), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start:start + self.batch_size]
+        for batch in length_batches(texts, self.batch_size):
             encoded = self.tokenizer([texts[i] for i in batch], padding=True, truncation=True,
                                      max_length=self.max_length, return_tensors="pt").to(self.model.device)
             logits = self.model(**encoded).logits.float()

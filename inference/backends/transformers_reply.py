@@ -10,8 +10,8 @@ from pathlib import Path
 
 import torch
 
-from inference.backends.transformers_emotion import pick_device
 from inference.loader import BackendError
+from inference.modeling.devices import pick_device
 from inference.prompts import chat_messages
 from inference.types import ReplyRequest
 
@@ -33,6 +33,7 @@ class TransformersReplyGenerator:
 
     def __init__(self, *, model_dir: str | None, device: str = "auto", max_new_tokens: int = 200,
                  temperature: float = 0.7, first_token_timeout_s: float = 60.0):
+        # transformers takes seconds to import: only a process that serves this backend pays for it.
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
@@ -69,7 +70,7 @@ class TransformersReplyGenerator:
         return {name: tensor[:, -self.max_prompt:].to(self.model.device) for name, tensor in encoded.items()}
 
     def stream(self, request: ReplyRequest) -> Iterator[str]:
-        from transformers import StoppingCriteriaList, TextIteratorStreamer
+        from transformers import StoppingCriteriaList, TextIteratorStreamer  # slow to import, as above
 
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True,
                                         timeout=self.timeout)

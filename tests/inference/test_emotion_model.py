@@ -18,7 +18,7 @@ from transformers import AutoTokenizer, BertConfig, BertForSequenceClassificatio
 from inference import goemotions
 from inference.backends.transformers_emotion import TransformersEmotionClassifier
 from inference.loader import BackendError
-from inference.training.emotion import base_model_path
+from inference.modeling.checkpoints import base_model_path
 from tests import processes
 from tests.inference.test_backends import EmotionClassifierContract
 

@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 
 from inference.backends.transformers_risk import TransformersRiskDetector
 from inference.loader import BackendError
+from inference.modeling import encoding
 from inference.training import risk
 from inference.types import Risk
 from tests.processes import ROOT, environment
@@ -49,7 +50,7 @@ def test_the_setting_defaults_to_the_shipped_model():
 def test_the_shipped_model_reads_at_the_length_it_was_trained_and_measured_at(shipped):
     report = json.loads((ARTIFACT / "report.json").read_text())
 
-    assert shipped.max_length == report["options"]["max_length"] == report["input"]["max_length"] == risk.MAX_LENGTH
+    assert shipped.max_length == report["options"]["max_length"] == report["input"]["max_length"] == encoding.MAX_LENGTH
 
 
 def test_the_shipped_artifact_is_small_and_carries_its_thresholds_and_report():
@@ -118,62 +119,6 @@ class TestShippedRiskModel:
         [with_nothing] = shipped.assess([SUICIDAL[0]], contexts=[["", "  ", "😀"]])
 
         assert with_nothing.score == pytest.approx(alone.score, abs=1e-5)
-
-
-@pytest.fixture(scope="module")
-def tokenizer():
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(risk.base_model_path())
-
-
-class TestInput:
-    """What the model reads: `[CLS] older [SEP] newer [SEP] current [SEP]`, the oldest cut first."""
-
-    def ids(self, tokenizer, text: str) -> list[int]:
-        return tokenizer(text, add_special_tokens=False)["input_ids"]
-
-    def test_context_comes_first_and_the_current_message_last(self, tokenizer):
-        cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
-
-        encoded = risk.encode(tokenizer, ["and now this"], [["first thing", "second thing"]], max_length=64)
-
-        row = encoded["input_ids"][0].tolist()
-        assert row == [cls, *self.ids(tokenizer, "first thing"), sep, *self.ids(tokenizer, "second thing"), sep,
-                       *self.ids(tokenizer, "and now this"), sep]
-        assert encoded["attention_mask"][0].tolist() == [1] * len(row)
-        assert row != risk.encode(tokenizer, ["and now this"], max_length=64)["input_ids"][0].tolist()
-
-    def test_only_the_last_few_earlier_messages_are_read(self, tokenizer):
-        earlier = [f"message number {n}" for n in range(10)]
-
-        row = risk.encode(tokenizer, ["now"], [earlier], max_length=128)["input_ids"][0].tolist()
-
-        assert row.count(tokenizer.sep_token_id) == risk.CONTEXT_MESSAGES + 1
-        assert tokenizer.decode(row[1:]).startswith(f"message number {10 - risk.CONTEXT_MESSAGES}")
-
-    def test_too_much_context_is_cut_from_the_oldest_end(self, tokenizer):
-        current = self.ids(tokenizer, "this is what I say now")
-        latest = self.ids(tokenizer, "one two three four five six seven eight nine ten")
-
-        row = risk.encode(tokenizer, ["this is what I say now"], [["an old message", "one two three four five six "
-                                                                   "seven eight nine ten"]], max_length=16)
-        row = row["input_ids"][0].tolist()
-
-        assert len(row) == 16
-        assert row[-len(current) - 1:-1] == current  # the current message whole
-        kept = row[1:-len(current) - 2]
-        assert kept == latest[-len(kept):]  # the newest earlier message's end; the old one is gone
-
-    def test_a_long_message_keeps_its_head_and_tail_and_drops_the_context(self, tokenizer):
-        text = "start " + "middle " * 500 + "the very end"
-        ids = self.ids(tokenizer, text)
-
-        row = risk.encode(tokenizer, [text], [["earlier"]], max_length=64)["input_ids"][0].tolist()
-
-        head = int(62 * risk.HEAD_SHARE)
-        assert len(row) == 64 and row[1:-1] == ids[:head] + ids[-(62 - head):]
-        assert tokenizer.sep_token_id not in row[:-1]
 
 
 def test_thresholds_give_the_recall_asked_for_at_the_highest_cut():
