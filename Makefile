@@ -28,10 +28,11 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-frontend/dist/chat.js: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+# One build writes both bundles: the chat page's and the moderators' (Django admin loads app/moderation.js).
+frontend/dist/chat.js frontend/dist/moderation.js &: frontend/node_modules/.installed $(FRONTEND_SOURCES)
 	cd frontend && npm run --silent build
 
-frontend: frontend/dist/chat.js
+frontend: frontend/dist/chat.js frontend/dist/moderation.js
 
 setup: $(VENV)/.installed frontend
 

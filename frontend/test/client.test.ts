@@ -70,6 +70,16 @@ describe("connection", () => {
     assert.equal(h.socket().closed, false, "no timeout once hello has come");
   });
 
+  test("a retried socket that never says hello is given up on too", () => {
+    const h = setup();
+    h.socket().drop();
+    h.timers.runNext();
+    const retried = h.socket();
+    h.timers.advance(HELLO_TIMEOUT_MS);
+    assert.equal(retried.closed, true);
+    assert.deepEqual(h.timers.pendingDelays(), [1000]);
+  });
+
   test("backoff resets after a successful hello", () => {
     const h = setup();
     h.socket().drop();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { backoffDelay } from "../src/backoff";
+import { backoffDelay } from "../src/reconnect";
 import { counterText, emotionLabel, emotionTitle, typingText } from "../src/format";
 import { createMemoryStorage, Outbox, OUTBOX_KEY } from "../src/outbox";
 import { SeqTracker } from "../src/seqs";

@@ -1,0 +1,114 @@
+// The moderators' pages in Django admin: the case queue (admin/conversations/case/change_list.html) and each
+// case (case/case.html). Loaded there as a classic deferred script, so the page is parsed when this runs.
+import { socketUrl } from "../socket-url";
+import { Alerts } from "./alerts";
+import { ModerationPage, type ModerationView } from "./page";
+
+const QUEUE_ID = "changelist-form";
+
+/** The moderator's message box (#live-text), the form's "text" field. */
+function draftBox(form: HTMLFormElement | null): HTMLTextAreaElement | HTMLInputElement | null {
+  const field = form?.elements.namedItem("text");
+  return field instanceof HTMLTextAreaElement || field instanceof HTMLInputElement ? field : null;
+}
+
+function view(queue: HTMLElement | null, live: HTMLElement | null, form: HTMLFormElement | null): ModerationView {
+  const list = document.getElementById("live-messages");
+  const personTyping = document.getElementById("live-typing");
+  return {
+    hasQueue: queue !== null,
+    liveCaseId: live ? (live.dataset.caseId ?? "") : null,
+    hasMessages: list !== null,
+    hasPersonTyping: personTyping !== null,
+    queueUrl: document.querySelector<HTMLElement>("[data-queue-url]")?.dataset.queueUrl || null,
+    shownMessageIds: () =>
+      Array.from(document.querySelectorAll<HTMLElement>("#live-messages [data-id]"), (item) => item.dataset.id ?? ""),
+    say: (text) => {
+      // Looked up each time: on the queue page it sits among the object tools, outside what a refresh replaces.
+      const status = document.getElementById("live-status");
+      if (status) status.textContent = text;
+    },
+    appendMessage: (role, text) => {
+      const item = document.createElement("li");
+      const who = document.createElement("strong");
+      const body = document.createElement("div");
+      item.dataset.role = role;
+      who.textContent = role;
+      body.textContent = text;
+      item.append(who, body);
+      list?.append(item);
+    },
+    setPersonTyping: (shown) => {
+      if (personTyping) personTyping.hidden = !shown;
+    },
+    clearDraft: () => {
+      const draft = draftBox(form);
+      if (draft) draft.value = "";
+    },
+  };
+}
+
+async function reloadQueue(queue: HTMLElement): Promise<void> {
+  const html = await (await fetch(location.href, { credentials: "same-origin" })).text();
+  const fresh = new DOMParser().parseFromString(html, "text/html").getElementById(QUEUE_ID);
+  if (fresh) queue.innerHTML = fresh.innerHTML;
+}
+
+function start(): void {
+  const queue = document.getElementById(QUEUE_ID);
+  const live = document.getElementById("live");
+  const form = document.getElementById("live-send") as HTMLFormElement | null;
+  const alerts = new Alerts({
+    createAudio: () => new AudioContext(),
+    notifications:
+      "Notification" in window
+        ? {
+            permission: () => Notification.permission,
+            requestPermission: () => Notification.requestPermission(),
+            show: (title, options) => new Notification(title, options),
+          }
+        : null,
+    focus: () => window.focus(),
+    navigate: (href) => {
+      location.href = href;
+    },
+  });
+  const page = new ModerationPage({
+    view: view(queue, live, form),
+    socket: {
+      url: socketUrl(location, "/ws/moderation/"),
+      createSocket: (url) => new WebSocket(url),
+      timers: {
+        setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+        clearTimeout: (id) => window.clearTimeout(id),
+      },
+      random: Math.random,
+    },
+    now: () => Date.now(),
+    reloadQueue: () => (queue ? reloadQueue(queue) : Promise.resolve()),
+    postMessage: () =>
+      form
+        ? fetch(form.action, {
+            method: "POST",
+            body: new FormData(form),
+            headers: { Accept: "application/json" },
+            credentials: "same-origin",
+          }).catch(() => null)
+        : Promise.resolve(null),
+    alert: (alert) => alerts.alert(alert),
+  });
+
+  const enable = document.getElementById("alerts-enable");
+  enable?.addEventListener("click", async () => {
+    enable.textContent = await alerts.enable();
+    alerts.beep();
+  });
+  draftBox(form)?.addEventListener("input", () => page.typed());
+  form?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void page.submit();
+  });
+  page.start();
+}
+
+start();
