@@ -57,6 +57,7 @@ test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test --silent
 
 test: setup browser test-frontend
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 	DJANGO_SETTINGS_MODULE=emochat.settings.test $(PY) -m pytest
 
 bench: setup

@@ -30,8 +30,10 @@ from django.db import connections
 from django.test.utils import setup_databases, teardown_databases
 
 from bench.figures import Figure
-from conversations import events
+from conversations.moderation import events as moderation_events
 from inference import safety_net
+from inference.backends.transformers_risk import TransformersRiskDetector
+from inference.training.emotion import load_split
 from inference.types import RISK_LEVELS, Risk, risk_higher
 from tests import processes
 
@@ -52,8 +54,6 @@ def _rates(readings: list[Risk], truth: np.ndarray) -> tuple[float, float]:
 
 
 def detection() -> list[Figure]:
-    from inference.backends.transformers_risk import TransformersRiskDetector
-
     texts, truth = dev_split()
     net = [safety_net.assess(text) for text in texts]
     model = TransformersRiskDetector(settings.EMOCHAT_RISK_MODEL, device=settings.EMOCHAT_DEVICE).assess(texts)
@@ -72,8 +72,6 @@ def detection() -> list[Figure]:
 
 
 def net_cost() -> list[Figure]:
-    from inference.training.emotion import load_split
-
     texts = dev_split()[0] + load_split(Path(settings.EMOCHAT_DATA_DIR) / "goemotions", "test").texts[:2000]
     costs = []
     for text in texts:
@@ -88,7 +86,7 @@ async def _crisis_latencies(base: str, sessions: list[str]) -> tuple[list[float]
     """For each session, one crisis message: seconds to the helplines frame, and to the moderators' alert."""
     layer = get_channel_layer()
     channel = await layer.new_channel()
-    await layer.group_add(events.MODERATION_GROUP, channel)
+    await layer.group_add(moderation_events.MODERATION_GROUP, channel)
     to_help, to_alert = [], []
     try:
         for i, session in enumerate(sessions):
@@ -106,7 +104,7 @@ async def _crisis_latencies(base: str, sessions: list[str]) -> tuple[list[float]
                 await asyncio.wait_for(alert, 30)
                 to_alert.append(time.perf_counter() - started)
     finally:
-        await layer.group_discard(events.MODERATION_GROUP, channel)
+        await layer.group_discard(moderation_events.MODERATION_GROUP, channel)
     return to_help, to_alert
 
 

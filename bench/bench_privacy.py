@@ -23,9 +23,11 @@ from django.db import connection, connections, models, transaction
 from django.test.utils import setup_databases, teardown_databases
 
 from bench.figures import Figure
-from conversations import keys, selectors, services
+from conversations import identity
+from conversations.chat import selectors
 from conversations.identity import Owner
 from conversations.models import Conversation, DataKey, Message
+from conversations.privacy import keys, sealing
 
 N = 10_000
 PEOPLE = 100
@@ -70,11 +72,11 @@ def texts() -> list[str]:
 
 
 def _save_encrypted(conversation: Conversation, bodies: list[str]) -> float:
-    subject = keys.subject_of(conversation)
+    subject = identity.subject_of(conversation)
     started = time.perf_counter()
     for seq, text in enumerate(bodies, 1):
         message_id = uuid.uuid4()
-        sealed, key_id = services.seal(text, model=Message, column="text_encrypted", row_id=message_id,
+        sealed, key_id = sealing.seal(text, model=Message, column="text_encrypted", row_id=message_id,
                                        subject=subject)
         Message.objects.create(id=message_id, conversation=conversation, seq=seq, role="user",
                                text_encrypted=sealed, data_key_id=key_id)
@@ -89,12 +91,12 @@ def _save_plain(conversation: Conversation, bodies: list[str]) -> float:
 
 
 def _bulk_encrypted(conversation: Conversation, bodies: list[str]) -> float:
-    subject = keys.subject_of(conversation)
+    subject = identity.subject_of(conversation)
     started = time.perf_counter()
     rows = []
     for seq, text in enumerate(bodies, 1):
         message_id = uuid.uuid4()
-        sealed, key_id = services.seal(text, model=Message, column="text_encrypted", row_id=message_id,
+        sealed, key_id = sealing.seal(text, model=Message, column="text_encrypted", row_id=message_id,
                                        subject=subject)
         rows.append(Message(id=message_id, conversation=conversation, seq=seq, role="user", text_encrypted=sealed,
                             data_key_id=key_id))
@@ -192,7 +194,7 @@ def run() -> list[Figure]:
         with connection.cursor() as cursor:
             cursor.execute(PLAIN_TABLE_SQL)
         bodies = texts()
-        keys.active_key(keys.subject_for(Owner(visitor_id=uuid.uuid4())))  # warm the key path
+        keys.active_key(identity.subject_for(Owner(visitor_id=uuid.uuid4())))  # warm the key path
         save_enc, save_ref, save = _ratio(_save_encrypted, _save_plain, bodies)
         bulk_enc, bulk_ref, bulk = _ratio(_bulk_encrypted, _bulk_plain, bodies)
         read_enc, read_ref, read = _read_ratio(bodies)

@@ -8,10 +8,11 @@ class ConversationsConfig(AppConfig):
     verbose_name = "Conversations and moderation"
 
     def ready(self) -> None:
-        from conversations import crypto, privacy
+        # Imported here, not at the top: they import models, which the app registry is not ready for above.
+        from conversations.privacy import crypto, services
 
         # Parse the key ring now, so a malformed EMOCHAT_ENCRYPTION_KEYS stops every process at start-up.
         crypto.key_ring()
         # Deleting an account shreds its data keys before the cascade deletes its rows.
-        pre_delete.connect(privacy.user_keys_destroy, sender=settings.AUTH_USER_MODEL,
+        pre_delete.connect(services.user_keys_destroy, sender=settings.AUTH_USER_MODEL,
                            dispatch_uid="conversations.user_keys_destroy")

@@ -1,12 +1,19 @@
 """Who owns a conversation: a logged-in account, or an anonymous visitor known by a pseudonymous id in their
-session. The id, not the session key, names the visitor, so it survives session key rotation."""
+session. The id, not the session key, names the visitor, so it survives session key rotation.
+
+An owner is also a data subject: `user:<pk>` or `visitor:<uuid>`, the name their data keys and consent are kept
+under (docs/privacy.md).
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.contrib.sessions.backends.base import SessionBase
+
+from conversations.models import Conversation
 
 VISITOR_KEY = "emochat_visitor_id"
 
@@ -41,3 +48,17 @@ def owner_from_request(request) -> Owner | None:
         return Owner(user_id=request.user.pk)
     visitor_id = request.session.get(VISITOR_KEY)
     return Owner(visitor_id=uuid.UUID(visitor_id)) if visitor_id else None
+
+
+def subject_for(owner: Owner) -> str:
+    return f"user:{owner.user_id}" if owner.user_id is not None else f"visitor:{owner.visitor_id}"
+
+
+def subject_of(conversation: Conversation) -> str:
+    return subject_for(Owner(user_id=conversation.user_id, visitor_id=conversation.visitor_id))
+
+
+@lru_cache(maxsize=4096)
+def subject_of_conversation(conversation_id: uuid.UUID) -> str:
+    # A conversation never changes hands, so this is safe to remember.
+    return subject_of(Conversation.objects.only("user_id", "visitor_id").get(pk=conversation_id))

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from conversations.consumers import ChatConsumer, ModerationConsumer
+from conversations.chat.consumers import ChatConsumer
+from conversations.moderation.consumers import ModerationConsumer
 
 websocket_urlpatterns = [
     path("ws/chat/", ChatConsumer.as_asgi()),

@@ -22,8 +22,10 @@ application = ProtocolTypeRouter(
 from django.conf import settings  # noqa: E402
 
 if settings.CELERY_TASK_ALWAYS_EAGER:
-    # Embedded mode answers in this process: load the models now rather than on the first message.
-    from conversations.tasks import housekeeping_in_background, models_warm_in_background  # noqa: E402
+    # Embedded mode answers in this process: load the models now rather than on the first message, and keep
+    # the moderation queue's clock (beat's job when there are workers).
+    from conversations import dispatch  # noqa: E402
+    from inference import handles  # noqa: E402
 
-    models_warm_in_background()
-    housekeeping_in_background()
+    dispatch.background_start(warm=handles.models_load,
+                              every=("conversations.tasks.cases_escalate", "conversations.tasks.alerts_retry"))

@@ -1,4 +1,4 @@
-"""The chat socket (docs/protocol.md). Validates a frame, calls one service or selector, replies."""
+"""The chat socket, /ws/chat/ (docs/protocol.md). Validates a frame, calls one service or selector, replies."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from conversations import events, helplines, identity, protocol, selectors, services
-from conversations.ordering import SeqGate, seq_of
+from conversations import identity
+from conversations.chat import events, helplines, protocol, selectors, services
+from conversations.chat.ordering import SeqGate, seq_of
 from inference.types import risk_rank
 
-CLOSE_FORBIDDEN = 4403
-CLOSE_ERASED = 4410
 # How long an out-of-order event waits for the one before it before the gap is read from the database.
 GAP_FILL_DELAY_S = 1.0
 UNAVAILABLE = ("We're taking longer than usual to reply. Your message is saved and will be answered as soon "
@@ -124,7 +123,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         if kind == "privacy.erased":
             await self.send_json(frame)
-            await self.close(code=CLOSE_ERASED)
+            await self.close(code=protocol.CLOSE_ERASED)
             return
         reply_to = frame.get("reply_to") or (frame.get("message") or {}).get("reply_to")
         if kind in ("reply.start", "reply.end") and reply_to in self.waiting:
@@ -184,7 +183,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _forbid(self, detail: str) -> None:
         await self.send_json(events.error(code="forbidden", detail=detail))
-        await self.close(code=CLOSE_FORBIDDEN)
+        await self.close(code=protocol.CLOSE_FORBIDDEN)
 
     @classmethod
     async def encode_json(cls, content: dict) -> str:
@@ -202,79 +201,3 @@ def _query(scope: dict) -> dict[str, str]:
 
 def _header(scope: dict, name: bytes) -> str | None:
     return next((value.decode("latin-1") for key, value in scope.get("headers", []) if key == name), None)
-
-
-class ModerationConsumer(AsyncJsonWebsocketConsumer):
-    """A moderator's queue or case page (/ws/moderation/): every case change, and, for a case whose conversation
-    this moderator joined, that conversation live. Validates a frame, calls one selector, replies."""
-
-    # The case this socket watches live and its conversation; one at a time, so forwarded frames are unambiguous.
-    following: tuple[UUID, UUID] | None = None
-    allowed = False
-
-    async def connect(self) -> None:
-        await self.accept()
-        self.user = self.scope.get("user")
-        if not await database_sync_to_async(_works_cases)(self.user):
-            await self.send_json(events.error(code="forbidden", detail="Only moderators can open the queue."))
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        self.allowed = True
-        await self.channel_layer.group_add(events.MODERATION_GROUP, self.channel_name)
-
-    async def disconnect(self, code: int) -> None:
-        await self.channel_layer.group_discard(events.MODERATION_GROUP, self.channel_name)
-        await self._unfollow()
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if not self.allowed:
-            return  # a refused socket's frames that arrived before it closed
-        try:
-            frame = protocol.parse_moderation(protocol.decode(text_data if text_data is not None else bytes_data))
-        except protocol.ProtocolError as exc:
-            await self.send_json(events.error(code=exc.code, detail=exc.detail))
-            return
-        if isinstance(frame, protocol.CaseFollow):
-            conversation_id = await database_sync_to_async(selectors.case_followable)(
-                case_id=frame.case_id, reader_id=self.user.pk
-            )
-            if conversation_id is None:
-                await self.send_json(events.error(
-                    code="forbidden", detail="Join the conversation from the case page to see it live."))
-                return
-            await self._unfollow()
-            self.following = (frame.case_id, conversation_id)
-            await self.channel_layer.group_add(events.group_name(conversation_id), self.channel_name)
-            await self.send_json(events.case_following(case_id=frame.case_id))
-        elif self.following is None or self.following[0] != frame.case_id:
-            await self.send_json(events.error(code="forbidden", detail="Follow the case before typing in it."))
-        else:
-            await self.channel_layer.group_send(
-                events.group_name(self.following[1]),
-                {"type": events.CHAT_EVENT, "event": events.typing(role="moderator", state=frame.state)},
-            )
-
-    async def moderation_event(self, event: dict) -> None:
-        await self.send_json(event["event"])
-
-    async def chat_event(self, event: dict) -> None:
-        frame = event["event"]
-        if frame["type"] == "typing" and frame["role"] == "moderator":
-            return  # the moderator's own typing, echoed by the group
-        await self.send_json(frame)
-        if frame["type"] in ("support.left", "privacy.erased"):
-            # The join that allowed watching has ended; seeing it again needs a new, recorded join.
-            await self._unfollow()
-
-    async def _unfollow(self) -> None:
-        if self.following is not None:
-            await self.channel_layer.group_discard(events.group_name(self.following[1]), self.channel_name)
-            self.following = None
-
-    @classmethod
-    async def encode_json(cls, content: dict) -> str:
-        return json.dumps(content, ensure_ascii=False)
-
-
-def _works_cases(user) -> bool:
-    return user is not None and user.is_authenticated and user.has_perm(selectors.WORK_CASE)

@@ -1,4 +1,4 @@
-"""Helplines by country (conversations/data/helplines.toml), and which country a person is in.
+"""Helplines by country (chat/data/helplines.toml), and which country a person is in.
 
 The country is the person's own choice when they made one (the page sends it), else the region of their
 browser's language, else the international fallback. Nothing here looks up an IP address: emochat does not

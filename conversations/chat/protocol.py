@@ -1,4 +1,6 @@
-"""Parsing and validating client frames (docs/protocol.md). Pure functions: no database, no I/O."""
+"""Parsing and validating the chat socket's client frames (docs/protocol.md). Pure functions: no database, no I/O.
+
+The moderators' socket parses its own frames (moderation/protocol.py) with `decode` and ProtocolError from here."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 MAX_TEXT_CHARS = 4000
+# WebSocket close codes (docs/protocol.md): no session or not yours; the person erased everything.
+CLOSE_FORBIDDEN = 4403
+CLOSE_ERASED = 4410
 
 
 class ProtocolError(Exception):
@@ -98,37 +103,3 @@ def _text(value: object, echo: str | None) -> str:
     if len(value) > MAX_TEXT_CHARS:
         raise ProtocolError("too_long", f"Messages can be up to {MAX_TEXT_CHARS} characters.", echo)
     return value
-
-
-# --- the moderation socket (/ws/moderation/) ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CaseFollow:
-    case_id: UUID
-
-
-@dataclass(frozen=True)
-class CaseTyping:
-    case_id: UUID
-    state: bool
-
-
-ModerationFrame = CaseFollow | CaseTyping
-
-
-def parse_moderation(data: dict) -> ModerationFrame:
-    kind = data.get("type")
-    if kind not in ("case.follow", "typing"):
-        raise ProtocolError("invalid", "Unknown frame type.")
-    raw = data.get("case_id")
-    try:
-        case_id = UUID(raw) if isinstance(raw, str) else None
-    except ValueError:
-        case_id = None
-    if case_id is None:
-        raise ProtocolError("invalid", "case_id must be a UUID.")
-    if kind == "case.follow":
-        return CaseFollow(case_id=case_id)
-    if not isinstance(data.get("state"), bool):
-        raise ProtocolError("invalid", "typing needs state true or false.")
-    return CaseTyping(case_id=case_id, state=data["state"])

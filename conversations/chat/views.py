@@ -1,17 +1,14 @@
-"""The chat page and the privacy API (docs/privacy.md). Views check, call one service or selector, answer."""
+"""The chat page and the helplines it offers. Views check, call one service or selector, answer."""
 
 from __future__ import annotations
 
-import json
-from functools import wraps
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from conversations import helplines, identity, privacy, selectors
+from conversations import identity
+from conversations.chat import helplines
 
 
 @ensure_csrf_cookie
@@ -28,78 +25,3 @@ def helplines_view(request: HttpRequest) -> JsonResponse:
     Open to anyone, with no session: someone in danger must never be turned away here."""
     code = helplines.country_code(request.GET.get("country"), request.headers.get("Accept-Language"))
     return JsonResponse({"country": code, "resources": helplines.resources(code), "countries": helplines.countries()})
-
-
-def _error(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "detail": detail}}, status=status)
-
-
-def _body(request: HttpRequest) -> dict | None:
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _with_owner(view):
-    """Hand the view the data subject making the request, or answer 403 when there is none."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest) -> HttpResponse:
-        owner = identity.owner_from_request(request)
-        if owner is None:
-            return _error(403, "forbidden", "Open the chat page first: this browser has no session.")
-        return view(request, owner)
-
-    return wrapped
-
-
-@require_GET
-@_with_owner
-def privacy_state(request: HttpRequest, owner: identity.Owner) -> HttpResponse:
-    return JsonResponse(selectors.privacy_state(owner=owner))
-
-
-@require_POST
-@_with_owner
-def consent_give(request: HttpRequest, owner: identity.Owner) -> HttpResponse:
-    body = _body(request)
-    if body is None or not isinstance(body.get("version"), str) or not isinstance(body.get("purposes"), list) \
-            or not all(isinstance(p, str) for p in body["purposes"]):
-        return _error(400, "invalid", 'Send {"version": "<notice version>", "purposes": ["support", ...]}.')
-    try:
-        privacy.consent_give(owner=owner, version=body["version"], purposes=body["purposes"])
-    except privacy.PrivacyError as exc:
-        return _error(409 if exc.code == "notice_changed" else 400, exc.code, exc.detail)
-    return JsonResponse(selectors.privacy_state(owner=owner))
-
-
-@require_POST
-@_with_owner
-def consent_withdraw(request: HttpRequest, owner: identity.Owner) -> HttpResponse:
-    privacy.consent_withdraw(owner=owner)
-    return JsonResponse(selectors.privacy_state(owner=owner))
-
-
-@require_GET
-@_with_owner
-def export(request: HttpRequest, owner: identity.Owner) -> HttpResponse:
-    response = JsonResponse(selectors.export_for(owner=owner), json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="emochat-export-{timezone.now():%Y-%m-%d}.json"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_POST
-@_with_owner
-def erase(request: HttpRequest, owner: identity.Owner) -> HttpResponse:
-    body = _body(request)
-    if body is None or body.get("confirm") is not True:
-        return _error(400, "confirmation_required", 'Erasing cannot be undone: send {"confirm": true}.')
-    erased = privacy.subject_erase(owner=owner)
-    if owner.user_id is None:
-        # A fresh session and visitor id: nothing written from now on is linked to what was erased.
-        request.session.flush()
-        identity.visitor_id_ensure(request.session)
-    return JsonResponse({"erased": {"conversations": erased.conversations, "messages": erased.messages}})

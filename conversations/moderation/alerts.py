@@ -19,12 +19,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations import crypto, events
+from conversations import dispatch
 from conversations.models import Alert, Case
+from conversations.moderation import events
+from conversations.privacy import crypto
 
 logger = logging.getLogger(__name__)
 BACKOFF_FIRST_S = 5
 BACKOFF_MAX_S = 300
+# The task that delivers one alert (moderation/tasks.py), queued by name.
+DELIVER_TASK = "conversations.tasks.alert_deliver"
 LEVEL_WORDS = {"imminent": "Imminent risk", "behavior": "High risk", "ideation": "Risk", "indicator": "Distress"}
 REASON_WORDS = {"opened": "new case", "raised": "risk rose", "escalated": "escalated: not acknowledged in time"}
 
@@ -57,6 +61,21 @@ def alert_deliver(alert_id: uuid.UUID) -> bool:
         alert.save(update_fields=["status", "sent_at", "attempts", "last_error"])
         logger.info("alert %s sent (%s, case %s, %s)", alert.id, alert.channel, alert.case_id, alert.reason)
         return True
+
+
+def alerts_send(alert_ids: list[uuid.UUID]) -> None:
+    """Right after a case changes: realtime alerts from this process at once (the queue pages of moderators
+    online learn of the case whatever the workers are doing); email and webhook on the default queue. What
+    fails here is picked up by the alerts_retry task."""
+    channels = dict(Alert.objects.filter(pk__in=alert_ids).values_list("id", "channel"))
+    for alert_id in alert_ids:
+        if channels.get(alert_id) == Alert.Channel.REALTIME:
+            alert_deliver(alert_id)
+            continue
+        try:
+            dispatch.enqueue(DELIVER_TASK, str(alert_id))
+        except Exception as exc:  # noqa: BLE001 - broker down: the outbox row waits for alerts_retry
+            logger.warning("alert %s not queued (%s); the retry sweep will send it", alert_id, type(exc).__name__)
 
 
 def alerts_due(*, limit: int = 100) -> list[uuid.UUID]:

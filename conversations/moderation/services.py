@@ -1,6 +1,7 @@
 """Every write to the moderation queue: risk readings, cases, their timeline and notes, takeover, and the alert
-outbox. Check, then write, then notify after commit (events.py); alerts are rows written in the same
-transaction as the change that calls for them, delivered by alerts.py.
+outbox. Check, then write, then notify after commit (events.py here for the queue's pages, chat/events.py for
+the person's); alerts are rows written in the same transaction as the change that calls for them, delivered by
+alerts.py.
 """
 
 from __future__ import annotations
@@ -12,8 +13,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import events, moderation, protocol, services
+from conversations import permissions
+from conversations.chat import events as chat_events
+from conversations.chat import store
+from conversations.chat.protocol import MAX_TEXT_CHARS
+from conversations.identity import subject_of_conversation
 from conversations.models import Alert, Case, CaseEvent, CaseNote, Conversation, Message
+from conversations.moderation import alerts, events, rules
+from conversations.privacy import sealing
 from inference.types import Risk, risk_higher
 
 
@@ -48,14 +55,14 @@ def risk_record(*, message: Message, risk: Risk, model_read: bool = False) -> Re
     combined = risk_higher(stored, risk) if stored else risk
     conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
     raised_to = None
-    if moderation.rises(conversation.risk_level, combined.level):
+    if rules.rises(conversation.risk_level, combined.level):
         conversation.risk_level = combined.level
         conversation.save(update_fields=["risk_level"])
     if combined.flagged:
         case, change = _case_for(conversation, combined)
         if change is not None:
             raised_to = combined.level
-            events.broadcast_on_commit(conversation.id, events.crisis_raised(level=case.level))
+            chat_events.broadcast_on_commit(conversation.id, chat_events.crisis_raised(level=case.level))
     elif conversation.risk_level != "none":
         _touch_open_case(conversation)
     stored_now = risk_stored(combined, model_read=model_read or bool(previous.get("model_read")),
@@ -91,7 +98,7 @@ def _case_for(conversation: Conversation, risk: Risk) -> tuple[Case, str | None]
         return case, "opened"
     categories = sorted(set(case.categories) | set(risk.categories))
     case.last_message_at = now
-    if not moderation.rises(case.level, risk.level):
+    if not rules.rises(case.level, risk.level):
         case.categories = categories
         _reprioritise(case, now)
         case.save()
@@ -124,11 +131,11 @@ def _touch_open_case(conversation: Conversation) -> None:
 
 
 def _deadline(level: str, now):
-    return moderation.acknowledge_by(level=level, now=now, sla=settings.EMOCHAT_CASE_ACK_SLA)
+    return rules.acknowledge_by(level=level, now=now, sla=settings.EMOCHAT_CASE_ACK_SLA)
 
 
 def _reprioritise(case: Case, now) -> None:
-    case.priority = moderation.priority(level=case.level, categories=case.categories, status=case.status,
+    case.priority = rules.priority(level=case.level, categories=case.categories, status=case.status,
                                         opened_at=case.opened_at, last_message_at=case.last_message_at, now=now)
 
 
@@ -147,9 +154,7 @@ def _alert(case: Case, reason: str, *, tier: int = 0) -> None:
         rows.append(Alert(case=case, reason=reason, channel=Alert.Channel.WEBHOOK,
                           target=settings.EMOCHAT_ALERT_WEBHOOK_URL, tier=tier))
     Alert.objects.bulk_create(rows)
-    from conversations import tasks  # tasks import this module
-
-    transaction.on_commit(lambda: tasks.alerts_send([row.id for row in rows]), robust=True)
+    transaction.on_commit(lambda: alerts.alerts_send([row.id for row in rows]), robust=True)
 
 
 # --- moderators' actions -----------------------------------------------------------------------------------
@@ -160,7 +165,7 @@ def case_claim(*, case_id: uuid.UUID, moderator) -> Case:
         case = _locked(case_id)
         if case.status == Case.Status.RESOLVED:
             raise CaseError("This case is resolved.")
-        if case.assignee_id and case.assignee_id != moderator.pk and not moderator.has_perm("conversations.lead_case"):
+        if case.assignee_id and case.assignee_id != moderator.pk and not moderator.has_perm(permissions.LEAD_CASE):
             raise CaseError("Another moderator has this case; a moderation lead can reassign it.")
         case.assignee = moderator
         _timeline(case, "claimed", actor=moderator)
@@ -173,7 +178,7 @@ def case_assign(*, case_id: uuid.UUID, lead, assignee) -> Case:
         case = _locked(case_id)
         if case.status == Case.Status.RESOLVED:
             raise CaseError("This case is resolved.")
-        if not assignee.has_perm("conversations.work_case"):
+        if not assignee.has_perm(permissions.WORK_CASE):
             raise CaseError("Cases can only go to members of the Moderators group.")
         case.assignee = assignee
         _timeline(case, "assigned", actor=lead, to=assignee.get_username())
@@ -184,7 +189,7 @@ def case_move(*, case_id: uuid.UUID, moderator, status: str, outcome: str = "") 
     """Acknowledge, mark in progress, or resolve (with an outcome) a case."""
     with transaction.atomic():
         case = _locked(case_id)
-        if not moderation.can_move(case.status, status):
+        if not rules.can_move(case.status, status):
             raise CaseError(f"A case that is {case.get_status_display()} cannot become {status.replace('_', ' ')}.")
         if status == Case.Status.RESOLVED:
             if outcome not in Case.Outcome.values:
@@ -209,8 +214,8 @@ def _written(text: str, *, what: str) -> str:
     text = text.strip()
     if not text:
         raise CaseError(f"The {what} is empty.")
-    if len(text) > protocol.MAX_TEXT_CHARS:
-        raise CaseError(f"A {what} can be at most {protocol.MAX_TEXT_CHARS:,} characters.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise CaseError(f"A {what} can be at most {MAX_TEXT_CHARS:,} characters.")
     return text
 
 
@@ -221,10 +226,8 @@ def case_note_add(*, case_id: uuid.UUID, moderator, text: str) -> CaseNote:
         if case.conversation_id is None:
             raise CaseError("The person erased their conversation; nothing more can be added to it.")
         note_id = uuid.uuid4()
-        from conversations import keys
-
-        sealed, key_id = services.seal(text, model=CaseNote, column="text_encrypted", row_id=note_id,
-                                       subject=keys.subject_of_conversation(case.conversation_id))
+        sealed, key_id = sealing.seal(text, model=CaseNote, column="text_encrypted", row_id=note_id,
+                                      subject=subject_of_conversation(case.conversation_id))
         note = CaseNote.objects.create(id=note_id, case=case, author=moderator, text_encrypted=sealed,
                                        data_key_id=key_id)
         _timeline(case, "note", actor=moderator)
@@ -266,7 +269,7 @@ def conversation_join(*, case_id: uuid.UUID, moderator) -> Case:
         case.status = Case.Status.IN_PROGRESS
         if updated:
             _timeline(case, "joined", actor=moderator)
-            events.broadcast_on_commit(case.conversation_id, events.support_joined())
+            chat_events.broadcast_on_commit(case.conversation_id, chat_events.support_joined())
         return _saved(case)
 
 
@@ -282,7 +285,7 @@ def conversation_hand_back(*, case_id: uuid.UUID, moderator) -> Case:
 def _hand_back(conversation_id: uuid.UUID, case: Case, moderator) -> None:
     if Conversation.objects.filter(pk=conversation_id, assistant_paused=True).update(assistant_paused=False):
         _timeline(case, "handed_back", actor=moderator)
-        events.broadcast_on_commit(conversation_id, events.support_left())
+        chat_events.broadcast_on_commit(conversation_id, chat_events.support_left())
 
 
 def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str) -> dict:
@@ -293,10 +296,10 @@ def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str) -> dict:
         conversation = Conversation.objects.filter(pk=case.conversation_id).first()
         if conversation is None or not conversation.assistant_paused:
             raise CaseError("Join the conversation before writing to the person.")
-        message = services._message_store(message_id=uuid.uuid4(), conversation_id=conversation.id,
-                                          role=Message.Role.MODERATOR, text=text)
-        payload = events.message_payload(message, text=text)
-        events.broadcast_on_commit(conversation.id, events.message_new(message=payload))
+        message = store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation.id,
+                                       role=Message.Role.MODERATOR, text=text)
+        payload = chat_events.message_payload(message, text=text)
+        chat_events.broadcast_on_commit(conversation.id, chat_events.message_new(message=payload))
         _timeline(case, "message", actor=moderator)
         return payload
 

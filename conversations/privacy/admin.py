@@ -1,28 +1,21 @@
-"""Django admin. Lists show no one's words; a transcript is decrypted only on its own page, after the reader
-gives a reason, and each opening is recorded (docs/privacy.md, "Staff access audit")."""
+"""Django admin for conversations and transcript readings. Lists show no one's words; a transcript is decrypted
+only on its own page, after the reader gives a reason, and each opening is recorded (docs/privacy.md, "Staff
+access audit")."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count
-from django.forms import Script
-from django.http import HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.timesince import timesince
 
-from conversations import cases, moderation, privacy, selectors
-from conversations.models import Case, Conversation, TranscriptAccess
-
-READ_TRANSCRIPT = "conversations.read_transcript"
-WORK_CASE = selectors.WORK_CASE
-LEAD_CASE = "conversations.lead_case"
+from conversations import permissions
+from conversations.models import Conversation, TranscriptAccess
+from conversations.moderation import selectors as moderation
+from conversations.privacy import sealing, services
 
 
 @admin.register(Conversation)
@@ -44,10 +37,10 @@ class ConversationAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         # Whoever may read transcripts must be able to find them.
-        return super().has_view_permission(request, obj) or request.user.has_perm(READ_TRANSCRIPT)
+        return super().has_view_permission(request, obj) or request.user.has_perm(permissions.READ_TRANSCRIPT)
 
     def has_module_permission(self, request):
-        return super().has_module_permission(request) or request.user.has_perm(READ_TRANSCRIPT)
+        return super().has_module_permission(request) or request.user.has_perm(permissions.READ_TRANSCRIPT)
 
     @admin.display(description="owner")
     def owner_kind(self, obj: Conversation) -> str:
@@ -68,18 +61,18 @@ class ConversationAdmin(admin.ModelAdmin):
                 *super().get_urls()]
 
     def transcript_view(self, request, conversation_id):
-        if not request.user.has_perm(READ_TRANSCRIPT):
+        if not request.user.has_perm(permissions.READ_TRANSCRIPT):
             raise PermissionDenied
         conversation = get_object_or_404(Conversation, pk=conversation_id)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "conversation": conversation,
-                   "title": "Read transcript", "min_reason": privacy.MIN_REASON_LENGTH, "reason": ""}
+                   "title": "Read transcript", "min_reason": services.MIN_REASON_LENGTH, "reason": ""}
         if request.method == "POST":
             context["reason"] = request.POST.get("reason", "")
             try:
-                context["messages_read"] = with_risk(privacy.transcript_open(
+                context["messages_read"] = moderation.with_risk(services.transcript_open(
                     staff=request.user, conversation_id=conversation.pk, reason=context["reason"]
                 ), conversation.pk)
-            except privacy.PrivacyError as exc:
+            except services.PrivacyError as exc:
                 context["error"] = exc.detail
         return TemplateResponse(request, "admin/conversations/transcript.html", context)
 
@@ -101,232 +94,5 @@ class TranscriptAccessAdmin(admin.ModelAdmin):
 
     @admin.display(description="reason")
     def reason(self, obj: TranscriptAccess) -> str:
-        text = selectors.unsealed(TranscriptAccess, "reason_encrypted", obj.pk, obj.reason_encrypted)
+        text = sealing.unsealed(TranscriptAccess, "reason_encrypted", obj.pk, obj.reason_encrypted)
         return text if text is not None else "(unreadable: the person erased their data)"
-
-
-def with_risk(messages_read: list[dict], conversation_id) -> list[dict]:
-    """Messages already opened through an audited reading, each with its risk reading (labels only) beside it."""
-    risks = selectors.message_risks(conversation_id=conversation_id)
-    return [{**message, "risk": risks.get(message["id"])} for message in messages_read]
-
-
-# --- the moderation queue ----------------------------------------------------------------------------------
-
-# Dark enough for white text (WCAG AA); the level is written in the badge too, so colour is never the only cue.
-LEVEL_COLOURS = {"imminent": "#8b0000", "behavior": "#a33d00", "ideation": "#6b5300", "indicator": "#4a5060"}
-
-
-def level_badge(level: str) -> str:
-    return format_html(
-        '<span class="case-level" style="background:{};color:#fff;padding:1px 6px;border-radius:8px;'
-        'font-weight:bold;white-space:nowrap" title="Risk level: {}">{}</span>',
-        LEVEL_COLOURS.get(level, "#4a5060"), level, level,
-    )
-
-
-def join_reason(case: Case) -> str:
-    return f"Joined the conversation to support the person (case {str(case.id)[:8]})"
-
-
-def timeline_detail(detail: dict) -> str:
-    return "; ".join(f"{key.replace('_', ' ')}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
-                     for key, value in detail.items())
-
-
-class CaseStatusFilter(admin.SimpleListFilter):
-    """Unresolved cases by default: resolved ones are history, shown only when asked for."""
-
-    title = "status"
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [*Case.Status.choices, ("all", "all, resolved too")]
-
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset.exclude(status=Case.Status.RESOLVED)
-        return queryset if self.value() == "all" else queryset.filter(status=self.value())
-
-    def choices(self, changelist):
-        choices = iter(super().choices(changelist))
-        yield {**next(choices), "display": "not resolved"}
-        yield from choices
-
-
-class CaseLevelFilter(admin.SimpleListFilter):
-    title = "level"
-    parameter_name = "level"
-
-    def lookups(self, request, model_admin):
-        return [(level, level) for level in sorted(LEVEL_COLOURS, key=moderation.LEVEL_WEIGHT.get, reverse=True)]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(level=self.value()) if self.value() else queryset
-
-
-@admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    """The queue and each case's page. Labels, times and people only: a person's words appear on a case page
-    solely after a recorded reading (joining the conversation), and every write goes through cases.py, whose
-    timeline is the audit."""
-
-    list_display = ("level_display", "categories_display", "status", "priority", "waiting", "acknowledge_by_display",
-                    "escalation_tier", "assignee")
-    list_filter = (CaseStatusFilter, CaseLevelFilter)
-    ordering = ("-priority", "opened_at")
-    actions = None
-    list_per_page = 50
-
-    class Media:
-        # Deferred: it looks up the page's elements as soon as it runs.
-        js = [Script("conversations/moderation.js", defer=True)]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("assignee")
-
-    def has_module_permission(self, request):
-        return request.user.has_perm(WORK_CASE)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(WORK_CASE)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # cases change only through the actions on the case page
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="level")
-    def level_display(self, obj: Case) -> str:
-        return level_badge(obj.level)
-
-    @admin.display(description="categories")
-    def categories_display(self, obj: Case) -> str:
-        return ", ".join(category.replace("_", " ") for category in obj.categories) or "—"
-
-    @admin.display(description="waiting", ordering="opened_at")
-    def waiting(self, obj: Case) -> str:
-        if obj.resolved_at:
-            return f"resolved after {timesince(obj.opened_at, obj.resolved_at)}"
-        return timesince(obj.opened_at)
-
-    @admin.display(description="acknowledge by", ordering="acknowledge_by")
-    def acknowledge_by_display(self, obj: Case) -> str:
-        if obj.acknowledged_at:
-            return f"acknowledged {date_format(timezone.localtime(obj.acknowledged_at), 'H:i')}"
-        now = timezone.now()
-        at = date_format(timezone.localtime(obj.acknowledge_by), "H:i:s")
-        if obj.acknowledge_by <= now:
-            return format_html('<strong style="color:#b00000">OVERDUE by {}</strong> (was due {})',
-                               timesince(obj.acknowledge_by, now), at)
-        return f"{at} (in {timesince(now, obj.acknowledge_by)})"
-
-    # --- the case page and its actions ---
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.action_view)
-        return [path("<uuid:case_id>/act/<slug:action>/", view, name="conversations_case_action"),
-                *super().get_urls()]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not request.user.has_perm(WORK_CASE):
-            raise PermissionDenied
-        case = self.get_object(request, object_id)
-        if case is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        return self._case_page(request, case)
-
-    def _case_page(self, request, case: Case, *, messages_read: list[dict] | None = None):
-        conversation = case.conversation
-        joined = bool(conversation and conversation.assistant_paused and case.status == Case.Status.IN_PROGRESS)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts, "title": f"Case {str(case.id)[:8]}", "case": case, "media": self.media,
-            "level_badge": level_badge(case.level), "categories": self.categories_display(case),
-            "waiting": self.waiting(case), "acknowledge_by": self.acknowledge_by_display(case),
-            "moves": moderation.MOVES[case.status], "outcomes": Case.Outcome.choices,
-            "is_lead": request.user.has_perm(LEAD_CASE),
-            "workers": selectors.case_workers() if request.user.has_perm(LEAD_CASE) else (),
-            "joined": joined, "messages_read": messages_read,
-            "timeline": [(event, timeline_detail(event.detail)) for event in selectors.case_timeline(case_id=case.pk)],
-            "notes": selectors.case_notes(case_id=case.pk),
-            "transcript_url": reverse("admin:conversations_conversation_transcript", args=[conversation.pk])
-            if conversation else None,
-        }
-        return TemplateResponse(request, "admin/conversations/case/case.html", context)
-
-    def action_view(self, request, case_id, action):
-        """Each action calls one service in cases.py; what it refuses is shown as the case's error message."""
-        if not request.user.has_perm(WORK_CASE):
-            raise PermissionDenied
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        handler = self.ACTIONS.get(action)
-        if handler is None:
-            raise PermissionDenied  # not an action; answered like a forbidden one, so URLs reveal nothing
-        case = get_object_or_404(Case, pk=case_id)
-        wants_json = request.headers.get("Accept") == "application/json"
-        try:
-            page = handler(self, request, case)
-        except cases.CaseError as exc:
-            if wants_json:
-                return JsonResponse({"error": exc.detail}, status=409)
-            self.message_user(request, exc.detail, messages.ERROR)
-            page = None
-        if wants_json:
-            return JsonResponse({"ok": True})
-        return page or redirect("admin:conversations_case_change", case.pk)
-
-    def _claim(self, request, case):
-        cases.case_claim(case_id=case.pk, moderator=request.user)
-        self.message_user(request, "You have the case.", messages.SUCCESS)
-
-    def _acknowledge(self, request, case):
-        cases.case_move(case_id=case.pk, moderator=request.user, status=Case.Status.ACKNOWLEDGED)
-
-    def _progress(self, request, case):
-        cases.case_move(case_id=case.pk, moderator=request.user, status=Case.Status.IN_PROGRESS)
-
-    def _resolve(self, request, case):
-        cases.case_move(case_id=case.pk, moderator=request.user, status=Case.Status.RESOLVED,
-                        outcome=request.POST.get("outcome", ""))
-        self.message_user(request, "The case is resolved.", messages.SUCCESS)
-
-    def _assign(self, request, case):
-        if not request.user.has_perm(LEAD_CASE):
-            raise PermissionDenied
-        chosen = request.POST.get("assignee", "")
-        assignee = selectors.case_workers().filter(pk=chosen).first() if chosen.isdigit() else None
-        if assignee is None:
-            raise cases.CaseError("Choose a member of the Moderators group.")
-        cases.case_assign(case_id=case.pk, lead=request.user, assignee=assignee)
-        self.message_user(request, f"Assigned to {assignee.get_username()}.", messages.SUCCESS)
-
-    def _note(self, request, case):
-        cases.case_note_add(case_id=case.pk, moderator=request.user, text=request.POST.get("text", ""))
-        self.message_user(request, "Note added.", messages.SUCCESS)
-
-    def _join(self, request, case):
-        """Join, or (already joined) show the conversation so far: either way the reading is recorded first,
-        in the same transaction, so no words are shown without a record of who read them and why."""
-        with transaction.atomic():
-            joined = cases.conversation_join(case_id=case.pk, moderator=request.user)
-            messages_read = privacy.transcript_open(staff=request.user, conversation_id=joined.conversation_id,
-                                                    reason=join_reason(joined))
-        # Rendered here rather than after a redirect: the words are never kept anywhere to show them again.
-        case = Case.objects.select_related("conversation", "assignee").get(pk=case.pk)
-        return self._case_page(request, case, messages_read=with_risk(messages_read, case.conversation_id))
-
-    def _hand_back(self, request, case):
-        cases.conversation_hand_back(case_id=case.pk, moderator=request.user)
-        self.message_user(request, "The assistant answers the person again.", messages.SUCCESS)
-
-    def _message(self, request, case):
-        cases.moderator_message_send(case_id=case.pk, moderator=request.user, text=request.POST.get("text", ""))
-
-    ACTIONS = {"claim": _claim, "acknowledge": _acknowledge, "progress": _progress, "resolve": _resolve,
-               "assign": _assign, "note": _note, "join": _join, "hand-back": _hand_back, "message": _message}

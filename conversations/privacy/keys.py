@@ -1,4 +1,4 @@
-"""Data keys: who they belong to, where they are stored, and a short-lived cache of unwrapped ones.
+"""Data keys: where they are stored, and a short-lived cache of unwrapped ones.
 
 Only crypto.py handles key material; this module stores the wrapped keys (in the keys database) and hands
 crypto.DataKey objects to the code that seals and opens values. Unwrapping costs a database read and an AES
@@ -10,35 +10,19 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conversations import crypto
-from conversations.identity import Owner
-from conversations.models import Conversation, DataKey
-from conversations.routers import KEYS_DATABASE
+from conversations.models import DataKey
+from conversations.privacy import crypto
+from conversations.privacy.routers import KEYS_DATABASE
 
 _lock = threading.Lock()
 # Keyed by the id's 16 bytes, as they appear in a value's header.
 _by_id: dict[bytes, tuple[float, crypto.DataKey]] = {}
 _active: dict[str, tuple[float, crypto.DataKey]] = {}
-
-
-def subject_for(owner: Owner) -> str:
-    return f"user:{owner.user_id}" if owner.user_id is not None else f"visitor:{owner.visitor_id}"
-
-
-def subject_of(conversation: Conversation) -> str:
-    return subject_for(Owner(user_id=conversation.user_id, visitor_id=conversation.visitor_id))
-
-
-@lru_cache(maxsize=4096)
-def subject_of_conversation(conversation_id: uuid.UUID) -> str:
-    # A conversation never changes hands, so this is safe to remember.
-    return subject_of(Conversation.objects.only("user_id", "visitor_id").get(pk=conversation_id))
 
 
 def _fresh(entry: tuple[float, crypto.DataKey] | None) -> crypto.DataKey | None:

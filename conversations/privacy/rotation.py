@@ -6,7 +6,7 @@
   recorded; a run killed halfway is resumed by the next, which skips the subjects it already renewed.
 
 No value is ever lost: a row is rewritten only with the new ciphertext of a successful decryption, in the
-transaction that locks it, and an old key is deleted only once no value uses it (privacy.retired_keys_purge).
+transaction that locks it, and an old key is deleted only once no value uses it (services.retired_keys_purge).
 """
 
 from __future__ import annotations
@@ -15,26 +15,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
-from conversations import crypto, keys, privacy, selectors, services
-from conversations.models import CaseNote, DataKey, KeyRotation, Message, TranscriptAccess
-from conversations.routers import KEYS_DATABASE
+from conversations.identity import subject_of
+from conversations.models import DataKey, KeyRotation, Message
+from conversations.privacy import crypto, keys, sealing, services
+from conversations.privacy.routers import KEYS_DATABASE
+from conversations.privacy.sealing import SEALED_COLUMNS, SealedColumn
 
 Progress = Callable[[int], None]
 
 
-@dataclass(frozen=True)
-class Sealed:
-    """A column holding values sealed under a data key, beside a `data_key_id` column."""
-
-    model: type[Model]
-    column: str
-
-
-SEALED = (Sealed(Message, "text_encrypted"), Sealed(TranscriptAccess, "reason_encrypted"),
-          Sealed(CaseNote, "text_encrypted"))
 ID_CHUNK = 1000
 
 
@@ -87,7 +78,7 @@ def _values_to_reencrypt(retired: dict, *, renewing: list[str]) -> int:
     renewing_keys = list(DataKey.objects.filter(subject__in=renewing, state=DataKey.State.ACTIVE)
                          .values_list("id", flat=True))
     total = Message.objects.filter(data_key_id__isnull=True).count()
-    for sealed in SEALED:
+    for sealed in SEALED_COLUMNS:
         for chunk in _chunks([*retired, *renewing_keys], ID_CHUNK):
             total += sealed.model.objects.filter(data_key_id__in=chunk).count()
     return total
@@ -127,15 +118,15 @@ def rewrap(*, batch_size: int, progress: Progress) -> int:
         progress(len(rows))
 
 
-def _reseal_batch(sealed: Sealed, rows: list, subject_of_row: Callable, summary: Summary) -> None:
+def _reseal_batch(sealed: SealedColumn, rows: list, subject_of_row: Callable, summary: Summary) -> None:
     changed = []
     for row in rows:
-        text = selectors.unsealed(sealed.model, sealed.column, row.pk, getattr(row, sealed.column))
+        text = sealing.unsealed(sealed.model, sealed.column, row.pk, getattr(row, sealed.column))
         if text is None:
             summary.unreadable += 1  # left exactly as it was
             continue
-        blob, key_id = services.seal(text, model=sealed.model, column=sealed.column, row_id=row.pk,
-                                     subject=subject_of_row(row))
+        blob, key_id = sealing.seal(text, model=sealed.model, column=sealed.column, row_id=row.pk,
+                                    subject=subject_of_row(row))
         setattr(row, sealed.column, blob)
         row.data_key_id = key_id
         changed.append(row)
@@ -143,7 +134,7 @@ def _reseal_batch(sealed: Sealed, rows: list, subject_of_row: Callable, summary:
     summary.reencrypted += len(changed)
 
 
-def _sweep(sealed: Sealed, rows_query, subject_of_row: Callable, *, batch_size: int, progress: Progress,
+def _sweep(sealed: SealedColumn, rows_query, subject_of_row: Callable, *, batch_size: int, progress: Progress,
            summary: Summary) -> None:
     cursor = None
     while True:
@@ -169,7 +160,7 @@ def reencrypt(*, batch_size: int, progress: Progress) -> Summary:
         keys.key_replace(subject)
         summary.renewed += 1
     retired = _retired_subjects()
-    for sealed in SEALED:
+    for sealed in SEALED_COLUMNS:
         for chunk in _chunks(list(retired), ID_CHUNK):
             rows = sealed.model.objects.select_for_update().filter(data_key_id__in=chunk).only(
                 "pk", sealed.column, "data_key_id")
@@ -179,9 +170,9 @@ def reencrypt(*, batch_size: int, progress: Progress) -> Summary:
     legacy = (Message.objects.select_for_update(of=("self",)).filter(data_key_id__isnull=True)
               .select_related("conversation").only("pk", "text_encrypted", "data_key_id", "conversation__user_id",
                                                    "conversation__visitor_id"))
-    _sweep(SEALED[0], legacy, lambda row: keys.subject_of(row.conversation), batch_size=batch_size,
+    _sweep(sealing.MESSAGE_TEXT, legacy, lambda row: subject_of(row.conversation), batch_size=batch_size,
            progress=progress, summary=summary)
-    summary.retired_deleted = privacy.retired_keys_purge()
+    summary.retired_deleted = services.retired_keys_purge()
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     if summary.unreadable:

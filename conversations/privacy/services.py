@@ -1,6 +1,6 @@
 """Every privacy write: consent, erasure (crypto-shredding), audited transcript access, retention.
 
-Reads are in selectors.py; the contract is docs/privacy.md.
+Reads are in selectors.py; values are sealed and opened by sealing.py; the contract is docs/privacy.md.
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import events, keys, notice, selectors, services
-from conversations.identity import Owner
-from conversations.models import CaseNote, Consent, Conversation, DataKey, Message, TranscriptAccess
+from conversations import permissions
+from conversations.chat import events as chat_events
+from conversations.chat import selectors as chat
+from conversations.identity import Owner, subject_for, subject_of
+from conversations.models import Consent, Conversation, DataKey, Message, TranscriptAccess
+from conversations.privacy import keys, notice, sealing
 
 PURGE_BATCH = 1000
 MIN_REASON_LENGTH = 10
@@ -37,7 +40,7 @@ def consent_give(*, owner: Owner, version: str, purposes: list[str]) -> Consent:
         raise PrivacyError("invalid", f"Unknown purpose; the purposes are {sorted(notice.PURPOSE_IDS)}.")
     if not notice.REQUIRED <= chosen:
         raise PrivacyError("invalid", "The chat needs the purpose 'support' to store and answer messages.")
-    subject = keys.subject_for(owner)
+    subject = subject_for(owner)
     with transaction.atomic():
         Consent.objects.select_for_update().filter(subject=subject, withdrawn_at__isnull=True).update(
             withdrawn_at=timezone.now()
@@ -48,7 +51,7 @@ def consent_give(*, owner: Owner, version: str, purposes: list[str]) -> Consent:
 
 def consent_withdraw(*, owner: Owner) -> int:
     """Stop new messages; what was written stays until the person erases it or retention removes it."""
-    return Consent.objects.filter(subject=keys.subject_for(owner), withdrawn_at__isnull=True).update(
+    return Consent.objects.filter(subject=subject_for(owner), withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )
 
@@ -63,31 +66,21 @@ class Erased:
 def subject_erase(*, owner: Owner) -> Erased:
     """Crypto-shred a person: destroy their data keys first, so every copy of their words (old backups too) is
     unreadable from that moment even if what follows fails; then delete their rows and close their sockets."""
-    subject = keys.subject_for(owner)
+    subject = subject_for(owner)
     destroyed = keys.subject_keys_destroy(subject)
-    conversation_ids = list(selectors.owned_conversations(owner=owner).values_list("id", flat=True))
+    conversation_ids = list(chat.owned_conversations(owner=owner).values_list("id", flat=True))
     with transaction.atomic():
         messages = Message.objects.filter(conversation_id__in=conversation_ids).count()
         Conversation.objects.filter(id__in=conversation_ids).delete()
         Consent.objects.filter(subject=subject).delete()
         for conversation_id in conversation_ids:
-            events.broadcast_on_commit(conversation_id, events.privacy_erased())
+            chat_events.broadcast_on_commit(conversation_id, chat_events.privacy_erased())
     return Erased(conversations=len(conversation_ids), messages=messages, keys=destroyed)
 
 
 def user_keys_destroy(sender, instance, **kwargs) -> None:
     """pre_delete of an account: shred before the cascade deletes the rows."""
-    keys.subject_keys_destroy(keys.subject_for(Owner(user_id=instance.pk)))
-
-
-def reader_role(user) -> str:
-    """How a reader is named to the person whose conversation they read."""
-    groups = set(user.groups.values_list("name", flat=True))
-    if "Moderation leads" in groups:
-        return "moderation lead"
-    if "Moderators" in groups:
-        return "moderator"
-    return "administrator" if user.is_superuser else "staff"
+    keys.subject_keys_destroy(subject_for(Owner(user_id=instance.pk)))
 
 
 def transcript_open(*, staff, conversation_id: uuid.UUID, reason: str) -> list[dict]:
@@ -97,13 +90,13 @@ def transcript_open(*, staff, conversation_id: uuid.UUID, reason: str) -> list[d
     if len(reason) < MIN_REASON_LENGTH:
         raise PrivacyError("reason_required", f"Give a reason of at least {MIN_REASON_LENGTH} characters.")
     conversation = Conversation.objects.get(pk=conversation_id)
-    subject = keys.subject_of(conversation)
+    subject = subject_of(conversation)
     record_id = uuid.uuid4()
-    sealed, key_id = services.seal(reason, model=TranscriptAccess, column="reason_encrypted", row_id=record_id,
-                                   subject=subject)
+    sealed, key_id = sealing.seal(reason, model=TranscriptAccess, column="reason_encrypted", row_id=record_id,
+                                  subject=subject)
     TranscriptAccess.objects.create(id=record_id, conversation_id=conversation.id, subject=subject, reader=staff,
-                                    role=reader_role(staff), reason_encrypted=sealed, data_key_id=key_id)
-    return [selectors.message_payload(message) for message in conversation.messages.order_by("seq")]
+                                    role=permissions.reader_role(staff), reason_encrypted=sealed, data_key_id=key_id)
+    return [chat.message_payload(message) for message in conversation.messages.order_by("seq")]
 
 
 @dataclass(frozen=True)
@@ -137,7 +130,7 @@ def retired_keys_purge(*, now=None) -> int:
     candidates = list(DataKey.objects.filter(state=DataKey.State.RETIRED, retired_at__lt=now - grace)
                       .values_list("id", flat=True))
     in_use = set()
-    for model in (Message, TranscriptAccess, CaseNote):
-        in_use |= set(model.objects.filter(data_key_id__in=candidates).values_list("data_key_id", flat=True))
+    for sealed in sealing.SEALED_COLUMNS:
+        in_use |= set(sealed.model.objects.filter(data_key_id__in=candidates).values_list("data_key_id", flat=True))
     unused = [key_id for key_id in candidates if key_id not in in_use]
     return DataKey.objects.filter(id__in=unused).delete()[0]

@@ -66,7 +66,7 @@ for _db in DATABASES.values():
         _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
         _db["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 0, minimum=0)
         _db["CONN_HEALTH_CHECKS"] = True
-DATABASE_ROUTERS = ["conversations.routers.KeysRouter"]
+DATABASE_ROUTERS = ["conversations.privacy.routers.KeysRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

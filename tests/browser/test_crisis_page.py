@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from conversations import cases
 from conversations.models import Case
+from conversations.moderation import services as moderation
 from inference.backends.curated import load_library
 from tests.browser.pages import ASSISTANT, in_db, open_chat, send, visitor_id
 
@@ -61,8 +61,9 @@ def test_a_moderator_joins_writes_and_hands_back(page: Page):
     def join_and_write():
         moderator = get_user_model().objects.create_user("moderator", password="x" * 16)
         case = Case.objects.get(conversation__visitor_id=person)
-        cases.conversation_join(case_id=case.id, moderator=moderator)
-        cases.moderator_message_send(case_id=case.id, moderator=moderator, text="Hi, I'm Sam from the support team.")
+        moderation.conversation_join(case_id=case.id, moderator=moderator)
+        moderation.moderator_message_send(case_id=case.id, moderator=moderator,
+                                          text="Hi, I'm Sam from the support team.")
         return case.id, moderator
 
     case_id, moderator = in_db(join_and_write)
@@ -75,7 +76,7 @@ def test_a_moderator_joins_writes_and_hands_back(page: Page):
     page.wait_for_timeout(1500)
     expect(page.locator(ASSISTANT)).to_have_count(1)  # the assistant stays silent while they are there
 
-    in_db(lambda: cases.conversation_hand_back(case_id=case_id, moderator=moderator))
+    in_db(lambda: moderation.conversation_hand_back(case_id=case_id, moderator=moderator))
 
     expect(page.get_by_test_id("support-indicator")).to_be_hidden()
     expect(page.locator("[data-testid=conversation-event][data-kind='support.left']")).to_be_visible()

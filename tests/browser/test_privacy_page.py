@@ -229,7 +229,7 @@ def test_a_transcript_reading_appears_in_the_access_log(page: Page):
     close_panel(page)
 
     def read_transcript():
-        from conversations import privacy
+        from conversations.privacy import services as privacy
 
         moderator = User.objects.create_user("mod", password="x", is_staff=True)
         moderator.groups.add(Group.objects.get_or_create(name="Moderators")[0])

@@ -7,8 +7,9 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
-from conversations import notice, privacy
 from conversations.identity import VISITOR_KEY, Owner
+from conversations.privacy import notice
+from conversations.privacy import services as privacy
 from emochat.asgi import application
 
 

@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from conversations import crypto, rotation
+from conversations.privacy import crypto, rotation
 
 
 class Command(BaseCommand):

@@ -8,12 +8,13 @@ import uuid
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.db import transaction
 
-from channels.layers import get_channel_layer
-
-from conversations import events, keys, services
+from conversations import identity
+from conversations.chat import events, services, store
 from conversations.models import Conversation, Message
+from conversations.privacy import sealing
 from tests.conversations.conftest import chat_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -319,8 +320,8 @@ def store_silently(conversation_id: str) -> Message:
     """A message and its emotion, stored as seq 1 and 2 with no broadcast (as if the channel layer had blipped)."""
     message_id = uuid.uuid4()
     Conversation.objects.filter(pk=conversation_id).update(last_seq=2)
-    sealed, key_id = services.seal("lost in transit", model=Message, column="text_encrypted", row_id=message_id,
-                                   subject=keys.subject_of_conversation(uuid.UUID(conversation_id)))
+    sealed, key_id = sealing.seal("lost in transit", model=Message, column="text_encrypted", row_id=message_id,
+                                   subject=identity.subject_of_conversation(uuid.UUID(conversation_id)))
     return Message.objects.create(
         id=message_id, conversation_id=conversation_id, seq=1, role="user", text_encrypted=sealed,
         data_key_id=key_id, emotion={"labels": [], "group": "neutral", "sentiment": "neutral"}, emotion_seq=2,
@@ -355,7 +356,7 @@ async def test_a_logged_in_users_conversation_belongs_to_their_account(member_se
 @database_sync_to_async
 def store_moderator_message(conversation_id: str, text: str) -> dict:
     with transaction.atomic():
-        message = services._message_store(message_id=uuid.uuid4(), conversation_id=conversation_id,
+        message = store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation_id,
                                           role="moderator", text=text)
         payload = events.message_payload(message, text=text)
         events.broadcast_on_commit(conversation_id, events.message_new(message=payload))

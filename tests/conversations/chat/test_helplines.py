@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations import helplines
+from conversations.chat import helplines
 
 REQUIRED = {"US", "GB", "CA", "AU", "IE", "IN", "CN", "HK", "TW", "SG", "DE", "FR", "ES", "INTL"}
 

@@ -1,4 +1,4 @@
-from conversations.ordering import SeqGate, seq_of
+from conversations.chat.ordering import SeqGate, seq_of
 
 
 def numbered(seq: int) -> dict:

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from conversations import protocol
+from conversations.chat import protocol
 
 
 def test_send_frame_parses_to_a_typed_value():

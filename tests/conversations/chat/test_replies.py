@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from conversations import selectors, services, tasks
+from conversations.chat import selectors, services, store
 from conversations.identity import Owner
 from conversations.models import Message
 from inference.backends.curated import load_library
@@ -81,16 +81,16 @@ def test_urgent_work_overtakes_ordinary_replies_waiting_in_the_queue(live_databa
     ordinary = []
     for _ in range(5):
         conversation = services.conversation_open(owner=Owner(visitor_id=uuid.uuid4()))
-        ordinary.append(services._message_store(message_id=uuid.uuid4(), conversation_id=conversation.id,
+        ordinary.append(store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation.id,
                                                 role="user", text="an ordinary message"))
     conversation = services.conversation_open(owner=owner)
-    urgent = services._message_store(message_id=uuid.uuid4(), conversation_id=conversation.id, role="user",
+    urgent = store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation.id, role="user",
                                      text="an urgent message")
 
     with processes.celery_worker(env, tmp_path, queues="priority,inference", concurrency=1):
         for message in ordinary:
-            tasks.message_respond_enqueue(message.id)
-        tasks.message_respond_enqueue(urgent.id, urgent=True)
+            services.message_respond_enqueue(message.id)
+        services.message_respond_enqueue(urgent.id, urgent=True)
         deadline = time.monotonic() + 120
         while Message.objects.filter(role="assistant").count() < 6 and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -8,9 +8,11 @@ import uuid
 import pytest
 from django.db import connection, transaction
 
-from conversations import cases, selectors, services
+from conversations.chat import selectors, services, store
+from conversations.chat import tasks as chat_tasks
 from conversations.identity import Owner
 from conversations.models import Message
+from conversations.moderation import services as moderation
 from inference.types import Emotion, LabelScore, Risk
 from tests.conversations.conftest import consent
 
@@ -58,7 +60,7 @@ def test_sequence_numbers_cover_messages_and_emotions_without_gaps(owner):
     assert Message.objects.count() == 3
     # Answered, with its emotion: only the risk model's reading is still to do, and then nothing.
     assert selectors.reply_job(message_id=uuid.UUID(first.message["id"])).answered
-    cases.risk_model_record(message_id=uuid.UUID(first.message["id"]), risk=Risk(source="model"))
+    moderation.risk_model_record(message_id=uuid.UUID(first.message["id"]), risk=Risk(source="model"))
     assert selectors.reply_job(message_id=uuid.UUID(first.message["id"])) is None
     assert selectors.reply_job(message_id=uuid.UUID(second.message["id"])).history[0].text == "a"
 
@@ -83,20 +85,18 @@ def test_a_message_whose_reply_was_lost_is_queued_again_and_answered(owner, sett
 
     from django.utils import timezone
 
-    from conversations import tasks
-
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMOCHAT_FAKE_REPLY_DELAY_MS = 0
     settings.EMOCHAT_REQUEUE_AFTER = 120
     conversation = services.conversation_open(owner=owner)
     lost = uuid.uuid4()
     with transaction.atomic():  # stored, but (as if the broker were down) no reply task ever queued
-        services._message_store(message_id=lost, conversation_id=conversation.id, role="user", text="hello?")
-        fresh = services._message_store(message_id=uuid.uuid4(), conversation_id=conversation.id, role="user",
+        store.message_insert(message_id=lost, conversation_id=conversation.id, role="user", text="hello?")
+        fresh = store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation.id, role="user",
                                         text="just sent")
     Message.objects.filter(pk=lost).update(created_at=timezone.now() - timedelta(minutes=5))
 
-    assert tasks.unanswered_requeue() == 1
+    assert chat_tasks.unanswered_requeue() == 1
     # The reply runs on a task thread; the first in a process also loads the emotion and risk models.
     for _ in range(300):
         if Message.objects.filter(reply_to_id=lost).exists():

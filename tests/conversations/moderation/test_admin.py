@@ -1,5 +1,5 @@
 """The moderation queue as moderators use it: the admin's queue and case pages, their actions (each through
-cases.py, each written to the case's timeline), the moderation socket, and a moderator joining a person's
+moderation/services.py, each written to the case's timeline), the moderation socket, and a moderator joining a person's
 conversation live. Real PostgreSQL and Redis; the Django test client and the real ASGI application."""
 
 from __future__ import annotations
@@ -16,13 +16,18 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
 
-from conversations import cases, privacy, selectors, services
+from conversations.chat import services
 from conversations.identity import Owner
 from conversations.models import Case, CaseNote, Conversation, Message, TranscriptAccess
+from conversations.moderation import selectors as moderation_selectors
+from conversations.moderation import services as moderation
+from conversations.privacy import sealing
+from conversations.privacy import selectors as privacy_selectors
+from conversations.privacy import services as privacy
 from emochat.asgi import application
 from inference.types import Emotion, LabelScore, Risk
+from tests.conversations.chat.test_consumers import connect, frames_until
 from tests.conversations.conftest import chat_socket, consent, visitor_session
-from tests.conversations.test_consumers import connect, frames_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,7 +69,7 @@ def outsider(django_user_model):
 def flagged_case(owner: Owner | None = None, text: str = SECRET) -> Case:
     """A person writes something the safety net flags, which opens a case at once (no worker needed)."""
     owner = owner or Owner(visitor_id=uuid.uuid4())
-    if owner.user_id is None and not selectors.consent_current(owner=owner):
+    if owner.user_id is None and not privacy_selectors.consent_current(owner=owner):
         consent(owner)
     conversation = services.conversation_open(owner=owner)
     services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text=text)
@@ -79,7 +84,7 @@ def case_at(level: str, categories: tuple[str, ...] = ("self_harm",), text: str 
     submitted = services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(),
                                         text=text)
     with transaction.atomic():
-        cases.risk_record(message=Message.objects.get(pk=submitted.message["id"]),
+        moderation.risk_record(message=Message.objects.get(pk=submitted.message["id"]),
                           risk=Risk(level=level, score=0.9, categories=categories, source="model"), model_read=True)
     return Case.objects.get(conversation=conversation)
 
@@ -93,7 +98,7 @@ def page_messages(response) -> list[str]:
 
 
 def timeline(case: Case) -> list[str]:
-    return [event.kind for event in selectors.case_timeline(case_id=case.pk)]
+    return [event.kind for event in moderation_selectors.case_timeline(case_id=case.pk)]
 
 
 async def moderation_socket(client: Client) -> WebsocketCommunicator:
@@ -195,7 +200,7 @@ def test_the_queue_lists_unresolved_cases_by_priority_without_a_word_anyone_wrot
     imminent = case_at("imminent", text="second secret sentence")
     behavior = case_at("behavior", text="third secret sentence")
     resolved = case_at("behavior", ("harm_to_others",), text="fourth secret sentence")
-    cases.case_move(case_id=resolved.pk, moderator=user, status="resolved", outcome="not_at_risk")
+    moderation.case_move(case_id=resolved.pk, moderator=user, status="resolved", outcome="not_at_risk")
 
     queue = client.get(QUEUE)
     listed = re.findall(rf"{QUEUE}([0-9a-f-]{{36}})/change/", queue.content.decode())
@@ -234,7 +239,7 @@ def test_claim_progress_and_resolve_move_the_case_and_write_its_timeline(moderat
     assert "Choose an outcome to resolve the case." in page_messages(no_outcome)
     assert (case.status, case.outcome, case.assignee_id) == ("resolved", "referred", user.pk)
     assert timeline(case) == ["opened", "claimed", "acknowledged", "status", "resolved"]
-    assert [e.actor_id for e in selectors.case_timeline(case_id=case.pk)][1:] == [user.pk] * 4
+    assert [e.actor_id for e in moderation_selectors.case_timeline(case_id=case.pk)][1:] == [user.pk] * 4
     page = resolved.content.decode()
     assert "claimed" in page and "outcome: referred" in page and user.username in page
     assert SECRET not in page
@@ -266,7 +271,7 @@ def test_only_leads_assign_and_only_to_moderators(moderator, lead, outsider):
     assert "Choose a member of the Moderators group." in page_messages(to_outsider)
     assert case.assignee_id == moderator_user.pk
     assert f"Assigned to {moderator_user.username}." in page_messages(assigned)
-    assert selectors.case_timeline(case_id=case.pk)[-1].detail == {"to": moderator_user.username}
+    assert moderation_selectors.case_timeline(case_id=case.pk)[-1].detail == {"to": moderator_user.username}
     assert b"Assign to" in assigned.content
     assert b"Assign to" not in moderator_client.get(f"{QUEUE}{case.pk}/change/").content
 
@@ -366,7 +371,7 @@ async def test_a_moderator_joins_talks_with_the_person_live_and_hands_back(moder
     assert joined.status_code == 200 and SECRET in joined.content.decode()
     access = await TranscriptAccess.objects.aget()
     assert (access.reader_id, access.role, access.conversation_id) == (user.pk, "moderator", conversation.id)
-    assert await sync_to_async(selectors.unsealed)(TranscriptAccess, "reason_encrypted", access.id,
+    assert await sync_to_async(sealing.unsealed)(TranscriptAccess, "reason_encrypted", access.id,
                                                    access.reason_encrypted) == \
         f"Joined the conversation to support the person (case {str(case.pk)[:8]})"
     assert told[-1] == {"type": "support.joined"}
@@ -392,8 +397,8 @@ def test_joining_pauses_the_assistant_and_only_a_recorded_reader_may_watch(moder
 
     assert Conversation.objects.get(pk=case.conversation_id).assistant_paused
     assert b"Write to the person" in joined.content and SECRET.encode() in joined.content
-    assert selectors.case_followable(case_id=case.pk, reader_id=user.pk) == case.conversation_id
-    assert selectors.case_followable(case_id=case.pk, reader_id=other_user.pk) is None
+    assert moderation_selectors.case_followable(case_id=case.pk, reader_id=user.pk) == case.conversation_id
+    assert moderation_selectors.case_followable(case_id=case.pk, reader_id=other_user.pk) is None
     # A reload shows no words until the moderator asks again, which is recorded again.
     reloaded = client.get(f"{QUEUE}{case.pk}/change/")
     assert SECRET.encode() not in reloaded.content and b"Show the conversation so far" in reloaded.content

@@ -12,9 +12,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conversations import alerts, cases, services, tasks
+from conversations.chat import services
 from conversations.identity import Owner
 from conversations.models import Alert, Case, CaseEvent
+from conversations.moderation import alerts
+from conversations.moderation import services as moderation
+from conversations.moderation import tasks
 from tests.conversations.conftest import consent
 from tests.receivers import SMTPReceiver, WebhookReceiver
 
@@ -146,7 +149,7 @@ def test_an_unacknowledged_case_escalates_tier_by_tier_and_says_so_in_its_timeli
 def test_an_acknowledged_case_does_not_escalate(django_user_model, no_workers):
     moderator = django_user_model.objects.create_user("mod", password="x" * 12)
     case = crisis_case()
-    cases.case_claim(case_id=case.id, moderator=moderator)
+    moderation.case_claim(case_id=case.id, moderator=moderator)
     Case.objects.filter(pk=case.pk).update(acknowledge_by=timezone.now() - timedelta(seconds=1))
 
     assert tasks.cases_escalate() == 0

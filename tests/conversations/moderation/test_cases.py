@@ -9,16 +9,20 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from conversations import cases, moderation, privacy, selectors, services
+from conversations.chat import services
 from conversations.identity import Owner
 from conversations.models import Case, CaseNote, Conversation
+from conversations.moderation import rules
+from conversations.moderation import selectors as moderation_selectors
+from conversations.moderation import services as moderation
+from conversations.privacy import services as privacy
 from tests.conversations.conftest import consent
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 
 
 def rank(level, categories=(), status="open", waited_min=0, last_message_min=60):
-    return moderation.priority(level=level, categories=list(categories), status=status,
+    return rules.priority(level=level, categories=list(categories), status=status,
                                opened_at=NOW - timedelta(minutes=waited_min),
                                last_message_at=NOW - timedelta(minutes=last_message_min), now=NOW)
 
@@ -37,7 +41,7 @@ def test_priority_puts_level_first_then_violence_waiting_and_a_person_still_writ
     ("resolved", "open", False), ("resolved", "acknowledged", False), ("acknowledged", "acknowledged", False),
 ])
 def test_the_moves_a_case_allows(current, target, allowed):
-    assert moderation.can_move(current, target) is allowed
+    assert rules.can_move(current, target) is allowed
 
 
 @pytest.fixture
@@ -56,24 +60,24 @@ def moderator(django_user_model):
 
 
 def test_resolving_needs_an_outcome_and_hands_the_conversation_back(case, moderator):
-    cases.conversation_join(case_id=case.id, moderator=moderator)
-    with pytest.raises(cases.CaseError, match="outcome"):
-        cases.case_move(case_id=case.id, moderator=moderator, status="resolved")
+    moderation.conversation_join(case_id=case.id, moderator=moderator)
+    with pytest.raises(moderation.CaseError, match="outcome"):
+        moderation.case_move(case_id=case.id, moderator=moderator, status="resolved")
 
-    cases.case_move(case_id=case.id, moderator=moderator, status="resolved", outcome="referred")
+    moderation.case_move(case_id=case.id, moderator=moderator, status="resolved", outcome="referred")
 
     case.refresh_from_db()
     conversation = Conversation.objects.get(pk=case.conversation_id)
     assert (case.status, case.outcome) == ("resolved", "referred")
     assert not conversation.assistant_paused and conversation.risk_level == "none"
-    assert [e.kind for e in selectors.case_timeline(case_id=case.id)] == [
+    assert [e.kind for e in moderation_selectors.case_timeline(case_id=case.id)] == [
         "opened", "acknowledged", "joined", "resolved", "handed_back"]
-    with pytest.raises(cases.CaseError):
-        cases.case_move(case_id=case.id, moderator=moderator, status="acknowledged")
+    with pytest.raises(moderation.CaseError):
+        moderation.case_move(case_id=case.id, moderator=moderator, status="acknowledged")
 
 
 def test_a_new_crisis_after_a_resolved_case_opens_a_new_one(case, moderator):
-    cases.case_move(case_id=case.id, moderator=moderator, status="resolved", outcome="supported")
+    moderation.case_move(case_id=case.id, moderator=moderator, status="resolved", outcome="supported")
     owner = Owner(visitor_id=Conversation.objects.get(pk=case.conversation_id).visitor_id)
 
     services.message_submit(owner=owner, conversation_id=case.conversation_id, client_id=uuid.uuid4(),
@@ -84,7 +88,7 @@ def test_a_new_crisis_after_a_resolved_case_opens_a_new_one(case, moderator):
 
 
 def test_notes_are_sealed_rotate_with_the_keys_and_die_with_an_erasure(case, moderator):
-    cases.case_note_add(case_id=case.id, moderator=moderator, text="Spoke with them; they are with a friend.")
+    moderation.case_note_add(case_id=case.id, moderator=moderator, text="Spoke with them; they are with a friend.")
     note = CaseNote.objects.get()
     assert b"friend" not in bytes(note.text_encrypted)
     before = note.data_key_id
@@ -93,11 +97,12 @@ def test_notes_are_sealed_rotate_with_the_keys_and_die_with_an_erasure(case, mod
 
     note.refresh_from_db()
     assert note.data_key_id != before
-    assert [n.text for n in selectors.case_notes(case_id=case.id)] == ["Spoke with them; they are with a friend."]
+    notes = moderation_selectors.case_notes(case_id=case.id)
+    assert [n.text for n in notes] == ["Spoke with them; they are with a friend."]
 
     owner = Owner(visitor_id=Conversation.objects.get(pk=case.conversation_id).visitor_id)
     privacy.subject_erase(owner=owner)
 
     case.refresh_from_db()
     assert case.conversation_id is None, "the case stays, accountable, without the conversation"
-    assert selectors.case_notes(case_id=case.id)[0].text is None
+    assert moderation_selectors.case_notes(case_id=case.id)[0].text is None

@@ -9,12 +9,12 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from conversations import events
 from conversations.models import Alert, Case, CaseEvent, Conversation, Message
+from conversations.moderation import events as moderation_events
 from inference import safety_net
 from inference.backends.curated import load_library
+from tests.conversations.chat.test_consumers import connect, frames_until, send_frame
 from tests.conversations.conftest import chat_socket
-from tests.conversations.test_consumers import connect, frames_until, send_frame
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,9 +24,9 @@ async def moderators():
     """A channel in the moderators' group, as an online moderator's queue page is."""
     layer = get_channel_layer()
     channel = await layer.new_channel()
-    await layer.group_add(events.MODERATION_GROUP, channel)
+    await layer.group_add(moderation_events.MODERATION_GROUP, channel)
     yield lambda: layer.receive(channel)
-    await layer.group_discard(events.MODERATION_GROUP, channel)
+    await layer.group_discard(moderation_events.MODERATION_GROUP, channel)
 
 
 async def test_a_crisis_message_with_no_worker_gets_helplines_a_case_an_alert_and_the_crisis_script(

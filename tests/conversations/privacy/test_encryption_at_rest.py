@@ -19,9 +19,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from conversations import crypto, keys, notice, privacy, selectors, services
+from conversations import identity
+from conversations.chat import selectors, services
 from conversations.identity import Owner
 from conversations.models import DataKey, Message, TranscriptAccess
+from conversations.privacy import crypto, keys, notice, sealing
+from conversations.privacy import services as privacy
 from tests import processes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -89,7 +92,7 @@ def test_raw_rows_and_full_dumps_hold_no_plaintext_of_any_message(no_workers, dj
     # The dumps do hold the rows (so the searches above could have found something); the data keys are only
     # in the keys database's dump.
     assert str(ids[0]).encode() in dump and b"conversations_datakey" not in dump
-    assert b"conversations_datakey" in key_dump and keys.subject_for(owner).encode() in key_dump
+    assert b"conversations_datakey" in key_dump and identity.subject_for(owner).encode() in key_dump
 
 
 def test_swapped_or_altered_ciphertexts_are_errors_shown_as_unreadable(no_workers):
@@ -102,7 +105,8 @@ def test_swapped_or_altered_ciphertexts_are_errors_shown_as_unreadable(no_worker
     Message.objects.filter(pk=second).update(text_encrypted=bytes(flipped))
 
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt_text(b.text_encrypted, aad=selectors.message_aad(a.id), resolve=keys.key_by_id)
+        crypto.decrypt_text(b.text_encrypted, aad=sealing.associated_data(Message, "text_encrypted", a.id),
+                            resolve=keys.key_by_id)
     assert stored_texts() == {first: None, second: None}
     assert selectors.message_payload(Message.objects.get(pk=first))["unreadable"] is True
 
@@ -116,7 +120,7 @@ def test_each_person_has_their_own_data_key_stored_only_in_the_keys_database(no_
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         default_tables = {row[0] for row in cursor.fetchall()}
 
-    assert set(subjects) == {keys.subject_for(one), keys.subject_for(two)}
+    assert set(subjects) == {identity.subject_for(one), identity.subject_for(two)}
     assert set(Message.objects.values_list("data_key_id", flat=True)) == set(subjects.values())
     assert "conversations_datakey" not in default_tables
 
@@ -172,7 +176,8 @@ def test_values_from_before_data_keys_are_moved_to_data_keys_by_reencrypt(no_wor
     message_id = say(owner, "written long ago")
     Message.objects.filter(pk=message_id).update(
         data_key_id=None,
-        text_encrypted=crypto.encrypt_text_under_master("written long ago", aad=selectors.message_aad(message_id)),
+        text_encrypted=crypto.encrypt_text_under_master(
+            "written long ago", aad=sealing.associated_data(Message, "text_encrypted", message_id)),
     )
     assert selectors.message_text(Message.objects.get(pk=message_id)) == "written long ago"
 
@@ -249,12 +254,12 @@ def test_an_erased_visitor_is_unreadable_even_from_a_dump_taken_before(no_worker
     erased_result = privacy.subject_erase(owner=erased)
 
     assert (erased_result.conversations, erased_result.messages, erased_result.keys) == (1, 1, 1)
-    assert not DataKey.objects.filter(subject=keys.subject_for(erased)).exists()
+    assert not DataKey.objects.filter(subject=identity.subject_for(erased)).exists()
     assert not Message.objects.filter(conversation_id=conversation.id).exists()
     # The dump still holds both rows; the erased person's can no longer be opened with any key that exists.
     assert restore(dump) == {erased_id: None, kept_id: "I am staying"}
     access = TranscriptAccess.objects.get()
-    assert selectors.unsealed(TranscriptAccess, "reason_encrypted", access.id, access.reason_encrypted) is None
+    assert sealing.unsealed(TranscriptAccess, "reason_encrypted", access.id, access.reason_encrypted) is None
 
 
 def restore(dump: Path) -> dict[uuid.UUID, str | None]:
@@ -274,4 +279,4 @@ def restore(dump: Path) -> dict[uuid.UUID, str | None]:
         with psycopg.connect(dbname="postgres", **conninfo) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
     keys.forget_all()
-    return {row_id: selectors.unsealed(Message, "text_encrypted", row_id, blob) for row_id, blob in rows}
+    return {row_id: sealing.unsealed(Message, "text_encrypted", row_id, blob) for row_id, blob in rows}

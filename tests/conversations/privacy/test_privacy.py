@@ -15,11 +15,14 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from conversations import keys, notice, privacy, selectors, services
+from conversations import identity
+from conversations.chat import selectors, services
 from conversations.identity import VISITOR_KEY, Owner
 from conversations.models import Consent, Conversation, DataKey, Message, TranscriptAccess
+from conversations.privacy import keys, notice, sealing
+from conversations.privacy import services as privacy
+from tests.conversations.chat.test_consumers import connect, send_frame, stored_messages
 from tests.conversations.conftest import chat_socket, consent
-from tests.conversations.test_consumers import connect, send_frame, stored_messages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,7 +66,7 @@ def test_consent_is_recorded_with_version_purposes_and_time_and_can_change_and_b
     history = list(Consent.objects.order_by("given_at").values_list("notice_version", "purposes", "withdrawn_at"))
     assert [(v, p) for v, p, _ in history] == [(notice.VERSION, ["support"]), (notice.VERSION, ["support", "improve"])]
     assert all(withdrawn is not None for *_, withdrawn in history)
-    assert {c.subject for c in Consent.objects.all()} == {keys.subject_for(visitor(browser))}
+    assert {c.subject for c in Consent.objects.all()} == {identity.subject_for(visitor(browser))}
 
 
 @pytest.mark.parametrize(
@@ -146,7 +149,7 @@ async def test_erasing_shreds_the_keys_deletes_everything_tells_every_socket_and
     assert (status, body) == (200, {"erased": {"conversations": 1, "messages": 1}})
     assert told == [{"type": "privacy.erased"}] * 2
     assert [c["code"] for c in closed] == [4410, 4410]
-    subject = keys.subject_for(owner)
+    subject = identity.subject_for(owner)
     assert not await DataKey.objects.filter(subject=subject).aexists()
     assert not await Conversation.objects.filter(pk=hello["conversation_id"]).aexists()
     assert await stored_messages() == []
@@ -171,11 +174,11 @@ def test_deleting_an_account_destroys_its_data_keys_first(django_user_model, no_
     consent(owner)
     conversation = services.conversation_open(owner=owner)
     services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text="mine")
-    assert DataKey.objects.filter(subject=keys.subject_for(owner)).exists()
+    assert DataKey.objects.filter(subject=identity.subject_for(owner)).exists()
 
     user.delete()
 
-    assert not DataKey.objects.filter(subject=keys.subject_for(owner)).exists()
+    assert not DataKey.objects.filter(subject=identity.subject_for(owner)).exists()
     assert not Message.objects.exists()
 
 
@@ -220,7 +223,7 @@ def test_staff_read_a_transcript_only_after_giving_a_reason_and_the_person_sees_
     assert b"I have not slept in three days" in read.content
     record = TranscriptAccess.objects.get()
     assert (record.reader_id, record.role, record.conversation_id) == (user.pk, "moderator", conversation.id)
-    assert selectors.unsealed(TranscriptAccess, "reason_encrypted", record.id,
+    assert sealing.unsealed(TranscriptAccess, "reason_encrypted", record.id,
                               record.reason_encrypted) == "Safety review after an automatic flag"
     assert b"Safety review" not in bytes(record.reason_encrypted)
     access = browser.get("/privacy/").json()["access"]
@@ -255,7 +258,7 @@ def test_retention_deletes_old_messages_and_empty_closed_conversations_and_unuse
     long_ago = timezone.now() - timedelta(days=31)
     Message.objects.filter(conversation=old_conversation).update(created_at=long_ago)
     Conversation.objects.filter(pk=old_conversation.pk).update(created_at=long_ago)
-    keys.key_replace(keys.subject_for(owner))
+    keys.key_replace(identity.subject_for(owner))
     DataKey.objects.filter(state="retired").update(retired_at=long_ago)
 
     purged = privacy.retention_purge()

@@ -9,8 +9,8 @@ import pytest
 import redis
 from django.conf import settings
 
+from tests.conversations.chat.test_consumers import connect, frames_until
 from tests.conversations.conftest import chat_socket
-from tests.conversations.test_consumers import connect, frames_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

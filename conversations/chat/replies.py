@@ -1,0 +1,71 @@
+"""The reply policy: which generator answers a message, and how a reply reaches the person.
+
+- A message whose risk reading raised its conversation gets the crisis script.
+- Someone whose conversation is flagged gets replies from the reviewed library only, never generated ones.
+- Otherwise the configured generator answers; a generated reply is released sentence by sentence, each checked
+  (inference/safety.py), and whatever fails part-way is replaced, from the start, by a library fallback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from conversations.chat import events, selectors, services, store
+from inference import handles, safety
+from inference.types import ReplyRequest
+
+logger = logging.getLogger(__name__)
+
+
+def reply_send(job: selectors.ReplyJob, request: ReplyRequest) -> None:
+    """Answer the job's message as the policy above says."""
+    # Read again: the priority lane's task may have recorded the model's reading since the job was read.
+    risk = selectors.message_risk(message_id=job.message_id)
+    if risk.raised:
+        # The model saw what the safety net did not: the crisis script, as the web process would have sent.
+        script = replace(request, risk_categories=risk.categories)
+        reply_stream(job, request, lambda: handles.crisis_generator().stream(script))
+    elif selectors.conversation_crisis_level(conversation_id=job.conversation_id):
+        reply_stream(job, request, lambda: handles.library_generator().stream(request))
+    else:
+        reply_stream(job, request, lambda: reply_pieces(request))
+
+
+def reply_pieces(request: ReplyRequest) -> Iterator[str]:
+    """The configured generator's reply; a generated one is released only sentence by sentence, each checked."""
+    generator = handles.reply_generator()
+    pieces = generator.stream(request)
+    return pieces if getattr(generator, "reviewed", False) else safety.checked(pieces)
+
+
+def reply_stream(job: selectors.ReplyJob, request: ReplyRequest, pieces: Callable[[], Iterator[str]]) -> None:
+    """Stream a reply to every socket of the conversation, then store it. If the pieces fail part-way (a model
+    or endpoint error, or a generated sentence failing the safety check) the reply starts over, curated."""
+    reply_id = store.reply_id_for(job.message_id)
+    sent: list[str] = []
+
+    def stream():
+        yield events.typing(role="assistant", state=True)
+        yield events.reply_start(message_id=reply_id, reply_to=job.message_id)
+        try:
+            for piece in pieces():
+                sent.append(piece)
+                yield events.reply_delta(message_id=reply_id, text=piece)
+        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the person gets a safe reply
+            logger.warning("reply %s replaced by a curated one: %s", reply_id, _why(exc))
+            sent.clear()
+            # A second reply.start tells the page to start the reply over (docs/protocol.md).
+            yield events.reply_start(message_id=reply_id, reply_to=job.message_id)
+            for piece in handles.fallback_generator().stream(request):
+                sent.append(piece)
+                yield events.reply_delta(message_id=reply_id, text=piece)
+
+    events.broadcast_all(job.conversation_id, stream())
+    services.reply_create(reply_to_id=job.message_id, conversation_id=job.conversation_id, text="".join(sent))
+
+
+def _why(exc: Exception) -> str:
+    # The reason only: an exception from a model or an endpoint may quote the text it was given.
+    return exc.reason if isinstance(exc, safety.UnsafeReply) else type(exc).__name__

@@ -1,0 +1,44 @@
+"""The message store: where every message (the person's, the assistant's, a moderator's) is inserted.
+
+A message takes the conversation's next sequence number and is stored sealed under the conversation owner's
+data key, bound to its row (privacy/sealing.py). Moderation inserts its moderators' messages through here too.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import F
+
+from conversations.identity import subject_of_conversation
+from conversations.models import Conversation, Message
+from conversations.privacy import sealing
+
+# Reply ids derive from the message they answer, so a retried reply streams under the same id.
+REPLY_NAMESPACE = uuid.UUID("6f1c1a52-3c57-4b0f-9a43-4f2d8c1e7a10")
+
+
+def next_seq(conversation_id: uuid.UUID) -> int:
+    # The UPDATE takes the conversation's row lock until commit, so numbers are handed out in commit order.
+    Conversation.objects.filter(pk=conversation_id).update(last_seq=F("last_seq") + 1)
+    return Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation_id)
+
+
+def message_insert(*, message_id: uuid.UUID, conversation_id: uuid.UUID, role: str, text: str, **fields) -> Message:
+    """Insert a message under the next seq, its text sealed under the conversation owner's data key and bound
+    to its row. Call inside a transaction."""
+    sealed, key_id = sealing.seal(text, model=Message, column="text_encrypted", row_id=message_id,
+                                  subject=subject_of_conversation(conversation_id))
+    return Message.objects.create(
+        id=message_id,
+        conversation_id=conversation_id,
+        seq=next_seq(conversation_id),
+        role=role,
+        text_encrypted=sealed,
+        data_key_id=key_id,
+        **fields,
+    )
+
+
+def reply_id_for(message_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(REPLY_NAMESPACE, str(message_id))

@@ -1,0 +1,53 @@
+"""Every frame the moderators' pages receive on /ws/moderation/, and the group they listen on. Built here and
+nowhere else; a case is shown by its labels, times and people, never by a word the person wrote."""
+
+from __future__ import annotations
+
+from functools import partial
+from uuid import UUID
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+# Moderators' queue pages listen on this group.
+MODERATION_GROUP = "moderation"
+MODERATION_EVENT = "moderation.event"
+
+
+def case_payload(case) -> dict:
+    """A case as the queue shows it: labels, times and people; never a word the person wrote."""
+    return {
+        "id": str(case.id),
+        "conversation_id": str(case.conversation_id) if case.conversation_id else None,
+        "level": case.level,
+        "categories": list(case.categories),
+        "status": case.status,
+        "priority": case.priority,
+        "assignee": case.assignee.get_username() if case.assignee_id else None,
+        "opened_at": case.opened_at.isoformat(),
+        "acknowledge_by": case.acknowledge_by.isoformat(),
+        "escalation_tier": case.escalation_tier,
+    }
+
+
+def case_updated(*, case, alert: str | None = None) -> dict:
+    """To the queue pages: a case opened or changed. `alert` ("opened", "raised", "escalated") asks the page to
+    notify the moderator (sound and notification) rather than update quietly."""
+    frame = {"type": "case.updated", "case": case_payload(case)}
+    if alert:
+        frame["alert"] = alert
+    return frame
+
+
+def case_following(*, case_id: UUID | str) -> dict:
+    """To one moderator's socket: it now receives the case's conversation live (its `chat.event` frames)."""
+    return {"type": "case.following", "case_id": str(case_id)}
+
+
+def moderators_notify(frame: dict) -> None:
+    async_to_sync(get_channel_layer().group_send)(MODERATION_GROUP, {"type": MODERATION_EVENT, "event": frame})
+
+
+def moderators_notify_on_commit(frame: dict) -> None:
+    transaction.on_commit(partial(moderators_notify, frame), robust=True)

@@ -1,0 +1,62 @@
+"""Every privacy read: the person's consent, who read their conversations, and their export (docs/privacy.md)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from conversations.chat import selectors as chat
+from conversations.identity import Owner, subject_for
+from conversations.models import Consent, TranscriptAccess
+from conversations.privacy import notice
+
+
+def consent_current(*, owner: Owner) -> Consent | None:
+    """The owner's consent to the current notice, if given and not withdrawn."""
+    return Consent.objects.filter(subject=subject_for(owner), notice_version=notice.VERSION,
+                                  withdrawn_at__isnull=True).first()
+
+
+def consent_allows(*, owner: Owner, purpose: str) -> bool:
+    consent = consent_current(owner=owner)
+    return consent is not None and purpose in consent.purposes
+
+
+def access_records(*, owner: Owner) -> list[dict]:
+    """When, and by which role, staff read any of the owner's conversations; newest first."""
+    return [{"at": at.isoformat(), "role": role} for at, role in
+            TranscriptAccess.objects.filter(subject=subject_for(owner)).values_list("at", "role")]
+
+
+def privacy_state(*, owner: Owner) -> dict:
+    """GET /privacy/ (docs/privacy.md)."""
+    consent = consent_current(owner=owner)
+    return {
+        "notice": notice.as_dict(),
+        "consent": None if consent is None else {
+            "version": consent.notice_version, "purposes": consent.purposes, "given_at": consent.given_at.isoformat(),
+        },
+        "access": access_records(owner=owner),
+    }
+
+
+def export_for(*, owner: Owner) -> dict:
+    """Everything kept about the owner, decrypted, as GET /privacy/export returns it."""
+    conversations = []
+    for conversation in chat.owned_conversations(owner=owner).order_by("created_at").prefetch_related("messages"):
+        messages = []
+        for message in conversation.messages.all():
+            text = chat.message_text(message)
+            messages.append({"seq": message.seq, "role": message.role, "text": text or "",
+                             "created_at": message.created_at.isoformat(), "emotion": message.emotion,
+                             "unreadable": text is None})
+        conversations.append({
+            "id": str(conversation.id), "status": conversation.status,
+            "created_at": conversation.created_at.isoformat(),
+            "closed_at": conversation.closed_at.isoformat() if conversation.closed_at else None,
+            "messages": messages,
+        })
+    consents = [{"version": c.notice_version, "purposes": c.purposes, "given_at": c.given_at.isoformat(),
+                 "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
+                for c in Consent.objects.filter(subject=subject_for(owner))]
+    return {"exported_at": timezone.now().isoformat(), "notice_version": notice.VERSION, "consents": consents,
+            "conversations": conversations, "access": access_records(owner=owner)}
