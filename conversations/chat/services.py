@@ -4,7 +4,7 @@ write, then notify after commit; work for the workers is queued by name after co
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -107,8 +107,9 @@ def _crisis_reply(message: Message, *, text: str, categories: tuple[str, ...]) -
     """Answer at once with the crisis script: it needs no model, so it reaches the person even when every
     inference worker is down. The worker still reads the message's emotion and risk when it can."""
     request = ReplyRequest(text=text, emotion=None, conversation_id=str(message.conversation_id),
-                           history=selectors.assistant_turns(conversation_id=message.conversation_id))
-    script = "".join(handles.crisis_generator().stream(replace(request, risk_categories=categories)))
+                           history=selectors.assistant_turns(conversation_id=message.conversation_id),
+                           risk_categories=categories)
+    script = "".join(handles.crisis_generator().stream(request))
     reply_create(reply_to_id=message.id, conversation_id=message.conversation_id, text=script)
 
 

@@ -47,8 +47,9 @@ def associated_data(model: type[Model], column: str, row_id: uuid.UUID) -> bytes
 
 def seal(text: str, *, model: type[Model], column: str, row_id: uuid.UUID, subject: str) -> tuple[bytes, uuid.UUID]:
     """`text` encrypted under the subject's data key and bound to its row; and that key's id, to store beside it."""
+    aad = associated_data(model, column, row_id)  # first: an unlisted column is refused before a key is made
     key = keys.active_key(subject)
-    return crypto.encrypt_text(text, aad=associated_data(model, column, row_id), key=key), key.id
+    return crypto.encrypt_text(text, aad=aad, key=key), key.id
 
 
 def unsealed(model: type[Model], column: str, row_id: uuid.UUID, blob: bytes) -> str | None:
