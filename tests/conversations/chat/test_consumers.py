@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from conversations import identity
-from conversations.chat import events, services, store
+from conversations.chat import events, store
 from conversations.models import Conversation, Message
 from conversations.privacy import sealing
 from tests.conversations.conftest import chat_socket
