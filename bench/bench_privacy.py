@@ -77,7 +77,7 @@ def _save_encrypted(conversation: Conversation, bodies: list[str]) -> float:
     for seq, text in enumerate(bodies, 1):
         message_id = uuid.uuid4()
         sealed, key_id = sealing.seal(text, model=Message, column="text_encrypted", row_id=message_id,
-                                       subject=subject)
+                                      subject=subject)
         Message.objects.create(id=message_id, conversation=conversation, seq=seq, role="user",
                                text_encrypted=sealed, data_key_id=key_id)
     return time.perf_counter() - started
@@ -97,7 +97,7 @@ def _bulk_encrypted(conversation: Conversation, bodies: list[str]) -> float:
     for seq, text in enumerate(bodies, 1):
         message_id = uuid.uuid4()
         sealed, key_id = sealing.seal(text, model=Message, column="text_encrypted", row_id=message_id,
-                                       subject=subject)
+                                      subject=subject)
         rows.append(Message(id=message_id, conversation=conversation, seq=seq, role="user", text_encrypted=sealed,
                             data_key_id=key_id))
     with transaction.atomic():

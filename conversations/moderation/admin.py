@@ -201,7 +201,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     def _resolve(self, request, case):
         services.case_move(case_id=case.pk, moderator=request.user, status=Case.Status.RESOLVED,
-                        outcome=request.POST.get("outcome", ""))
+                           outcome=request.POST.get("outcome", ""))
         self.message_user(request, "The case is resolved.", messages.SUCCESS)
 
     def _assign(self, request, case):

@@ -136,7 +136,7 @@ def _deadline(level: str, now):
 
 def _reprioritise(case: Case, now) -> None:
     case.priority = rules.priority(level=case.level, categories=case.categories, status=case.status,
-                                        opened_at=case.opened_at, last_message_at=case.last_message_at, now=now)
+                                   opened_at=case.opened_at, last_message_at=case.last_message_at, now=now)
 
 
 def _timeline(case: Case, kind: str, *, actor=None, **detail) -> None:

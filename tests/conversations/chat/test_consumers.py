@@ -321,7 +321,7 @@ def store_silently(conversation_id: str) -> Message:
     message_id = uuid.uuid4()
     Conversation.objects.filter(pk=conversation_id).update(last_seq=2)
     sealed, key_id = sealing.seal("lost in transit", model=Message, column="text_encrypted", row_id=message_id,
-                                   subject=identity.subject_of_conversation(uuid.UUID(conversation_id)))
+                                  subject=identity.subject_of_conversation(uuid.UUID(conversation_id)))
     return Message.objects.create(
         id=message_id, conversation_id=conversation_id, seq=1, role="user", text_encrypted=sealed,
         data_key_id=key_id, emotion={"labels": [], "group": "neutral", "sentiment": "neutral"}, emotion_seq=2,
@@ -357,7 +357,7 @@ async def test_a_logged_in_users_conversation_belongs_to_their_account(member_se
 def store_moderator_message(conversation_id: str, text: str) -> dict:
     with transaction.atomic():
         message = store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation_id,
-                                          role="moderator", text=text)
+                                       role="moderator", text=text)
         payload = events.message_payload(message, text=text)
         events.broadcast_on_commit(conversation_id, events.message_new(message=payload))
         events.broadcast_on_commit(conversation_id, events.typing(role="moderator", state=False))

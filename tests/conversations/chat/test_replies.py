@@ -82,10 +82,10 @@ def test_urgent_work_overtakes_ordinary_replies_waiting_in_the_queue(live_databa
     for _ in range(5):
         conversation = services.conversation_open(owner=Owner(visitor_id=uuid.uuid4()))
         ordinary.append(store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation.id,
-                                                role="user", text="an ordinary message"))
+                                             role="user", text="an ordinary message"))
     conversation = services.conversation_open(owner=owner)
     urgent = store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation.id, role="user",
-                                     text="an urgent message")
+                                  text="an urgent message")
 
     with processes.celery_worker(env, tmp_path, queues="priority,inference", concurrency=1):
         for message in ordinary:

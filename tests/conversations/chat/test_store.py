@@ -93,7 +93,7 @@ def test_a_message_whose_reply_was_lost_is_queued_again_and_answered(owner, sett
     with transaction.atomic():  # stored, but (as if the broker were down) no reply task ever queued
         store.message_insert(message_id=lost, conversation_id=conversation.id, role="user", text="hello?")
         fresh = store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation.id, role="user",
-                                        text="just sent")
+                                     text="just sent")
     Message.objects.filter(pk=lost).update(created_at=timezone.now() - timedelta(minutes=5))
 
     assert chat_tasks.unanswered_requeue() == 1

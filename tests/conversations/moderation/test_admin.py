@@ -85,7 +85,8 @@ def case_at(level: str, categories: tuple[str, ...] = ("self_harm",), text: str 
                                         text=text)
     with transaction.atomic():
         moderation.risk_record(message=Message.objects.get(pk=submitted.message["id"]),
-                          risk=Risk(level=level, score=0.9, categories=categories, source="model"), model_read=True)
+                               risk=Risk(level=level, score=0.9, categories=categories, source="model"),
+                               model_read=True)
     return Case.objects.get(conversation=conversation)
 
 
@@ -372,7 +373,7 @@ async def test_a_moderator_joins_talks_with_the_person_live_and_hands_back(moder
     access = await TranscriptAccess.objects.aget()
     assert (access.reader_id, access.role, access.conversation_id) == (user.pk, "moderator", conversation.id)
     assert await sync_to_async(sealing.unsealed)(TranscriptAccess, "reason_encrypted", access.id,
-                                                   access.reason_encrypted) == \
+                                                 access.reason_encrypted) == \
         f"Joined the conversation to support the person (case {str(case.pk)[:8]})"
     assert told[-1] == {"type": "support.joined"}
     assert following[-1] == {"type": "case.following", "case_id": str(case.pk)}

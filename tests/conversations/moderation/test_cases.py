@@ -23,8 +23,8 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 
 def rank(level, categories=(), status="open", waited_min=0, last_message_min=60):
     return rules.priority(level=level, categories=list(categories), status=status,
-                               opened_at=NOW - timedelta(minutes=waited_min),
-                               last_message_at=NOW - timedelta(minutes=last_message_min), now=NOW)
+                          opened_at=NOW - timedelta(minutes=waited_min),
+                          last_message_at=NOW - timedelta(minutes=last_message_min), now=NOW)
 
 
 def test_priority_puts_level_first_then_violence_waiting_and_a_person_still_writing():
