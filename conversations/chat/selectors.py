@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from conversations.chat import events
 from conversations.identity import Owner
@@ -81,7 +81,7 @@ class ReplyJob:
     risk_model_read: bool = False
     # A moderator has joined: the assistant stays silent.
     assistant_paused: bool = False
-    # A reply exists already (the crisis script, written at once by the web process).
+    # It has an answer: a reply (the crisis script, written at once by the web process), or a moderator's words.
     answered: bool = False
 
 
@@ -91,7 +91,8 @@ def reply_job(*, message_id: UUID) -> ReplyJob | None:
     message = Message.objects.select_related("conversation").filter(pk=message_id, role=Message.Role.USER).first()
     if message is None:
         return None
-    answered = Message.objects.filter(reply_to=message).exists()
+    answered = Message.objects.filter(
+        Q(reply_to=message) | _moderator_after(message.conversation_id, message.seq)).exists()
     model_read = bool(message.risk and message.risk.get("model_read"))
     if answered and message.emotion is not None and model_read:
         return None
@@ -144,10 +145,29 @@ def conversation_paused(*, conversation_id: UUID) -> bool:
 
 
 def unanswered_message_ids(*, older_than: datetime, limit: int) -> list[UUID]:
-    """User messages in open conversations still without a reply, oldest first."""
+    """User messages in open conversations still without an answer (a reply, or a moderator's message after
+    them), oldest first."""
+    answered_by_moderator = Exists(Message.objects.filter(_moderator_after(OuterRef("conversation_id"),
+                                                                           OuterRef("seq"))))
     return list(
         Message.objects.filter(role=Message.Role.USER, reply__isnull=True, created_at__lt=older_than,
                                conversation__assistant_paused=False,
                                conversation__status=Conversation.Status.OPEN)
+        .exclude(answered_by_moderator)
         .order_by("created_at").values_list("id", flat=True)[:limit]
     )
+
+
+def awaiting_answer(*, conversation_id: UUID) -> UUID | None:
+    """The conversation's newest message when it is the person's and nothing has answered it: what the page
+    shows as waiting for a reply."""
+    newest = (Message.objects.filter(conversation_id=conversation_id).order_by("-seq")
+              .values_list("id", "role").first())
+    if newest is None or newest[1] != Message.Role.USER or Message.objects.filter(reply_to_id=newest[0]).exists():
+        return None
+    return newest[0]
+
+
+def _moderator_after(conversation_id, seq) -> Q:
+    # A moderator who wrote after a message has answered it, whether or not they quoted it.
+    return Q(conversation_id=conversation_id, role=Message.Role.MODERATOR, seq__gt=seq)

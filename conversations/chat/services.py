@@ -1,5 +1,5 @@
 """Every write to the chat: conversations, the person's messages, emotion readings and replies. Check, then
-write, then notify after commit; work for the workers is queued by name after commit (dispatch.py)."""
+write, then notify after commit; work for the workers is queued by name after commit (queueing.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conversations import dispatch
-from conversations.chat import events, selectors, store
+from conversations.chat import events, queueing, selectors, store
 from conversations.identity import Owner
 from conversations.models import Conversation, Message
 from conversations.moderation import services as moderation
@@ -21,9 +20,6 @@ from inference import handles, safety_net
 from inference.types import FLAGGED_AT, Emotion, ReplyRequest, risk_rank
 
 RATE_LIMIT_WINDOW = timedelta(minutes=1)
-# Fixed task names (the tasks live in chat/tasks.py; settings route them by these names).
-RESPOND_TASK = "conversations.tasks.message_respond"
-RISK_ASSESS_TASK = "conversations.tasks.message_risk_assess"
 
 
 class RateLimited(Exception):
@@ -93,8 +89,8 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
             recorded = moderation.risk_record(message=message, risk=risk)
             if recorded.raised_to and not recorded.assistant_paused:
                 _crisis_reply(message, text=text, categories=recorded.risk.categories)
-            transaction.on_commit(lambda: message_respond_enqueue(message.id, urgent=risk.level != "none"),
-                                  robust=True)
+            urgent = risk.level != "none"
+            transaction.on_commit(lambda: queueing.message_respond_enqueue(message.id, urgent=urgent), robust=True)
     except IntegrityError:
         # The same client_id arrived on another socket at the same moment.
         return _resubmitted(Message.objects.get(conversation_id=conversation_id, client_id=client_id))
@@ -150,11 +146,3 @@ def reply_create(*, reply_to_id: uuid.UUID, conversation_id: uuid.UUID, text: st
         events.broadcast_on_commit(conversation_id, events.reply_end(message=events.message_payload(message, text=text)))
         events.broadcast_on_commit(conversation_id, events.typing(role="assistant", state=False))
 
-
-def message_respond_enqueue(message_id: uuid.UUID, *, urgent: bool = False) -> None:
-    """Queue the model's risk reading of a message on the priority lane, and its reply; an urgent reply (the
-    safety net read some risk) goes on the priority lane too."""
-    if not dispatch.in_process():
-        # In-process the reply task reads the risk itself first: a second thread would only wait on its row.
-        dispatch.enqueue(RISK_ASSESS_TASK, str(message_id), queue=settings.PRIORITY_QUEUE)
-    dispatch.enqueue(RESPOND_TASK, str(message_id), queue=settings.PRIORITY_QUEUE if urgent else None)

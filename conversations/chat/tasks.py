@@ -15,7 +15,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from conversations.chat import replies, selectors, services
+from conversations.chat import queueing, replies, selectors, services
 from conversations.moderation import services as moderation
 from inference import handles
 from inference.types import ReplyRequest
@@ -71,7 +71,7 @@ def unanswered_requeue() -> int:
     older_than = timezone.now() - timedelta(seconds=settings.EMOCHAT_REQUEUE_AFTER)
     message_ids = selectors.unanswered_message_ids(older_than=older_than, limit=REQUEUE_BATCH)
     for message_id in message_ids:
-        services.message_respond_enqueue(message_id)
+        queueing.message_respond_enqueue(message_id)
     if message_ids:
         logger.warning("re-queued %d unanswered messages", len(message_ids))
     return len(message_ids)

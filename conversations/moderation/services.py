@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -15,7 +16,8 @@ from django.utils import timezone
 
 from conversations import permissions
 from conversations.chat import events as chat_events
-from conversations.chat import store
+from conversations.chat import queueing, store
+from conversations.chat import selectors as chat_selectors
 from conversations.chat.protocol import MAX_TEXT_CHARS
 from conversations.identity import subject_of_conversation
 from conversations.models import Alert, Case, CaseEvent, CaseNote, Conversation, Message
@@ -283,9 +285,13 @@ def conversation_hand_back(*, case_id: uuid.UUID, moderator) -> Case:
 
 
 def _hand_back(conversation_id: uuid.UUID, case: Case, moderator) -> None:
+    """The assistant answers again; if the person wrote last and the moderator has not answered, it answers that."""
     if Conversation.objects.filter(pk=conversation_id, assistant_paused=True).update(assistant_paused=False):
         _timeline(case, "handed_back", actor=moderator)
         chat_events.broadcast_on_commit(conversation_id, chat_events.support_left())
+        waiting = chat_selectors.awaiting_answer(conversation_id=conversation_id)
+        if waiting is not None:
+            transaction.on_commit(partial(queueing.message_respond_enqueue, waiting), robust=True)
 
 
 def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str) -> dict:

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from conversations.chat import selectors, services, store
+from conversations.chat import queueing, selectors, services, store
 from conversations.identity import Owner
 from conversations.models import Message
 from inference.backends.curated import load_library
@@ -89,8 +89,8 @@ def test_urgent_work_overtakes_ordinary_replies_waiting_in_the_queue(live_databa
 
     with processes.celery_worker(env, tmp_path, queues="priority,inference", concurrency=1):
         for message in ordinary:
-            services.message_respond_enqueue(message.id)
-        services.message_respond_enqueue(urgent.id, urgent=True)
+            queueing.message_respond_enqueue(message.id)
+        queueing.message_respond_enqueue(urgent.id, urgent=True)
         deadline = time.monotonic() + 120
         while Message.objects.filter(role="assistant").count() < 6 and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone as django_timezone
 
+from conversations.chat import selectors as chat_selectors
 from conversations.chat import services
 from conversations.identity import Owner
-from conversations.models import Case, CaseNote, Conversation
+from conversations.models import Case, CaseNote, Conversation, Message
 from conversations.moderation import rules
 from conversations.moderation import selectors as moderation_selectors
 from conversations.moderation import services as moderation
@@ -106,3 +109,42 @@ def test_notes_are_sealed_rotate_with_the_keys_and_die_with_an_erasure(case, mod
     case.refresh_from_db()
     assert case.conversation_id is None, "the case stays, accountable, without the conversation"
     assert moderation_selectors.case_notes(case_id=case.id)[0].text is None
+
+
+def person_writes(case: Case, text: str) -> Message:
+    conversation = Conversation.objects.get(pk=case.conversation_id)
+    sent = services.message_submit(owner=Owner(visitor_id=conversation.visitor_id), conversation_id=conversation.id,
+                                   client_id=uuid.uuid4(), text=text)
+    return Message.objects.get(pk=sent.message["id"])
+
+
+def test_what_the_person_wrote_after_the_moderator_last_spoke_is_answered_once_they_hand_back(case, moderator,
+                                                                                              settings):
+    moderation.conversation_join(case_id=case.id, moderator=moderator)
+    waiting = person_writes(case, "are you still there?")
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # from here the reply tasks run on this process's threads
+    settings.EMOCHAT_FAKE_REPLY_DELAY_MS = 0
+
+    moderation.conversation_hand_back(case_id=case.id, moderator=moderator)
+
+    # The reply runs on a task thread; the first in a process also loads the emotion and risk models.
+    for _ in range(600):
+        if Message.objects.filter(reply_to=waiting).exists():
+            break
+        time.sleep(0.1)
+    assert Message.objects.get(reply_to=waiting).role == "assistant"
+    assert chat_selectors.awaiting_answer(conversation_id=case.conversation_id) is None
+
+
+def test_what_a_moderator_answered_is_never_answered_again_by_the_assistant(case, moderator):
+    moderation.conversation_join(case_id=case.id, moderator=moderator)
+    answered = person_writes(case, "thank you for being here")
+    moderation.moderator_message_send(case_id=case.id, moderator=moderator, text="I'm glad I can be here with you.")
+
+    moderation.conversation_hand_back(case_id=case.id, moderator=moderator)
+
+    assert chat_selectors.awaiting_answer(conversation_id=case.conversation_id) is None
+    assert chat_selectors.reply_job(message_id=answered.id).answered
+    later = django_timezone.now() + timedelta(hours=1)
+    assert answered.id not in chat_selectors.unanswered_message_ids(older_than=later, limit=100)
+    assert not Message.objects.filter(reply_to=answered).exists()
