@@ -42,6 +42,8 @@ class Country:
     name: str
     emergency: str
     helplines: tuple[Resource, ...]
+    # How the emergency number is named where the country alone does not say which one it is.
+    emergency_name: str = "Emergency services"
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +51,7 @@ def directory() -> dict[str, Country]:
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
     return {
         code: Country(code=code, name=entry["name"], emergency=entry["emergency"],
+                      emergency_name=entry.get("emergency_name", "Emergency services"),
                       helplines=tuple(Resource(country=code, **line) for line in entry["helpline"]))
         for code, entry in data.items()
     }
@@ -102,7 +105,7 @@ def resources(code: str, *, level: str = "none") -> list[dict]:
     country = directory().get(code) or directory()[FALLBACK]
     found = [line.as_dict() for line in country.helplines]
     if country.emergency:
-        emergency = Resource(name="Emergency services", country=country.code, phone=country.emergency,
+        emergency = Resource(name=country.emergency_name, country=country.code, phone=country.emergency,
                              hours="24/7").as_dict()
         found = [emergency, *found] if risk_rank(level) >= risk_rank("imminent") else [*found, emergency]
     return found

@@ -20,7 +20,12 @@ def test_the_data_file_covers_every_required_country_with_a_way_to_reach_someone
             assert line.name and (line.phone or line.sms or line.url), (code, line.name)
             assert line.hours, (code, line.name)
             assert line.url is None or line.url.startswith(("https://", "http://")), (code, line.name)
-        assert country.emergency or code == "INTL", code
+        assert country.emergency, code
+
+
+@pytest.mark.parametrize("code", sorted(helplines.directory()))
+def test_every_country_and_the_international_list_offer_a_number_to_call(code):
+    assert any(resource["phone"] for resource in helplines.resources(code)), code
 
 
 @pytest.mark.parametrize(("choice", "accept_language", "expected"), [
