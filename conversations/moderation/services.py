@@ -310,6 +310,15 @@ def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str) -> dict:
         return payload
 
 
+def cases_conversation_erased(*, conversation_ids: list[uuid.UUID]) -> None:
+    """The person erased these conversations: each of their cases records it, and the queue pages are told.
+    Call inside the transaction that deletes them, before it does."""
+    for case in Case.objects.select_for_update().filter(conversation_id__in=conversation_ids):
+        _timeline(case, "erased", reason="the person erased their conversation")
+        case.conversation_id = None  # as the deletion leaves it
+        events.moderators_notify_on_commit(events.case_updated(case=case))
+
+
 # --- SLA ---------------------------------------------------------------------------------------------------
 
 def cases_escalate_overdue() -> int:

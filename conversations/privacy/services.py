@@ -18,6 +18,7 @@ from conversations.chat import events as chat_events
 from conversations.chat import selectors as chat
 from conversations.identity import Owner, subject_for, subject_of
 from conversations.models import Consent, Conversation, DataKey, Message, TranscriptAccess
+from conversations.moderation import services as moderation
 from conversations.privacy import keys, notice, sealing
 
 PURGE_BATCH = 1000
@@ -71,6 +72,8 @@ def subject_erase(*, owner: Owner) -> Erased:
     conversation_ids = list(chat.owned_conversations(owner=owner).values_list("id", flat=True))
     with transaction.atomic():
         messages = Message.objects.filter(conversation_id__in=conversation_ids).count()
+        # The cases stay, accountable, without the conversation: their timelines say why it is gone.
+        moderation.cases_conversation_erased(conversation_ids=conversation_ids)
         Conversation.objects.filter(id__in=conversation_ids).delete()
         Consent.objects.filter(subject=subject).delete()
         for conversation_id in conversation_ids:

@@ -148,3 +148,16 @@ def test_what_a_moderator_answered_is_never_answered_again_by_the_assistant(case
     later = django_timezone.now() + timedelta(hours=1)
     assert answered.id not in chat_selectors.unanswered_message_ids(older_than=later, limit=100)
     assert not Message.objects.filter(reply_to=answered).exists()
+
+
+def test_an_erasure_is_recorded_in_the_case_s_timeline(case, moderator):
+    moderation.case_claim(case_id=case.id, moderator=moderator)
+    owner = Owner(visitor_id=Conversation.objects.get(pk=case.conversation_id).visitor_id)
+
+    privacy.subject_erase(owner=owner)
+
+    case.refresh_from_db()
+    timeline = moderation_selectors.case_timeline(case_id=case.id)
+    assert case.conversation_id is None and case.status == "acknowledged"
+    assert [event.kind for event in timeline][-1] == "erased"
+    assert timeline[-1].actor is None and timeline[-1].detail == {"reason": "the person erased their conversation"}
