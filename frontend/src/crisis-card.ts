@@ -1,7 +1,7 @@
 // What the helplines card shows, as plain state: crisis-view.ts draws it, the tests drive it without a DOM.
 import type { CrisisAlert } from "./client";
 import { crisisAnnouncement } from "./format";
-import type { Country, Helplines } from "./helplines";
+import { primaryAction, type Country, type Helplines, type PrimaryAction } from "./helplines";
 import { CRISIS_LEVELS, type CrisisLevel, type Resource } from "./protocol";
 
 /** A request for GET /helplines/ that the view is to make, and hand back to `loaded` or `failed`. */
@@ -12,12 +12,17 @@ export interface HelplinesRequest {
 }
 
 /**
- * The card's state. It appears when the server says the person may be at risk (and stays: it can be folded to
- * one line, never dismissed), or when the person asks for help from the header (and can then be closed).
+ * The card's state. It appears when the server says the person may be at risk (and stays: it can be made
+ * compact, never dismissed), or when the person asks for help from the header (and can then be closed).
+ *
+ * A card that appears for a risk is compact: the person is in the middle of a conversation, and the reply to what
+ * they just wrote (or a moderator's first words) matters as much as the helplines, so the card shows one way to
+ * reach help and a control for the rest, and leaves the conversation most of the screen. The person expands it.
  */
 export class CrisisCard {
   visible = false;
-  collapsed = false;
+  /** The full card (every helpline, the country selector); false: compact. */
+  expanded = false;
   /** The highest level the server reported; null when the person opened the card themselves. */
   level: CrisisLevel | null = null;
   /** Whose helplines are listed: "GB", "INTL"…; null until known. */
@@ -51,8 +56,10 @@ export class CrisisCard {
     const before = this.level;
     if (before !== null && CRISIS_LEVELS.indexOf(alert.level) <= CRISIS_LEVELS.indexOf(before)) return null;
     this.level = alert.level;
+    // A rise in level keeps the card as the person left it: expanding it then would hide the conversation just
+    // when a moderator may be about to write. A card the person opened themselves stays expanded.
+    if (!this.visible) this.expanded = false;
     this.visible = true;
-    this.collapsed = false;
     const keepChoice = this.chosen !== null && this.chosen !== alert.country;
     if (!keepChoice && alert.resources.length > 0) {
       this.country = alert.country ?? this.country;
@@ -70,18 +77,28 @@ export class CrisisCard {
     return crisisAnnouncement(alert.level, before === null);
   }
 
-  /** The header's "Get help now": the card, unfolded, for `preferred` unless it already shows a country. */
+  /** The header's "Get help now": the card, expanded, for `preferred` unless it already shows a country. */
   open(preferred: string | null): void {
     this.visible = true;
-    this.collapsed = false;
+    this.expanded = true;
     if (this.country === null) this.country = preferred;
   }
 
-  /** The card's own button: fold to one line, or unfold; a card nobody was worried about closes instead. */
+  /** The one way to reach help that the compact card shows; null while there is no list (or none to call). */
+  get primary(): PrimaryAction | null {
+    return primaryAction(this.resources);
+  }
+
+  /** Whether the card can be closed rather than made compact: nobody was worried, the person opened it. */
+  get closable(): boolean {
+    return this.level === null;
+  }
+
+  /** "All helplines": expand, or back to compact; a card nobody was worried about closes instead of shrinking. */
   toggle(): void {
-    if (this.collapsed) this.collapsed = false;
-    else if (this.level === null) this.visible = false;
-    else this.collapsed = true;
+    if (!this.expanded) this.expanded = true;
+    else if (this.closable) this.visible = false;
+    else this.expanded = false;
   }
 
   /** The person picked a country: its list replaces the shown one once loaded (see `request`). */
@@ -125,7 +142,7 @@ export class CrisisCard {
 
   private reset(): void {
     this.visible = false;
-    this.collapsed = false;
+    this.expanded = false;
     this.level = null;
     this.country = null;
     this.resources = [];

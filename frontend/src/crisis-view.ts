@@ -42,8 +42,9 @@ function resourceItem(resource: Resource): HTMLLIElement {
 
 /**
  * The helplines card at the top of the conversation, and the header's "Get help now" button that opens it. It
- * appears when the server says the person may be at risk, without taking the focus from what they are writing
- * and without blocking it; it says so once to screen readers; it can be folded to one line, never lost.
+ * appears when the server says the person may be at risk, compact, without taking the focus from what they are
+ * writing and without hiding the conversation; it says so once to screen readers; it can be expanded to every
+ * helpline and made compact again, never lost.
  */
 export function mountCrisis(view: ChatView, client: CrisisController, deps: CrisisViewDeps): void {
   const card = new CrisisCard();
@@ -62,15 +63,32 @@ export function mountCrisis(view: ChatView, client: CrisisController, deps: Cris
     "aria-labelledby": "crisis-title",
   });
   section.hidden = true;
-  const title = el("h2", { id: "crisis-title", "data-testid": "crisis-title", tabindex: "-1" });
+  const title = el("h2", { id: "crisis-title", "data-testid": "crisis-title", tabindex: "-1" }, CRISIS_TEXT.heading);
+  const close = el(
+    "button",
+    { type: "button", class: "secondary crisis-close", "data-testid": "crisis-close", "aria-label": CRISIS_TEXT.closeLabel },
+    CRISIS_TEXT.close,
+  );
+  const head = el("div", { class: "crisis-head" });
+  head.append(title, close);
+
+  // The compact card's one way to reach help, and the control for the rest. Kept at the top of an expanded card
+  // while its list scrolls, so calling and making the card compact again are each one tap away.
+  const primary = el("a", { class: "button crisis-primary", "data-testid": "crisis-primary" });
+  const primaryText = el("span", { class: "crisis-primary-action" });
+  const primaryName = el("span", { class: "crisis-primary-name" });
+  primary.append(primaryText, primaryName);
   const toggle = el("button", {
     type: "button",
     class: "secondary crisis-toggle",
     "data-testid": "crisis-toggle",
     "aria-controls": "crisis-body",
   });
-  const head = el("div", { class: "crisis-head" });
-  head.append(title, toggle);
+  toggle.append(CRISIS_TEXT.all, el("span", { class: "chevron", "aria-hidden": "true" }));
+  const quick = el("div", { class: "crisis-quick" });
+  quick.append(primary, toggle);
+  const top = el("div", { class: "crisis-top" });
+  top.append(head, quick);
 
   const body = el("div", { id: "crisis-body", "data-testid": "crisis-body", class: "crisis-body" });
   const emergency = el("p", { "data-testid": "crisis-emergency", class: "crisis-emergency" }, CRISIS_TEXT.emergency);
@@ -79,13 +97,14 @@ export function mountCrisis(view: ChatView, client: CrisisController, deps: Cris
   const picker = el("div", { class: "crisis-country" });
   picker.append(el("label", { for: "crisis-country" }, CRISIS_TEXT.country), select);
   const list = el("ul", { "data-testid": "crisis-resources", class: "resources" });
+  const note = el("p", { "data-testid": "crisis-note", class: "crisis-note" }, CRISIS_TEXT.emergencyNote);
+  body.append(emergency, lead, picker, list, note);
+  // Outside the body: a compact card with no list yet says why, and offers to try again.
   const status = el("p", { "data-testid": "crisis-status", class: "crisis-status" });
   const retry = el("button", { type: "button", class: "secondary", "data-testid": "crisis-retry" }, CRISIS_TEXT.retry);
-  const note = el("p", { "data-testid": "crisis-note", class: "crisis-note" }, CRISIS_TEXT.emergencyNote);
-  body.append(emergency, lead, picker, list, status, retry, note);
-  section.append(head, body);
+  section.append(top, status, retry, body);
 
-  // Apart from the card, so that drawing the card again (another country, folding it) says nothing.
+  // Apart from the card, so that drawing the card again (another country, expanding it) says nothing.
   const announcer = el("p", { "data-testid": "crisis-announcer", class: "sr-only", role: "status", "aria-live": "polite" });
   view.messages.before(section, announcer);
 
@@ -109,23 +128,36 @@ export function mountCrisis(view: ChatView, client: CrisisController, deps: Cris
     select.disabled = card.countries.length === 0;
   }
 
+  function drawPrimary(): void {
+    const offer = card.primary;
+    primary.hidden = offer === null;
+    if (offer === null) return;
+    const { action, resource } = offer;
+    primary.href = action.href;
+    primary.dataset.kind = action.kind;
+    primary.setAttribute("aria-label", action.label);
+    primaryText.textContent = action.text;
+    primaryName.textContent = resource.name;
+  }
+
   function draw(): void {
     section.hidden = !card.visible;
+    const state = !card.visible ? null : card.expanded ? "expanded" : "compact";
     section.dataset.level = card.level ?? "none";
-    section.dataset.collapsed = String(card.collapsed);
+    section.dataset.state = state ?? "hidden";
     section.dataset.country = card.country ?? "";
-    title.textContent = card.collapsed ? CRISIS_TEXT.collapsed : CRISIS_TEXT.heading;
-    body.hidden = card.collapsed;
-    if (card.level === null && !card.collapsed) {
-      // Opened from the header with nothing detected: the person may close it; the button brings it back.
-      toggle.textContent = CRISIS_TEXT.close;
-      toggle.setAttribute("aria-label", CRISIS_TEXT.closeLabel);
-      toggle.removeAttribute("aria-expanded");
-    } else {
-      toggle.textContent = card.collapsed ? CRISIS_TEXT.show : CRISIS_TEXT.hide;
-      toggle.setAttribute("aria-label", card.collapsed ? CRISIS_TEXT.showLabel : CRISIS_TEXT.hideLabel);
-      toggle.setAttribute("aria-expanded", String(!card.collapsed));
-    }
+    // The page lays itself out around the card: see chat.css.
+    if (state === null) delete view.page.dataset.helplines;
+    else view.page.dataset.helplines = state;
+    body.hidden = !card.expanded;
+    // A card the person opened with nothing detected closes; one shown for a risk only changes size.
+    const closeHadFocus = document.activeElement === close;
+    close.hidden = !card.closable;
+    quick.hidden = card.closable;
+    toggle.setAttribute("aria-expanded", String(card.expanded));
+    // A risk detected while the person had the card open takes away the button that had the focus.
+    if (closeHadFocus && close.hidden) toggle.focus();
+    drawPrimary();
     const imminent = card.level === "imminent";
     emergency.hidden = !imminent;
     note.hidden = imminent;
@@ -171,11 +203,27 @@ export function mountCrisis(view: ChatView, client: CrisisController, deps: Cris
     section.scrollIntoView?.({ block: "nearest" });
   });
 
+  // The focus stays on the toggle: aria-expanded tells a screen reader what it did.
   toggle.addEventListener("click", () => {
     card.toggle();
     draw();
+  });
+
+  close.addEventListener("click", () => {
+    card.toggle();
+    draw();
     // The button that had the focus is gone with the card: give it to the one that brings the card back.
-    if (!card.visible) help.focus();
+    help.focus();
+  });
+
+  // Escape makes an expanded card compact again from anywhere in it, as a keyboard user would expect of a
+  // disclosure; the focus goes to the control that expands it, which is still there.
+  section.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !card.expanded || card.closable) return;
+    event.preventDefault();
+    card.toggle();
+    draw();
+    toggle.focus();
   });
 
   select.addEventListener("change", () => {

@@ -84,12 +84,9 @@ export const CRISIS_TEXT = {
   emergency: "If you're in danger right now, please call your local emergency number now.",
   /** Last, at any other level. */
   emergencyNote: "If you're ever in immediate danger, call your local emergency number.",
-  collapsed: "Helplines",
-  show: "Show",
-  hide: "Hide",
+  /** The control between the compact card and the full one: its name stays, aria-expanded says which is shown. */
+  all: "All helplines",
   close: "Close",
-  showLabel: "Show helplines",
-  hideLabel: "Hide helplines",
   closeLabel: "Close helplines",
   country: "Country",
   loading: "Loading helplines…",

@@ -111,3 +111,21 @@ export function resourceActions(resource: Resource): ResourceAction[] {
   }
   return actions;
 }
+
+/** A helpline and the one way to reach it that a compact card offers. */
+export interface PrimaryAction {
+  resource: Resource;
+  action: ResourceAction;
+}
+
+/**
+ * What a compact card offers: the first helpline that a person can call or text, by call if it takes calls. A
+ * website is never the one way offered: in a crisis a voice or a reply is what helps, and the list has the rest.
+ */
+export function primaryAction(resources: readonly Resource[]): PrimaryAction | null {
+  for (const resource of resources) {
+    const action = resourceActions(resource).find((candidate) => candidate.kind !== "web");
+    if (action) return { resource, action };
+  }
+  return null;
+}

@@ -12,6 +12,7 @@ import {
   typingText,
 } from "./format";
 import { conversationItems, type ConversationEvent } from "./events";
+import { Follow } from "./follow";
 import { MAX_MESSAGE_LENGTH } from "./protocol";
 import type { ChatMessage } from "./timeline";
 
@@ -31,11 +32,10 @@ export interface ChatView {
   headerActions: HTMLElement;
   /** The conversation; cards about it (the helplines) go right before it. */
   messages: HTMLElement;
+  /** The page's root: states that change the whole page's layout (the helplines card's) are set on it. */
+  page: HTMLElement;
   focusComposer(): void;
 }
-
-/** How close to the bottom (px) still counts as "at the newest message". */
-const STICK_THRESHOLD = 48;
 
 interface MessageNodes {
   li: HTMLLIElement;
@@ -111,6 +111,8 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
     maxlength: String(MAX_MESSAGE_LENGTH),
     rows: "3",
     autocomplete: "off",
+    // Shown only where chat.css hides the label (a short phone showing helplines).
+    placeholder: "Your message",
     "aria-describedby": "chat-hint chat-counter",
   });
   const hint = el("span", { id: "chat-hint", class: "hint" }, "Enter to send · Shift+Enter for a new line");
@@ -137,9 +139,19 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
   let thinkingTimer: number | null = null;
   let latest: ChatState = client.getState();
   let erasures = latest.erasures;
+  const follow = new Follow();
 
   function scrollToEnd(): void {
     list.scrollTop = list.scrollHeight;
+  }
+
+  list.addEventListener("scroll", () => follow.scrolled(list.scrollHeight - list.scrollTop - list.clientHeight), {
+    passive: true,
+  });
+  if (typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(() => {
+      if (follow.resized()) scrollToEnd();
+    }).observe(list);
   }
 
   function updateCounter(): void {
@@ -154,6 +166,7 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
     client.send(text);
     textarea.value = "";
     updateCounter();
+    follow.drawn(true);
     scrollToEnd();
   }
 
@@ -238,7 +251,7 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
   }
 
   function renderMessages(messages: readonly ChatMessage[], events: readonly ConversationEvent[]): void {
-    const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight <= STICK_THRESHOLD;
+    let added = false;
     const conversation = conversationItems(messages, events);
     const keys = new Set(conversation.map((item) => item.key));
     for (const [key, nodes] of items) {
@@ -259,6 +272,7 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
         if (!nodes) {
           nodes = createMessage(item.message);
           items.set(item.key, nodes);
+          added = true;
         }
         updateMessage(nodes, item.message);
         li = nodes.li;
@@ -267,6 +281,7 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
         if (!event) {
           event = createEvent(item.event);
           eventItems.set(item.key, event);
+          added = true;
         }
         li = event;
       }
@@ -274,7 +289,7 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
       if (expected !== li) list.insertBefore(li, expected);
       previous = li;
     }
-    if (atEnd) scrollToEnd();
+    if (follow.drawn(added)) scrollToEnd();
   }
 
   function renderTyping(): void {
@@ -342,5 +357,12 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
 
   client.subscribe(render);
   render(latest);
-  return { toolbar, toolbarActions, headerActions, messages: list, focusComposer: () => textarea.focus() };
+  return {
+    toolbar,
+    toolbarActions,
+    headerActions,
+    messages: list,
+    page: root,
+    focusComposer: () => textarea.focus(),
+  };
 }

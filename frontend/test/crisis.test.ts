@@ -412,7 +412,7 @@ const HELPLINES = (country: string, resources: Resource[]): Helplines => ({
 });
 
 describe("the helplines card", () => {
-  test("appears unfolded with the server's helplines, and says so once", () => {
+  test("appears compact with the server's helplines, and says so once", () => {
     const card = new CrisisCard();
     assert.equal(card.visible, false);
     const first = alert("ideation");
@@ -420,7 +420,7 @@ describe("the helplines card", () => {
     assert.equal(said, crisisAnnouncement("ideation", true));
     assert.match(said ?? "", /You don't have to face this alone/);
     assert.equal(card.visible, true);
-    assert.equal(card.collapsed, false);
+    assert.equal(card.expanded, false, "compact: the conversation goes on below it");
     assert.equal(card.level, "ideation");
     assert.equal(card.country, "GB");
     assert.deepEqual(card.resources, [SAMARITANS]);
@@ -428,14 +428,13 @@ describe("the helplines card", () => {
     assert.equal(card.update(alert("ideation")), null, "a re-send after a reconnect");
   });
 
-  test("a higher level updates the card and unfolds it; a lower one changes nothing", () => {
+  test("a higher level updates the card, compact as it was; a lower one changes nothing", () => {
     const card = new CrisisCard();
     card.update(alert("ideation"));
-    card.toggle();
-    assert.equal(card.collapsed, true);
+    assert.equal(card.expanded, false);
     assert.equal(card.update(alert("behavior", [SAMARITANS, SHOUT])), null, "nothing new to say at behavior");
     assert.equal(card.level, "behavior");
-    assert.equal(card.collapsed, false);
+    assert.equal(card.expanded, false, "expanding it would hide the conversation");
     assert.deepEqual(card.resources, [SAMARITANS, SHOUT]);
     const said = card.update(alert("imminent", [EMERGENCY, SAMARITANS]));
     assert.match(said ?? "", /call your local emergency number now/);
@@ -451,18 +450,19 @@ describe("the helplines card", () => {
     assert.equal(CRISIS_TEXT.emergency, "If you're in danger right now, please call your local emergency number now.");
   });
 
-  test("folds to one line and back, but is never lost", () => {
+  test("expands and back to compact, but is never lost", () => {
     const card = new CrisisCard();
     card.update(alert("behavior"));
     card.toggle();
-    assert.deepEqual([card.visible, card.collapsed], [true, true]);
+    assert.deepEqual([card.visible, card.expanded], [true, true]);
     card.update(alert("behavior"));
-    assert.deepEqual([card.visible, card.collapsed], [true, true], "a re-send does not unfold it");
+    assert.deepEqual([card.visible, card.expanded], [true, true], "a re-send leaves it expanded");
     card.toggle();
-    assert.deepEqual([card.visible, card.collapsed], [true, false]);
-    card.toggle();
+    assert.deepEqual([card.visible, card.expanded], [true, false], "compact, not closed");
+    card.update(alert("behavior"));
+    assert.deepEqual([card.visible, card.expanded], [true, false], "a re-send leaves it compact");
     card.open("US");
-    assert.deepEqual([card.visible, card.collapsed], [true, false], "Get help now unfolds it");
+    assert.deepEqual([card.visible, card.expanded], [true, true], "Get help now expands it");
     assert.equal(card.country, "GB", "and keeps the country it shows");
   });
 
@@ -577,14 +577,14 @@ describe("the helplines card with the client", () => {
     h.timers.runNext();
     h.socket().hello();
     h.socket().receive(crisisFrame("ideation"));
-    assert.equal(card.collapsed, true, "folded it stays, through the re-send");
+    assert.equal(card.expanded, true, "expanded it stays, through the re-send");
     h.socket().receive(crisisFrame("imminent", [EMERGENCY, SAMARITANS]));
     h.socket().drop();
     h.timers.runNext();
     h.socket().hello();
     h.socket().receive(crisisFrame("imminent", [EMERGENCY, SAMARITANS]));
     assert.equal(said.length, 2, "announced when it appeared and when it became imminent, not on re-sends");
-    assert.deepEqual([card.level, card.collapsed], ["imminent", false]);
+    assert.deepEqual([card.level, card.expanded], ["imminent", true], "as the person left it");
     assert.deepEqual(card.resources, [EMERGENCY, SAMARITANS]);
   });
 });

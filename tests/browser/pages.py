@@ -60,3 +60,15 @@ def open_chat(page: Page) -> None:
 def send(page: Page, text: str) -> None:
     page.get_by_label("Your message").fill(text)
     page.get_by_label("Your message").press("Enter")
+
+
+def assert_fully_visible(page: Page, locator, *, within) -> None:
+    """The element lies wholly inside the viewport and inside `within`, the scrolled region that would clip it:
+    a person can read all of it without scrolling."""
+    box, region = locator.bounding_box(), within.bounding_box()
+    assert box is not None and region is not None, "not rendered"
+    viewport = page.viewport_size
+    top, bottom = max(region["y"], 0), min(region["y"] + region["height"], viewport["height"])
+    assert top - 1 <= box["y"] and box["y"] + box["height"] <= bottom + 1, (
+        f"element spans {box['y']:.0f}–{box['y'] + box['height']:.0f}px; visible region is {top:.0f}–{bottom:.0f}px"
+    )

@@ -7,13 +7,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
+from conversations.chat import helplines
 from conversations.models import Case
 from conversations.moderation import services as moderation
 from inference.backends.curated import load_library
-from tests.browser.pages import ASSISTANT, in_db, open_chat, send, visitor_id
+from tests.browser.pages import ASSISTANT, USER, assert_fully_visible, in_db, open_chat, send, visitor_id
 
 pytestmark = pytest.mark.processes
 MODERATOR = '[data-testid=message][data-role=moderator]'
+PHONE = {"width": 390, "height": 844}
 
 
 def test_a_person_at_risk_sees_helplines_for_their_country_and_the_crisis_script(page: Page):
@@ -32,6 +34,7 @@ def test_a_person_at_risk_sees_helplines_for_their_country_and_the_crisis_script
     assert reply.locator(".text").inner_text() in load_library().crisis["self_harm"]
     expect(page.get_by_label("Your message")).to_be_enabled()
 
+    card.get_by_test_id("crisis-toggle").click()  # the card appears compact; the selector is in the full list
     card.get_by_test_id("crisis-country").select_option("GB")
     expect(card.get_by_test_id("crisis-resource").first).to_contain_text("Samaritans")
     page.reload()
@@ -80,3 +83,51 @@ def test_a_moderator_joins_writes_and_hands_back(page: Page):
 
     expect(page.get_by_test_id("support-indicator")).to_be_hidden()
     expect(page.locator("[data-testid=conversation-event][data-kind='support.left']")).to_be_visible()
+
+
+def test_on_a_phone_the_helplines_leave_the_conversation_in_view(page: Page):
+    page.set_viewport_size(PHONE)
+    open_chat(page)
+    send(page, "I want to kill myself")
+
+    card = page.get_by_test_id("crisis-card")
+    expect(card).to_be_visible()
+    expect(card).to_have_attribute("data-state", "compact")
+    toggle = card.get_by_test_id("crisis-toggle")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(card.get_by_test_id("crisis-title")).to_have_text("You don't have to face this alone")
+    expect(card.get_by_test_id("crisis-primary")).to_have_attribute("href", "tel:988")
+    expect(card.get_by_test_id("crisis-primary")).to_be_in_viewport(ratio=1)
+    expect(card.get_by_test_id("crisis-body")).to_be_hidden()
+    reply = page.locator(ASSISTANT).last
+    expect(reply).to_have_attribute("data-streaming", "false", timeout=15_000)
+    composer = page.get_by_label("Your message")
+    expect(composer).to_be_focused()  # the card appeared without taking the focus from the composer
+
+    conversation = page.get_by_test_id("messages")
+    assert conversation.bounding_box()["height"] >= PHONE["height"] / 2
+    assert_fully_visible(page, reply, within=conversation)
+
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(card).to_have_attribute("data-state", "expanded")
+    names = [line["name"] for line in helplines.resources("US", level="ideation")]
+    shown = card.get_by_test_id("crisis-resource")
+    expect(shown).to_have_count(len(names))
+    for position, name in enumerate(names):
+        expect(shown.nth(position)).to_contain_text(name)
+    expect(composer).to_be_in_viewport(ratio=1)
+
+    send(page, "I'm at home")
+    expect(page.locator(USER).last).to_contain_text("I'm at home")
+    expect(page.locator(ASSISTANT)).to_have_count(2, timeout=15_000)
+    later = page.locator(ASSISTANT).last
+    expect(later).to_have_attribute("data-streaming", "false", timeout=15_000)
+    expect(later).to_be_in_viewport()
+    box, region = later.bounding_box(), conversation.bounding_box()
+    assert box["y"] + box["height"] <= region["y"] + region["height"] + 1, "the newest message ends in view"
+
+    toggle.click()
+    expect(card).to_have_attribute("data-state", "compact")
+    expect(toggle).to_be_focused()
+    assert_fully_visible(page, later, within=conversation)
