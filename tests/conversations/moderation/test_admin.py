@@ -294,7 +294,7 @@ def test_notes_are_sealed_shown_to_moderators_and_unreadable_once_the_person_era
     assert b"helpline" not in bytes(note.text_encrypted)
     assert "(unreadable: the person erased their data)" in after and "Called the helpline" not in after
     assert "erased by the person" in after
-    assert timeline(case) == ["opened", "note"]
+    assert timeline(case) == ["opened", "note", "erased"]  # the erasure is on the record, by no one on staff
 
 
 def test_the_transcript_shows_each_messages_emotion_group_and_risk_level(moderator):
