@@ -45,3 +45,24 @@ def emotion_from_labels(predicted: Sequence[LabelScore], *, flags: tuple[str, ..
         ordered = (LabelScore("neutral", 1.0),)
     top = ordered[0].label
     return Emotion(labels=ordered, group=EKMAN_OF[top], sentiment=SENTIMENT_OF[top], flags=flags)
+
+
+# Readings that are not an emotion. "not_read": the text is in a language the emotion model cannot read (the page
+# says so instead of guessing). "none": no chip at all, e.g. a cheerful reading of a message flagged for risk.
+NOT_READ = "not_read"
+NO_CHIP = "none"
+
+
+def not_read() -> Emotion:
+    return Emotion(labels=(), group=NOT_READ, sentiment=NOT_READ, flags=(NOT_READ,))
+
+
+def beside_risk(emotion: Emotion, *, flagged: bool) -> Emotion:
+    """The reading a message flagged for risk may show: never a positive one ("I want to kill myself tonight" is
+    not joy). Its negative and ambiguous labels when it has some, else no chip."""
+    if not flagged or emotion.group in (NOT_READ, NO_CHIP) or emotion.sentiment not in ("positive", "neutral"):
+        return emotion
+    distress = tuple(item for item in emotion.labels if SENTIMENT_OF.get(item.label) in ("negative", "ambiguous"))
+    if distress:
+        return emotion_from_labels(distress, flags=emotion.flags)
+    return Emotion(labels=(), group=NO_CHIP, sentiment=NO_CHIP, flags=emotion.flags + ("withheld",))

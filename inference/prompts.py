@@ -19,7 +19,7 @@ shown on the page can talk with them at any hour.
 
 def system_prompt(request: ReplyRequest) -> str:
     emotion = request.emotion
-    if emotion is None or emotion.group == "neutral":
+    if emotion is None or emotion.group == "neutral" or not emotion.labels:
         reading = "No strong emotion was detected in the person's last message."
     else:
         felt = ", ".join(item.label for item in emotion.labels[:3])

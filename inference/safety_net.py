@@ -11,9 +11,10 @@ Simplified Chinese, and it reads who is at risk and whether the words are meant:
 - hyperbole: "this exam is killing me", "I could die of embarrassment" read as nothing, and a threat made
   with a laugh ("I'll kill myself if I fail lol") reads `indicator`, not `ideation`.
 
-The trained model (inference/backends/transformers_risk.py) reads the message with its context on a worker;
-the higher of the two readings wins. The net is tuned for recall on explicit statements; the model catches
-what is said indirectly.
+Besides a level, the net says which cues it is sure of (`Risk.cues`): an explicit first-person statement, a
+negation, someone else, hyperbole, a joke, comfort to another. The trained model reads the message on a worker,
+and inference/triage.py combines the two readings: the net keeps the last word on what it is sure of, the model
+decides the rest (the decision table is in docs/moderation.md).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from inference.types import Risk, risk_rank
 
 # Scores the net gives each level: it is sure of what it matched, and says so in proportion to the level.
 SCORES = {"none": 0.0, "indicator": 0.5, "ideation": 0.9, "behavior": 0.95, "imminent": 0.99}
+# What the net can be sure of (Risk.cues). "statement": the writer says it of themselves (ideation or above);
+# "negated": such a statement is negated ("I would never kill myself"); "third_party": it is about someone else;
+# "figurative": hyperbole ("this exam is killing me"); "joking": said with a laugh; "comfort": said to someone
+# else ("please don't hurt yourself"); "context": raised by an earlier flagged message of the same person.
+CUES = ("statement", "negated", "third_party", "figurative", "joking", "comfort", "context")
 
 # --- English building blocks -------------------------------------------------------------------------------
 I = r"(?:\bi|\bim|\bi'm|\bive|\bi've|\bi'll|\bill|\bi'd|\bid|\bme|\bmy|\bmyself)"
@@ -58,7 +64,7 @@ JOKING = re.compile(r"\b(?:lol+|lmf?ao+|haha\w*|hehe\w*|jk|j/k|kidding|joking|ro
 HYPERBOLE = re.compile(
     r"\b(?:die|dying|died|dead)\s+(?:of|from)\s+(?:embarrass\w*|laugh\w*|boredom|cringe|shame|cuteness|excitement)"
     r"|\b(?:dying|died|dead)\s+(?:laughing|lol)|\bkilling\s+it\b|\bdying\s+to\s+(?:see|know|try|meet|go|get)\b"
-    r"|\bdead\s+tired\b|\b(?:this|that|it|the\s+\w+|\w+ing)\s+(?:is|was)\s+(?:going\s+to\s+|gonna\s+)?kill(?:ing)?\s+me\b"
+    r"|\bdead\s+tired\b|\b(?:this|that|it|the|these|those|\w+ing)\s+(?:\w+\s+)?(?:is|was|are)\s+(?:going\s+to\s+|gonna\s+)?kill(?:ing)?\s+me\b"
     r"|\bkill\s+me\s+now\b")
 
 
@@ -92,17 +98,25 @@ RULES: tuple[Rule, ...] = (
         negatable=False),
     _en("imminent", "self_harm", rf"{I}\s*(?:'m|am|will|'ll)?\s*(?:going\s+to|gonna|about\s+to|will)\s+{END_LIFE}\s+{NOW}"),
     _en("imminent", "self_harm", rf"{I}\s*(?:'m|am)?\s*(?:going\s+to|gonna|about\s+to)\s+(?:jump|do\s+it)\s+{NOW}"),
+    _en("imminent", "self_harm",
+        rf"{I}(?:'m|'ve|'d)?\s+(?:{ADV}\s+){{0,3}}(?:want|wanna|need|plan(?:ning)?|intend|decided|ready)\s+(?:to\s+)?"
+        rf"{END_LIFE}\s+{NOW}"),
+    _en("imminent", "self_harm", r"\b(?:tonight|today)\s+is\s+the\s+(?:night|day)\b"),
     _en("imminent", "self_harm", r"\b(?:this\s+is\s+(?:my\s+)?goodbye|by\s+the\s+time\s+(?:you|anyone|someone)\s+(?:reads?|sees?)\s+this"
         r"|(?:i'?ll|i\s+will)\s+be\s+(?:dead|gone)\s+(?:soon|by|before)|my\s+last\s+(?:message|night|day)\s+(?:alive|on\s+earth))"),
     _en("imminent", "self_harm", rf"{I}\s+(?:cut|hurt)\s+{SELF}\s+(?:and|but)\s+(?:it\s+)?(?:won'?t|can'?t|doesn'?t)\s+stop\s+bleeding",
         negatable=False),
     # behavior: plans, means, preparations, self-harm acts, past attempts.
     _en("behavior", "self_harm",
-        rf"{I}\s+(?:have|'ve\s+got|got|made|wrote|written|'ve\s+written|have\s+written)\s+(?:a|my)\s+(?:plan|note|suicide\s+note|goodbye\s+(?:letter|note)s?)"
+        rf"{I}\s+(?:have|'ve\s+got|got|made|wrote|written|'ve\s+written|have\s+written)\s+(?:a|my|the)\s+(?:plan|notes?|suicide\s+notes?|goodbye\s+(?:letter|note)s?)"
         r"|\bsuicide\s+note\b"),
     _en("behavior", "self_harm",
         rf"{I}\s+(?:\w+\s+)?(?:bought|got|have|found|saved|stockpiled|hoarded|collected|been\s+saving|been\s+collecting|been\s+stockpiling)\s+"
-        r"(?:a\s+|some\s+|enough\s+|the\s+)?(?:rope|noose|gun|pills|razor|razors|blades?|tablets)\s+(?:to|for|so)\b"),
+        r"(?:a\s+|some\s+|enough\s+|the\s+)?(?:rope|noose|gun|pills|razor|razors|blades?|tablets)\s+(?:to|for|so)\b"
+        rf"|{I}\s+(?:\w+\s+)?(?:have|'ve\s+got|got|keep)\s+(?:a\s+|some\s+|enough\s+|the\s+|my\s+)?(?:\w+\s+)?"
+        r"(?:pills|tablets|rope|noose|razors?|blades?)\s+(?:saved|stashed|hidden|ready|hoarded|stockpiled)"
+        rf"|{I}\s+(?:\w+\s+)?(?:saved|stockpiled|hoarded|stashed)\s+(?:up\s+)?(?:a\s+lot\s+of\s+|some\s+|enough\s+|my\s+)?"
+        r"(?:pills|tablets|meds|painkillers)"),
     _en("behavior", "self_harm", rf"{I}\s+(?:know|decided|worked\s+out|figured\s+out|planned)\s+(?:exactly\s+)?(?:how|when|where)\s+(?:i'?(?:ll|d|m\s+going\s+to)|to)\s+(?:do\s+it|{END_LIFE})"),
     _en("behavior", "self_harm",
         rf"{I}\s*(?:'ve|have|'m|am|was|been)?\s*(?:\w+\s+)?(?:been\s+)?(?:cutting|burning|hitting|starving|hurting|harming)\s+{SELF}"
@@ -166,7 +180,8 @@ RULES: tuple[Rule, ...] = (
     _zh("ideation", "self_harm",
         r"(?:我)?(?:真的|好|很)?(?:想死|想去死|想自杀|想自殺|不想活|活不下去|想结束(?:自己的)?生命|想結束(?:自己的)?生命|想轻生|想輕生|想伤害自己|想傷害自己"
         r"|想割腕|想跳楼|想跳樓)|(?:我)?(?:活着|活著)(?:真)?没(?:有)?(?:意思|意义|意義)|死了(?:就)?算了|(?:大家|他们|他們)没有我(?:会|會)更好"),
-    _zh("indicator", "self_harm", r"绝望|絕望|撑不下去|撐不下去|没有希望|沒有希望|我是(?:个|個)?累赘|我是(?:个|個)?負擔|我是(?:个|個)?负担|好累(?:啊)?(?:，|,)?不想(?:再)?(?:坚持|堅持)"),
+    _zh("indicator", "self_harm", r"(?:没有?|沒有?)人(?:会|會)?(?:在意|在乎|注意到|發現|发现|想念)我|我(?:消失|不在)了?(?:也)?(?:没有?|沒有?)人"
+        r"|绝望|絕望|撑不下去|撐不下去|没有希望|沒有希望|我是(?:个|個)?累赘|我是(?:个|個)?負擔|我是(?:个|個)?负担|好累(?:啊)?(?:，|,)?不想(?:再)?(?:坚持|堅持)"),
     _zh("indicator", "third_party", r"(?:他|她|我(?:的)?(?:朋友|妈妈|媽媽|爸爸|哥哥|姐姐|弟弟|妹妹|同学|同學|男朋友|女朋友))(?:说)?(?:想死|想自杀|想自殺|不想活)"),
     _zh("ideation", "being_harmed", r"(?:他|她|我(?:的)?(?:爸爸|妈妈|媽媽|丈夫|老公|男朋友|继父|繼父))(?:经常|經常|又|一直)?(?:打我|家暴我|虐待我|强奸|強姦)|我(?:被)(?:家暴|虐待|强奸|強姦|性侵)"),
 )
@@ -183,7 +198,16 @@ EN_TRIGGER = re.compile(
     r"|beat|abus|rape|raping|assault|molest|traffick|chok|strangl|threat|stab|shoot|murder|disappear|wake|note"
     r"|attempt|kms|bleed|poison|bleach|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick"
     r"|punch|letter|relapse|here|do it|away|stop|be over|self[- ]?harm|sh\b)")
+# A first-person statement negated before its verb: "I would never kill myself", "I'm not going to end my life".
+NEGATED_STATEMENT = re.compile(
+    rf"{I}(?:'m|'d|'ll)?\s+(?:\w+\s+){{0,2}}?(?:never|not|no\s+longer|\w+n't|dont|wont|wouldnt)\s+(?:\w+\s+){{0,3}}?"
+    rf"(?:{END_LIFE}|suicidal|suicide)")
+# What a joke is about when the net notices it: "kms lol", "I'd rather die haha".
+JOKE_TOPIC = re.compile(r"\bkill\s+myself|\bkms\b|\bdie\b|\bdead\b|\bsuicid")
+# Said to someone else: "please don't hurt yourself", "you should never kill yourself".
+COMFORT = re.compile(r"\b(?:don'?t|do\s+not|never|please\s+don'?t)\s+(?:\w+\s+)?(?:kill|hurt|harm|cut)\s+(?:yourself|urself)\b")
 HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+SOURCE = "safety_net"
 
 
 def _normalise(text: str) -> str:
@@ -195,36 +219,46 @@ def _clauses(text: str) -> list[str]:
     return [clause for clause in CLAUSE_END.split(text) if clause.strip()]
 
 
-def _matches(rule: Rule, clause: str) -> bool:
+def _match(rule: Rule, clause: str) -> str | None:
+    """"match" when the rule reads in the clause, "negated" when it would but a negation before it cancels it."""
+    negated = False
     for match in rule.pattern.finditer(clause):
         if rule.negatable and NEGATION.search(clause[max(0, match.start() - 40):match.start()]):
+            negated = True
             continue
         # 我不想死 contains 想死: a negated Chinese phrase cancels the ideation reading of its clause.
         if rule.script == "zh" and rule.level == "ideation" and rule.category == "self_harm" \
                 and ZH_NEGATED.search(clause) and not ZH_STILL.search(clause):
+            negated = True
             continue
-        return True
-    return False
+        return "match"
+    return "negated" if negated else None
 
 
-def _clause_readings(clause: str) -> dict[str, str]:
-    """The highest level each category reaches in one clause."""
+def _clause_readings(clause: str) -> tuple[dict[str, str], set[str]]:
+    """The highest level each category reaches in one clause, and the cues seen in it."""
     scripts = {"en"} if EN_TRIGGER.search(clause) else set()
     if HAS_CJK.search(clause):
         scripts.add("zh")
     found: dict[str, str] = {}
+    cues: set[str] = set()
     for rule in RULES:
         if rule.script not in scripts:
             continue
         current = found.get(rule.category)
         if current is not None and risk_rank(current) >= risk_rank(rule.level):
             continue
-        if _matches(rule, clause):
+        outcome = _match(rule, clause)
+        if outcome == "match":
             found[rule.category] = rule.level
+        elif outcome == "negated" and rule.category == "self_harm" and risk_rank(rule.level) >= risk_rank("ideation"):
+            cues.add("negated")
+    if ZH_NEGATED.search(clause) and not ZH_STILL.search(clause):
+        cues.add("negated")
     if "third_party" in found and found.get("self_harm") in ("indicator", "ideation"):
         # "my friend says she wants to die" (我朋友说想死): the wish is the friend's, not the writer's.
         del found["self_harm"]
-    return found
+    return found, cues
 
 
 def assess(text: str, context: Sequence[str] = ()) -> Risk:
@@ -233,24 +267,42 @@ def assess(text: str, context: Sequence[str] = ()) -> Risk:
     "I can't take it anymore" after "I want to die" is still someone at risk."""
     text = _normalise(text or "").lower()[:8000]
     if not text.strip():
-        return Risk(source="safety_net")
-    joking = bool(JOKING.search(text))
+        return Risk(source=SOURCE)
     found: dict[str, str] = {}  # category -> highest level
+    cues: set[str] = set()
+    if HYPERBOLE.search(text):
+        cues.add("figurative")
+    if COMFORT.search(text):
+        cues.add("comfort")
+    if NEGATED_STATEMENT.search(text):
+        cues.add("negated")
+    if JOKING.search(text) and JOKE_TOPIC.search(text):
+        cues.add("joking")
     for clause in _clauses(HYPERBOLE.sub(" ", text)):
-        for category, level in _clause_readings(clause).items():
+        clause_found, clause_cues = _clause_readings(clause)
+        cues |= clause_cues
+        for category, level in clause_found.items():
             if risk_rank(level) > risk_rank(found.get(category, "none")):
                 found[category] = level
-    if not found:
-        return Risk(source="safety_net")
-    self_level = found.get("self_harm")
-    if joking and self_level in ("ideation", "behavior"):
+    if JOKING.search(text) and found.get("self_harm") in ("ideation", "behavior"):
         # "I'll kill myself if I fail this exam lol": distress worth noticing, not a statement of intent.
         found["self_harm"] = "indicator"
+        cues.add("joking")
     if found.get("self_harm") == "indicator" and any(assess(earlier).flagged for earlier in context[-5:]):
         found["self_harm"] = "ideation"
+        cues.add("context")
+    if any(risk_rank(level) >= risk_rank("ideation") for category, level in found.items() if category != "third_party"):
+        cues.add("statement")
+        cues.discard("negated")
+    if "third_party" in found:
+        cues.add("third_party")
+    ordered = tuple(cue for cue in CUES if cue in cues)
+    if not found:
+        return Risk(source=SOURCE, cues=ordered)
     level = max(found.values(), key=risk_rank)
     categories = tuple(sorted(found, key=lambda c: (-risk_rank(found[c]), c)))
-    return Risk(level=level, score=SCORES[level], categories=categories, source="safety_net")
+    subject = "other" if categories[0] == "third_party" else ("not_literal" if "joking" in cues else "self")
+    return Risk(level=level, score=SCORES[level], categories=categories, source=SOURCE, subject=subject, cues=ordered)
 
 
 class SafetyNetRiskDetector:

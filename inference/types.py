@@ -59,6 +59,9 @@ class ReplyRequest:
 RISK_LEVELS = ("none", "indicator", "ideation", "behavior", "imminent")
 RISK_CATEGORIES = ("self_harm", "harm_to_others", "being_harmed", "third_party")
 FLAGGED_AT = "ideation"
+# Whose risk a reading is about: the writer, someone else, or nobody (figurative, quoted, news, fiction, comfort
+# to another). "" when nothing was read.
+RISK_SUBJECTS = ("", "self", "other", "not_literal")
 
 
 def risk_rank(level: str) -> int:
@@ -73,10 +76,15 @@ class Risk:
     score: float = 0.0
     categories: tuple[str, ...] = ()
     source: str = ""  # "safety_net", "model", or "combined"
+    subject: str = ""
+    # What the rules are sure of (inference/safety_net.py CUES); empty for a model's reading.
+    cues: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.level not in RISK_LEVELS:
             raise ValueError(f"unknown risk level {self.level!r}")
+        if self.subject not in RISK_SUBJECTS:
+            raise ValueError(f"unknown risk subject {self.subject!r}")
         unknown = set(self.categories) - set(RISK_CATEGORIES)
         if unknown:
             raise ValueError(f"unknown risk categories {sorted(unknown)}")
@@ -86,16 +94,20 @@ class Risk:
         return risk_rank(self.level) >= risk_rank(FLAGGED_AT)
 
     def as_dict(self) -> dict:
-        return {"level": self.level, "score": round(self.score, 4), "categories": list(self.categories)}
+        return {"level": self.level, "score": round(self.score, 4), "categories": list(self.categories),
+                "subject": self.subject, **({"cues": list(self.cues)} if self.cues else {})}
 
     @classmethod
     def from_dict(cls, data: dict) -> Risk:
         return cls(level=data["level"], score=float(data["score"]), categories=tuple(data["categories"]),
-                   source=data.get("source", ""))
+                   source=data.get("source", ""), subject=data.get("subject", ""),
+                   cues=tuple(data.get("cues", ())))
 
 
 def risk_higher(first: Risk, second: Risk) -> Risk:
-    """The two readings combined: the higher level wins (the higher score on a tie), categories are pooled."""
+    """Two readings of the same message, one after the other: the higher level wins (the higher score on a tie),
+    categories are pooled. How the rules and the model are combined into one reading is inference/triage.py."""
     top = max((first, second), key=lambda r: (risk_rank(r.level), r.score))
     categories = tuple(c for c in RISK_CATEGORIES if c in first.categories or c in second.categories)
-    return Risk(level=top.level, score=top.score, categories=categories, source=top.source)
+    return Risk(level=top.level, score=top.score, categories=categories, source=top.source, subject=top.subject,
+                cues=top.cues)

@@ -24,14 +24,30 @@ export function counterText(length: number): string | null {
   return length >= COUNTER_FROM ? `${length} / ${MAX_MESSAGE_LENGTH}` : null;
 }
 
+/** Readings that are not an emotion (docs/protocol.md): no chip at all, or "not read" for a language the
+ * emotion model cannot read. */
+export const NO_CHIP = "none";
+export const NOT_READ = "not_read";
+
+/** The reading the chip shows, or null for none. */
+export function shownEmotion(emotion: Emotion | null | undefined): Emotion | null {
+  return emotion && emotion.group !== NO_CHIP ? emotion : null;
+}
+
+export function emotionText(emotion: Emotion): string {
+  return emotion.group === NOT_READ ? "not read" : emotion.group;
+}
+
 export function emotionLabel(emotion: Emotion): string {
-  return `Emotion read: ${emotion.group}`;
+  return emotion.group === NOT_READ
+    ? "Emotion not read: this language cannot be read yet"
+    : `Emotion read: ${emotion.group}`;
 }
 
 /** The chip's tooltip: the strongest labels with their scores, e.g. "sadness 0.81, grief 0.12". */
 export function emotionTitle(emotion: Emotion, top = 3): string {
   const labels = emotion.labels.slice(0, top).map(({ label, score }) => `${label} ${score.toFixed(2)}`);
-  return labels.length > 0 ? labels.join(", ") : emotion.group;
+  return labels.length > 0 ? labels.join(", ") : emotionLabel(emotion);
 }
 
 export const STILL_THINKING_AFTER_MS = 8_000;

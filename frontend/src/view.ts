@@ -8,7 +8,9 @@ import {
   WAITING_FOR_CONSENT_TEXT,
   counterText,
   emotionLabel,
+  emotionText,
   emotionTitle,
+  shownEmotion,
   typingText,
 } from "./format";
 import { conversationItems, type ConversationEvent } from "./events";
@@ -224,7 +226,7 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
       nodes.retry = null;
     }
 
-    const emotion = message.role === "user" ? message.emotion : null;
+    const emotion = message.role === "user" ? shownEmotion(message.emotion) : null;
     if (emotion) {
       if (!nodes.chip) {
         nodes.chip = el("span", { "data-testid": "emotion-chip", class: "chip" });
@@ -233,7 +235,7 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
       setAttr(nodes.chip, "data-group", emotion.group);
       setAttr(nodes.chip, "aria-label", emotionLabel(emotion));
       setAttr(nodes.chip, "title", emotionTitle(emotion));
-      setText(nodes.chip, emotion.group);
+      setText(nodes.chip, emotionText(emotion));
     } else if (nodes.chip) {
       nodes.chip.remove();
       nodes.chip = null;

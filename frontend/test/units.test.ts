@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { backoffDelay } from "../src/reconnect";
-import { counterText, emotionLabel, emotionTitle, typingText } from "../src/format";
+import {
+  counterText,
+  emotionLabel,
+  emotionText,
+  emotionTitle,
+  shownEmotion,
+  typingText,
+} from "../src/format";
 import { createMemoryStorage, Outbox, OUTBOX_KEY } from "../src/outbox";
 import { SeqTracker } from "../src/seqs";
 import { socketUrl } from "../src/socket-url";
@@ -115,7 +122,18 @@ describe("view wording", () => {
     };
     assert.equal(emotionLabel(emotion), "Emotion read: sadness");
     assert.equal(emotionTitle(emotion), "sadness 0.81, grief 0.40, fear 0.20");
-    assert.equal(emotionTitle({ ...emotion, labels: [] }), "sadness");
+    assert.equal(emotionTitle({ ...emotion, labels: [] }), "Emotion read: sadness");
+    assert.equal(emotionText(emotion), "sadness");
+  });
+
+  test("a reading that is not an emotion: no chip, or not read", () => {
+    const unread = { labels: [], group: "not_read", sentiment: "not_read" };
+    assert.equal(shownEmotion({ labels: [], group: "none", sentiment: "none" }), null);
+    assert.equal(shownEmotion(null), null);
+    assert.equal(shownEmotion(unread), unread);
+    assert.equal(emotionText(unread), "not read");
+    assert.equal(emotionLabel(unread), "Emotion not read: this language cannot be read yet");
+    assert.equal(emotionTitle(unread), "Emotion not read: this language cannot be read yet");
   });
 
   test("typing indicator text", () => {

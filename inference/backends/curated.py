@@ -141,7 +141,7 @@ def feeling_of(text: str, request: ReplyRequest, library: Library) -> str:
     """The person's own feeling word when they used one, else the detected emotion's."""
     if (own := feeling_word(text, library)) is not None:
         return own
-    label = request.emotion.labels[0].label if request.emotion else "neutral"
+    label = request.emotion.labels[0].label if request.emotion and request.emotion.labels else "neutral"
     return library.labels.get(label, library.labels["neutral"])
 
 
@@ -180,7 +180,8 @@ class CuratedReplyGenerator:
 
     def compose(self, request: ReplyRequest) -> str:
         library = self.library
-        group = request.emotion.group if request.emotion else "neutral"
+        # "not read" and "no chip" readings carry no emotion to answer.
+        group = request.emotion.group if request.emotion and request.emotion.group in library.general else "neutral"
         said = _said(request)
         text = request.text.strip()[:2000]
         scores = self.situation_scores(text, group) if text else np.zeros(len(library.situations))

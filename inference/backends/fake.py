@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 
+from inference import goemotions, scripts
 from inference.goemotions import emotion_from_labels
 from inference.types import Emotion, LabelScore, ReplyRequest
 
@@ -35,6 +36,8 @@ class KeywordEmotionClassifier:
         lowered = text.lower()
         if not re.search(r"\w", lowered):
             return emotion_from_labels((), flags=("empty",))
+        if not scripts.latin_readable(text):
+            return goemotions.not_read()
         found: dict[str, float] = {}
         for label, words in KEYWORDS:
             hits = sum(1 for word in words if re.search(rf"\b{re.escape(word)}\b", lowered))

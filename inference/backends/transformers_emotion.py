@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from inference import goemotions
+from inference import goemotions, scripts
 from inference.loader import BackendError
 from inference.modeling.checkpoints import merged_adapter, quiet
 from inference.modeling.devices import pick_device
@@ -100,6 +100,11 @@ class TransformersEmotionClassifier:
         out: list[tuple[Emotion, np.ndarray | None]] = [
             (goemotions.emotion_from_labels((), flags=("empty",)), None) for _ in cleaned
         ]
+        # A text mostly in a script the English model cannot read gets "not read", never a guess.
+        unread = {i for i in readable if not scripts.latin_readable(cleaned[i])}
+        for i in unread:
+            out[i] = (goemotions.not_read(), None)
+        readable = [i for i in readable if i not in unread]
         if readable:
             for i, row in zip(readable, self.scores([cleaned[i] for i in readable])):
                 above = np.flatnonzero(row >= self.thresholds)

@@ -1,0 +1,95 @@
+"""The combined reading, row by row of its decision table (inference/triage.py, docs/moderation.md), with the
+rules' real readings of real sentences and the model's readings as the model would give them."""
+
+from __future__ import annotations
+
+import pytest
+
+from inference import safety_net, triage
+from inference.types import Risk
+
+
+def model(level: str, subject: str = "self", score: float | None = None) -> Risk:
+    scores = {"none": 0.01, "indicator": 0.2, "ideation": 0.7, "behavior": 0.9, "imminent": 0.97}
+    return Risk(level=level, score=scores[level] if score is None else score, source="model",
+                subject=subject if level != "none" else "")
+
+
+def read(text: str, reading: Risk | None) -> Risk:
+    return triage.combined(safety_net.assess(text), reading)
+
+
+@pytest.mark.parametrize("reading", [None, Risk(source="model_unread"), Risk(level="ideation", score=0.9,
+                                                                               source="safety_net")])
+def test_row_1_without_the_models_reading_the_rules_reading_stands(reading):
+    rules = safety_net.assess("I want to die")
+
+    assert triage.combined(rules, reading) == rules
+    assert triage.combined(safety_net.assess("我不想死，只是很累"), reading).level == "none"
+
+
+def test_row_2_a_first_person_statement_is_never_lowered_by_the_model():
+    combined = read("I want to end my life", model("none"))
+
+    assert (combined.level, combined.subject, combined.categories) == ("ideation", "self", ("self_harm",))
+    assert combined.source == "combined"
+
+
+def test_row_2_the_model_may_raise_a_statement_when_it_reads_the_writer():
+    assert read("I want to die, I have the rope in my car", model("behavior")).level == "behavior"
+    assert read("I want to die", model("imminent", subject="other")).level == "ideation"
+
+
+def test_row_3_someone_else_at_risk_is_the_rules_reading_whatever_the_model_says():
+    helper = read("My friend told me she wants to die. How can I help her?", model("ideation", subject="self"))
+    danger = read("my friend just took a bottle of pills and won't answer", model("indicator"))
+
+    assert (helper.level, helper.subject, helper.categories) == ("indicator", "other", ("third_party",))
+    assert not helper.flagged
+    assert (danger.level, danger.subject, danger.flagged) == ("imminent", "other", True)
+
+
+@pytest.mark.parametrize(("text", "subject"), [
+    ("I would never kill myself, but I'm exhausted", "self"),
+    ("this exam is killing me, I have three more tomorrow", "not_literal"),
+    ("I'll kill myself if I fail this lol", "not_literal"),
+    ("please don't kill yourself, you matter to me", "not_literal"),
+])
+def test_row_4_cues_the_rules_are_sure_of_cap_the_model_at_indicator(text, subject):
+    combined = read(text, model("ideation"))
+
+    assert combined.level == "indicator"
+    assert combined.subject == subject
+    assert read(text, model("none")).level == "none"
+
+
+def test_row_5_with_no_sure_cue_the_model_decides_at_least_at_the_rules_level():
+    assert read("I just feel so alone. Nobody ever texts me first", model("indicator")).level == "indicator"
+    assert read("I just feel so alone. Nobody ever texts me first", model("none")).level == "none"
+    assert read("there is no way out of this for me anymore", model("ideation")).flagged
+    hopeless = read("I feel hopeless", model("none"))
+    assert (hopeless.level, hopeless.subject, hopeless.categories) == ("indicator", "self", ("self_harm",))
+
+
+def test_row_6_the_model_reading_someone_else_or_nobody_flags_only_danger_now():
+    assert read("she keeps saying there's no point going on", model("ideation", subject="other")).level == \
+        "indicator"
+    assert read("the article was about a rise in suicides", model("ideation", subject="not_literal")).level == \
+        "indicator"
+    now = read("my sister is on the roof of her building", model("imminent", subject="other"))
+    assert (now.level, now.categories) == ("imminent", ("third_party",))
+
+
+@pytest.mark.parametrize("text", ["I want to die", "my friend is suicidal", "this exam is killing me",
+                                  "I feel hopeless", "hello", "我想死"])
+@pytest.mark.parametrize("level", ["none", "indicator", "ideation", "behavior", "imminent"])
+def test_the_combined_reading_is_never_below_the_rules_reading(text, level):
+    """The rules' reading is acted on at once (the card, the case); the model's arrival never takes it back."""
+    rules = safety_net.assess(text)
+
+    assert triage.combined(rules, model(level)).level in _at_or_above(rules.level)
+
+
+def _at_or_above(level: str) -> tuple[str, ...]:
+    levels = ("none", "indicator", "ideation", "behavior", "imminent")
+    return levels[levels.index(level):]
