@@ -1,5 +1,8 @@
 """The reply policy: which generator answers a message, and how a reply reaches the person.
 
+- A screening under way answers for itself (conversations/chat/screening.py); one that starts adds its question
+  to the ordinary reply.
+- Someone writing about another person at risk gets guidance for helping them.
 - A message whose risk reading raised its conversation gets the crisis script.
 - Someone whose conversation is flagged gets replies from the reviewed library only, never generated ones.
 - Otherwise the configured generator answers; a generated reply is released sentence by sentence, each checked
@@ -9,21 +12,34 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from conversations.chat import events, selectors, services, store
+from conversations.chat import events, screening, selectors, services, store
 from inference import handles, safety
 from inference.types import ReplyRequest
 
 logger = logging.getLogger(__name__)
 
 
-def reply_send(job: selectors.ReplyJob, request: ReplyRequest) -> None:
+def reply_send(job: selectors.ReplyJob, request: ReplyRequest, turn: screening.Turn | None = None) -> None:
     """Answer the job's message as the policy above says."""
     # Read again: the priority lane's task may have recorded the model's reading since the job was read.
     risk = selectors.message_risk(message_id=job.message_id)
-    if risk.raised:
+    if turn is not None and turn.kind == "answered":
+        # The screening's own reply to an answer; when the answer opened the case it speaks of the helplines.
+        reply_stream(job, request, lambda: words(turn.text))
+    elif turn is not None and turn.kind == "ask" and screening.language_of(job.text) == "zh":
+        reply_stream(job, request, lambda: words(turn.text))
+    elif turn is not None and turn.kind == "ask":
+        # One question a turn: the ordinary reply gives up its closing question to the screening's.
+        reply_stream(job, request, lambda: words(f"{without_closing_question(''.join(reply_pieces(request)))} "
+                                                 f"{turn.text}"))
+    elif risk.subject == "other" and not risk.raised:
+        # Someone worried about another person: how to help them, never "are you safe?" to the helper.
+        reply_stream(job, request, lambda: words(screening.helper_text(job.text, str(job.message_id))))
+    elif risk.raised:
         # The model saw what the safety net did not: the crisis script, as the web process would have sent.
         script = replace(request, risk_categories=risk.categories)
         reply_stream(job, request, lambda: handles.crisis_generator().stream(script))
@@ -31,6 +47,19 @@ def reply_send(job: selectors.ReplyJob, request: ReplyRequest) -> None:
         reply_stream(job, request, lambda: handles.library_generator().stream(request))
     else:
         reply_stream(job, request, lambda: reply_pieces(request))
+
+
+def words(text: str) -> Iterator[str]:
+    """A reviewed text in streamable pieces: words, or a few characters at a time of Chinese."""
+    return iter(re.findall(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]{1,3}|[^\s\u3400-\u9fff]+\s*|\s+", text))
+
+
+def without_closing_question(text: str) -> str:
+    """`text` without its last sentence when that is a question and not the only sentence."""
+    sentences = [m.group(0) for m in re.finditer(r".+?(?:[.!?…]+[\"')\]]*(?:\s+|$)|$)", text.strip()) if m.group(0)]
+    if len(sentences) > 1 and sentences[-1].rstrip().endswith("?"):
+        sentences.pop()
+    return "".join(sentences).strip()
 
 
 def reply_pieces(request: ReplyRequest) -> Iterator[str]:

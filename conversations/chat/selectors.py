@@ -83,6 +83,7 @@ class ReplyJob:
     assistant_paused: bool = False
     # It has an answer: a reply (the crisis script, written at once by the web process), or a moderator's words.
     answered: bool = False
+    seq: int = 0
 
 
 def reply_job(*, message_id: UUID) -> ReplyJob | None:
@@ -111,6 +112,7 @@ def reply_job(*, message_id: UUID) -> ReplyJob | None:
         risk_model_read=model_read,
         assistant_paused=message.conversation.assistant_paused,
         answered=answered,
+        seq=message.seq,
     )
 
 
@@ -132,12 +134,17 @@ class MessageRisk:
     level: str
     categories: tuple[str, ...]
     raised: bool  # this message opened or raised its conversation's case
+    subject: str = ""  # whose risk: "self", "other", "not_literal" (inference.types.RISK_SUBJECTS)
+
+    @property
+    def flagged(self) -> bool:
+        return risk_rank(self.level) >= risk_rank(FLAGGED_AT)
 
 
 def message_risk(*, message_id: UUID) -> MessageRisk:
     risk = Message.objects.values_list("risk", flat=True).get(pk=message_id) or {}
     return MessageRisk(level=risk.get("level", "none"), categories=tuple(risk.get("categories", ())),
-                       raised=bool(risk.get("raised")))
+                       raised=bool(risk.get("raised")), subject=risk.get("subject", ""))
 
 
 def conversation_paused(*, conversation_id: UUID) -> bool:

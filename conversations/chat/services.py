@@ -4,14 +4,14 @@ write, then notify after commit; work for the workers is queued by name after co
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conversations.chat import events, queueing, selectors, store
+from conversations.chat import events, queueing, screening, selectors, store
 from conversations.identity import Owner
 from conversations.models import Conversation, Message
 from conversations.moderation import services as moderation
@@ -146,3 +146,35 @@ def reply_create(*, reply_to_id: uuid.UUID, conversation_id: uuid.UUID, text: st
         events.broadcast_on_commit(conversation_id, events.reply_end(message=events.message_payload(message, text=text)))
         events.broadcast_on_commit(conversation_id, events.typing(role="assistant", state=False))
 
+
+
+def screening_turn(*, job: selectors.ReplyJob, can_reply: bool) -> screening.Turn | None:
+    """Take the screening's turn on a user message (conversations/chat/screening.py): read it as the answer to the
+    question asked last, or start asking when its reading calls for it. An answer that sets a level is recorded
+    as the message's risk (which may open the case), and the answers go on the case. `can_reply` False (the
+    message already has an answer, or a moderator is there): answers are still read, but no question is asked,
+    and a screening under way stops. None when the screening has nothing to add to the reply."""
+    message_id = str(job.message_id)
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=job.conversation_id)
+        state = screening.State.from_dict(conversation.screening)
+        if state is not None and state.last_message_id == message_id:
+            return screening.repeated(state)  # the task ran again: the same turn
+        if state is not None and state.status == screening.ASKING and job.seq > state.started_seq:
+            state, turn = screening.answered(state, text=job.text, seq=job.seq, message_id=message_id)
+            if turn.level is not None:
+                moderation.risk_screening_record(message_id=job.message_id, level=turn.level)
+            moderation.case_screening_set(conversation_id=conversation.id, answers=state.answers)
+        else:
+            risk = selectors.message_risk(message_id=job.message_id)
+            flagged = risk_rank(conversation.risk_level) >= risk_rank(FLAGGED_AT)
+            if not can_reply or flagged or not screening.due(state, level=risk.level, subject=risk.subject,
+                                                             seq=job.seq):
+                return None
+            state, turn = screening.start(seq=job.seq, message_id=message_id,
+                                          language=screening.language_of(job.text))
+        if not can_reply and state.status == screening.ASKING:
+            state = replace(state, status=screening.STOPPED, ended_seq=job.seq)
+        conversation.screening = state.as_dict()
+        conversation.save(update_fields=["screening"])
+    return turn if can_reply else None

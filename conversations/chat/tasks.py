@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from conversations.chat import queueing, replies, selectors, services
 from conversations.moderation import services as moderation
-from inference import handles
+from inference import goemotions, handles, triage
 from inference.types import ReplyRequest
 
 logger = logging.getLogger(__name__)
@@ -32,15 +32,18 @@ def message_respond(message_id: str) -> None:
     job = selectors.reply_job(message_id=UUID(message_id))
     if job is None:
         return
+    _risk_read(job)
+    turn = services.screening_turn(job=job, can_reply=not (job.answered or job.assistant_paused))
     emotion = job.emotion
     if emotion is None:
-        emotion = handles.emotion_classifier().classify([job.text])[0]
+        # Read after the risk (and a screening answer): a message flagged for risk never shows a cheerful chip.
+        flagged = selectors.message_risk(message_id=job.message_id).flagged
+        emotion = goemotions.beside_risk(handles.emotion_classifier().classify([job.text])[0], flagged=flagged)
         services.message_emotion_set(message_id=job.message_id, emotion=emotion)
-    _risk_read(job)
     if job.answered or job.assistant_paused:
         return
     replies.reply_send(job, ReplyRequest(text=job.text, emotion=emotion, history=job.history,
-                                         conversation_id=str(job.conversation_id)))
+                                         conversation_id=str(job.conversation_id)), turn)
 
 
 @shared_task(name="conversations.tasks.message_risk_assess", autoretry_for=(Exception,), retry_backoff=1,
@@ -53,12 +56,13 @@ def message_risk_assess(message_id: str) -> None:
 
 
 def _risk_read(job: selectors.ReplyJob) -> None:
-    """Have the risk model read the message with the person's recent messages (once: message_respond and
-    message_risk_assess both ask, whichever runs first reads), and record it."""
+    """Read the message's risk as the rules and the model read it together (inference/triage.py), the rules with
+    the person's recent messages; once: message_respond and message_risk_assess both ask, whichever runs first
+    reads. Record it."""
     if job.risk_model_read:
         return
     context = [turn.text for turn in job.history if turn.role == "user"][-4:]
-    risk = handles.risk_detector().assess([job.text], contexts=[context])[0]
+    risk = triage.read(handles.risk_detector(), [job.text], [context])[0]
     recorded = moderation.risk_model_record(message_id=job.message_id, risk=risk)
     if recorded is not None and recorded.raised_to:
         logger.warning("message %s raised its conversation to %s (risk model)", job.message_id, recorded.raised_to)

@@ -34,6 +34,9 @@ class Conversation(models.Model):
     risk_level = models.CharField(max_length=16, default="none")
     # While a moderator has joined, the assistant does not reply.
     assistant_paused = models.BooleanField(default=False)
+    # The assistant's questions about suicide and the person's answers (conversations/chat/screening.py State):
+    # labels, step names and message ids only; the answers' words are the person's messages, sealed.
+    screening = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [

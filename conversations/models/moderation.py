@@ -48,6 +48,9 @@ class Case(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     last_message_at = models.DateTimeField(default=timezone.now)
+    # The screening's answers, by step (thoughts, method, intent, plan, preparation → yes / no / unclear): what the
+    # moderator reads first. Labels only; kept with the case when the person erases the conversation.
+    screening = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-priority", "opened_at"]

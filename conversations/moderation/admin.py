@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from conversations import permissions
+from conversations.chat import screening
 from conversations.models import Case
 from conversations.moderation import rules, selectors, services
 from conversations.privacy import services as privacy
@@ -155,6 +156,7 @@ class CaseAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts, "title": f"Case {str(case.id)[:8]}", "case": case, "media": self.media,
             "level_badge": level_badge(case.level), "categories": self.categories_display(case),
+            "screening": screening.summary(case.screening or {}),
             "waiting": self.waiting(case), "acknowledge_by": self.acknowledge_by_display(case),
             "moves": rules.MOVES[case.status], "outcomes": Case.Outcome.choices,
             "is_lead": request.user.has_perm(permissions.LEAD_CASE),

@@ -10,6 +10,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from conversations.chat import screening
+
 # Moderators' queue pages listen on this group.
 MODERATION_GROUP = "moderation"
 MODERATION_EVENT = "moderation.event"
@@ -28,6 +30,7 @@ def case_payload(case) -> dict:
         "opened_at": case.opened_at.isoformat(),
         "acknowledge_by": case.acknowledge_by.isoformat(),
         "escalation_tier": case.escalation_tier,
+        "screening": screening.summary(case.screening or {}),
     }
 
 

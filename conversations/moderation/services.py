@@ -85,6 +85,30 @@ def risk_model_record(*, message_id: uuid.UUID, risk: Risk) -> Recorded | None:
         return risk_record(message=message, risk=risk, model_read=True)
 
 
+# How sure a screening answer is: the person said it of themselves, answering a direct question.
+SCREENING_SCORE = 0.95
+
+
+def risk_screening_record(*, message_id: uuid.UUID, level: str) -> Recorded:
+    """Record the level a screening answer sets (conversations/chat/screening.py) as the message's risk."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        return risk_record(message=message, risk=Risk(level=level, score=SCREENING_SCORE, categories=("self_harm",),
+                                                      source="screening", subject="self"))
+
+
+def case_screening_set(*, conversation_id: uuid.UUID, answers: dict[str, str]) -> None:
+    """Put a screening's answers on the conversation's unresolved case, when it has one, and on its timeline."""
+    case = Case.objects.select_for_update().filter(conversation_id=conversation_id).exclude(
+        status=Case.Status.RESOLVED).first()
+    if case is None or case.screening == answers:
+        return
+    case.screening = dict(answers)
+    case.save(update_fields=["screening"])
+    _timeline(case, "screened", answers=dict(answers))
+    events.moderators_notify_on_commit(events.case_updated(case=case))
+
+
 def _case_for(conversation: Conversation, risk: Risk) -> tuple[Case, str | None]:
     """The conversation's unresolved case, opened or raised for `risk`; and "opened"/"raised" when it changed."""
     now = timezone.now()
@@ -92,7 +116,8 @@ def _case_for(conversation: Conversation, risk: Risk) -> tuple[Case, str | None]
         status=Case.Status.RESOLVED).first()
     if case is None:
         case = Case(conversation=conversation, level=risk.level, categories=list(risk.categories), opened_at=now,
-                    last_message_at=now, acknowledge_by=_deadline(risk.level, now))
+                    last_message_at=now, acknowledge_by=_deadline(risk.level, now),
+                    screening=dict((conversation.screening or {}).get("answers", {})))
         _reprioritise(case, now)
         case.save()
         _timeline(case, "opened", level=risk.level, categories=list(risk.categories))

@@ -1,0 +1,222 @@
+"""Asking before escalating: the assistant asks about suicide when a message reads `indicator`, and reads the answer.
+
+Counsellors ask directly; asking does not raise risk. A screening starts inside an ordinary supportive reply to a
+message about the writer that reads `indicator`. The person's next message is read as the answer (yes, no or
+unclear); a "yes" sets the conversation's level and continues, one question a turn, in the structure of the
+Columbia screener: thoughts, method, intent, plan, recent preparation or attempt. It stops the moment the person
+writes about something else (an answer that is neither yes nor no), and there is at most one screening in a
+conversation unless, long after it ended, new signals appear.
+
+This module is the policy and the words, without the database: conversations/chat/services.py keeps the state on
+the conversation (`Conversation.screening`) and the answers on the case (`Case.screening`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+from inference import scripts
+
+STEPS = ("thoughts", "method", "intent", "plan", "preparation")
+# The level a "yes" sets: thoughts (with or without a method) are ideation; intent, a plan, or preparation and
+# attempts are behaviour, as the Columbia screener ranks them at its highest risk.
+LEVEL_IF_YES = {"thoughts": "ideation", "method": "ideation", "intent": "behavior", "plan": "behavior",
+                "preparation": "behavior"}
+# A new screening may start when the last one ended at least this many messages ago and a new signal appears.
+AGAIN_AFTER_MESSAGES = 20
+TEXTS = Path(__file__).parent / "data" / "screening.toml"
+
+ASKING, DONE, STOPPED = "asking", "done", "stopped"
+
+_YES_EN = re.compile(
+    r"^\W*(?:yes|yeah|yea|yep|yup|ya|y|sure|sometimes|often|always|a\s+lot|kind\s+of|kinda|sort\s+of|a\s+bit|a\s+little"
+    r"|maybe|probably|honestly\s+yes|every\s+day|all\s+the\s+time"
+    r"|constantly|most\s+days|at\s+times|true|correct|right|i'?ve\s+thought\s+about\s+it|i'?ve\s+been\s+thinking)\b")
+_NO_EN = re.compile(
+    r"^\W*(?:no|nope|nah|n|not\s+really|not\s+at\s+all|never|no\s+way|of\s+course\s+not|definitely\s+not|not\s+that"
+    r"|i\s+(?:don'?t|do\s+not|haven'?t|have\s+not|wouldn'?t|won'?t)|(?:i\s+am|i'?m)\s+not|nothing\s+like\s+that)\b")
+# Neither yes nor no, whatever word it starts with.
+_UNSURE_EN = re.compile(r"^\W*(?:i\s+don'?t\s+know|idk|dunno|no\s+idea|not\s+sure|i'?m\s+not\s+sure|i\s+am\s+not\s+sure"
+                        r"|hard\s+to\s+say|i\s+can'?t\s+say)\b")
+# "I have", "I do": a yes only as a short answer ("I have a lot going on" is not one).
+_YES_EN_SHORT = re.compile(r"^\W*i\s+(?:do|have|did|guess|think\s+so|might|would|had)\b")
+_UNSURE_ZH = re.compile(r"^\W*(?:不知道|不确定|说不清|不好说|我也不知道)")
+_YES_ZH = re.compile(r"^\W*(?:是的|是|有过|有时候|有时|偶尔|经常|会|想过|嗯|对|有)")
+_NO_ZH = re.compile(r"^\W*(?:没有|没|不是|不会|从来没有|从没|没想过|不想|不)")
+# A short answer is an answer; a long one that says neither yes nor no has moved on to something else.
+SHORT_WORDS = 6
+
+
+def answer_of(text: str) -> str:
+    """"yes", "no", or "unclear" (said neither: the person may be talking about something else). "Maybe",
+    "sometimes" and "kind of" are a yes, as counsellors take them."""
+    lowered = (text or "").strip().lower().replace("\u2019", "'")
+    if scripts.mostly_chinese(lowered):
+        if _UNSURE_ZH.search(lowered):
+            return "unclear"
+        if _NO_ZH.search(lowered):
+            return "no"
+        return "yes" if _YES_ZH.search(lowered) else "unclear"
+    if _UNSURE_EN.search(lowered):
+        return "unclear"
+    if _NO_EN.search(lowered):
+        return "no"
+    if _YES_EN.search(lowered) or _YES_EN_SHORT.search(lowered) and not moved_on(lowered):
+        return "yes"
+    return "unclear"
+
+
+def moved_on(text: str) -> bool:
+    """An unclear answer of more than a few words: the person is talking about something else, so asking stops."""
+    return len(re.findall(r"\w+", text or "")) > SHORT_WORDS or scripts.mostly_chinese(text or "") and len(text) > 12
+
+
+@dataclass(frozen=True)
+class State:
+    """A conversation's screening, as stored in `Conversation.screening`."""
+
+    status: str = ASKING
+    step: str = "thoughts"  # the question asked last
+    language: str = "en"
+    answers: dict[str, str] = field(default_factory=dict)  # step -> yes / no / unclear
+    # The person's answers are their messages (sealed like every message); only the ids are kept here.
+    answer_ids: dict[str, str] = field(default_factory=dict)
+    started_seq: int = 0
+    ended_seq: int | None = None
+    # The last message this screening answered (a task run twice must say the same thing twice).
+    last_message_id: str = ""
+    last_turn: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"status": self.status, "step": self.step, "language": self.language, "answers": dict(self.answers),
+                "answer_ids": dict(self.answer_ids), "started_seq": self.started_seq, "ended_seq": self.ended_seq,
+                "last_message_id": self.last_message_id, "last_turn": dict(self.last_turn)}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> State | None:
+        if not data:
+            return None
+        return cls(status=data["status"], step=data["step"], language=data.get("language", "en"),
+                   answers=dict(data.get("answers", {})), answer_ids=dict(data.get("answer_ids", {})),
+                   started_seq=int(data.get("started_seq", 0)), ended_seq=data.get("ended_seq"),
+                   last_message_id=data.get("last_message_id", ""), last_turn=dict(data.get("last_turn", {})))
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a screening adds to the reply to one message. `kind`: "ask" (an ordinary reply, then the question),
+    "answered" (the screening's own reply instead of the ordinary one), or "stopped" (an ordinary reply only).
+    `level`: the risk level the answer sets (None: the answer sets none)."""
+
+    kind: str
+    text: str = ""
+    level: str | None = None
+
+
+def due(state: State | None, *, level: str, subject: str, seq: int) -> bool:
+    """Whether to start asking on the reply to a message read at `level` about `subject`."""
+    if level != "indicator" or subject != "self":
+        return False
+    if state is None:
+        return True
+    return state.status != ASKING and state.ended_seq is not None and seq - state.ended_seq >= AGAIN_AFTER_MESSAGES
+
+
+def start(*, seq: int, message_id: str, language: str) -> tuple[State, Turn]:
+    state = State(step="thoughts", language=language, started_seq=seq, last_message_id=message_id)
+    text = _joined(_pick(language, "lead", message_id) if language == "zh" else "",
+                   _pick(language, "ask.thoughts", message_id))
+    turn = Turn("ask", text)
+    return replace(state, last_turn=_turn_dict(turn)), turn
+
+
+def answered(state: State, *, text: str, seq: int, message_id: str) -> tuple[State, Turn]:
+    """The state after the person's message `text` answered the question asked last, and what to say."""
+    answer = answer_of(text)
+    if answer == "unclear" and moved_on(text):
+        state = replace(state, status=STOPPED, ended_seq=seq)
+        turn = Turn("stopped")
+    else:
+        answers = {**state.answers, state.step: answer}
+        ids = {**state.answer_ids, state.step: message_id}
+        level = LEVEL_IF_YES[state.step] if answer == "yes" else None
+        following = _next_step(state.step, answers)
+        language = state.language
+        if following is None:
+            closing = "done_yes" if answers.get("thoughts") == "yes" else "done_no"
+            opening = _pick(language, "yes", message_id) if answer == "yes" and state.step == "thoughts" else ""
+            turn = Turn("answered", _joined(opening, _pick(language, closing, message_id)), level)
+            state = replace(state, status=DONE, answers=answers, answer_ids=ids, ended_seq=seq)
+        else:
+            ack = _pick(language, "yes" if answer == "yes" and state.step == "thoughts" else "no", message_id)
+            turn = Turn("answered", _joined(ack, _pick(language, f"ask.{following}", message_id)), level)
+            state = replace(state, step=following, answers=answers, answer_ids=ids)
+    return replace(state, last_message_id=message_id, last_turn=_turn_dict(turn)), turn
+
+
+def repeated(state: State) -> Turn:
+    """The turn already taken for the last message (its task ran again)."""
+    return Turn(**state.last_turn)
+
+
+def _next_step(step: str, answers: dict[str, str]) -> str | None:
+    """The question after `step`: none after a "no" or "unclear" to thoughts; otherwise each in turn."""
+    if step == "thoughts" and answers.get("thoughts") != "yes":
+        return None
+    index = STEPS.index(step) + 1
+    return STEPS[index] if index < len(STEPS) else None
+
+
+def summary(answers: dict[str, str]) -> str:
+    """What a moderator reads at the top of a case, e.g. "screened: thoughts with method, no intent, no plan"."""
+    if not answers:
+        return ""
+    thoughts = answers.get("thoughts")
+    if thoughts == "no":
+        return "screened: no thoughts of suicide"
+    if thoughts != "yes":
+        return "screened: no clear answer about thoughts of suicide"
+    parts = ["thoughts" + {"yes": " with method", "no": " without method"}.get(answers.get("method", ""), "")]
+    for step, yes, no in (("intent", "intent", "no intent"), ("plan", "plan", "no plan"),
+                          ("preparation", "recent preparation or attempt", "no recent preparation")):
+        if step in answers:
+            parts.append({"yes": yes, "no": no}.get(answers[step], f"{step} unclear"))
+    unasked = [step for step in STEPS[1:] if step not in answers]
+    text = "screened: " + ", ".join(parts)
+    return text + (f" (stopped before {unasked[0]})" if unasked else "")
+
+
+def helper_text(text: str, message_id: str) -> str:
+    """The reply to someone worried about another person, in the language they wrote in."""
+    return _pick(language_of(text), "helper", message_id)
+
+
+def language_of(text: str) -> str:
+    return "zh" if scripts.mostly_chinese(text or "") else "en"
+
+
+@cache
+def texts() -> dict:
+    with TEXTS.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _pick(language: str, key: str, message_id: str) -> str:
+    node = texts()[language]
+    for part in key.split("."):
+        node = node[part]
+    # Chosen by the message, so a task that runs twice says the same thing.
+    return node[sum(message_id.encode()) % len(node)]
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part) if not any(scripts.mostly_chinese(p) for p in parts if p) \
+        else "".join(parts)
+
+
+def _turn_dict(turn: Turn) -> dict:
+    return {"kind": turn.kind, "text": turn.text, "level": turn.level}
