@@ -43,6 +43,11 @@ def enqueue_on_commit(name: str, *args: str, queue: str | None = None) -> None:
     transaction.on_commit(partial(enqueue, name, *args, queue=queue), robust=True)
 
 
+def run_here(name: str, *args: str) -> None:
+    """Run the task `name` now, in this thread, raising what it raises (replaying conversations without a worker)."""
+    _task(name).apply(args=list(args), throw=True)
+
+
 def _task(name: str):
     app = current_app
     with _registry_lock:

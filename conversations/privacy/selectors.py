@@ -60,3 +60,8 @@ def export_for(*, owner: Owner) -> dict:
                 for c in Consent.objects.filter(subject=subject_for(owner))]
     return {"exported_at": timezone.now().isoformat(), "notice_version": notice.VERSION, "consents": consents,
             "conversations": conversations, "access": access_records(owner=owner)}
+
+
+def notice_version() -> str:
+    """The version of the privacy notice a person agrees to now."""
+    return notice.VERSION

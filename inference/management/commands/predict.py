@@ -3,8 +3,9 @@
 One JSON line per input row, in input order:
 - emotion: `{"labels": [{"label", "score"}...], "scores": {28 labels}, "group", "sentiment"}` — `labels` are those
   above their thresholds (`neutral` when none is), highest first.
-- risk: `{"level", "score", "categories"}` from the risk model alone (EMOCHAT_RISK_MODEL; no safety net, no
-  context: each row is read on its own).
+- risk: `{"level", "score", "categories", "subject"}`, the combined reading the chat makes (the rules and the
+  risk model, EMOCHAT_RISK_MODEL, together: inference/triage.py), each row read on its own; `cues` when the rules
+  were sure of something. `--model-only`: the model's own reading. Texts of any length are read whole (in windows).
 Rows are read, scored and written in batches, so a file of any size streams through.
 """
 
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from inference import goemotions, loader
+from inference import goemotions, loader, triage
 from inference.backends.transformers_emotion import TransformersEmotionClassifier
 from inference.backends.transformers_risk import TransformersRiskDetector
 
@@ -40,15 +41,16 @@ def emotion_rows(classifier: TransformersEmotionClassifier, texts: list[str]) ->
     return rows
 
 
-def risk_rows(detector: TransformersRiskDetector, texts: list[str]) -> list[dict]:
-    return [reading.as_dict() for reading in detector.assess(texts)]
+def risk_rows(detector: TransformersRiskDetector, texts: list[str], *, model_only: bool = False) -> list[dict]:
+    readings = detector.assess(texts) if model_only else triage.read(detector, texts)
+    return [reading.as_dict() for reading in readings]
 
 
-def build(task: str) -> Callable[[list[str]], list[dict]]:
+def build(task: str, *, model_only: bool = False) -> Callable[[list[str]], list[dict]]:
     """The task's model, loaded once, as a function from a batch of texts to their output rows."""
     if task == "risk":
         detector = TransformersRiskDetector(settings.EMOCHAT_RISK_MODEL, device=settings.EMOCHAT_DEVICE)
-        return lambda texts: risk_rows(detector, texts)
+        return lambda texts: risk_rows(detector, texts, model_only=model_only)
     classifier = TransformersEmotionClassifier(settings.EMOCHAT_EMOTION_MODEL, device=settings.EMOCHAT_DEVICE)
     return lambda texts: emotion_rows(classifier, texts)
 
@@ -61,8 +63,10 @@ class Command(BaseCommand):
         parser.add_argument("--in", dest="source", type=Path, required=True, help="a CSV file with a header row")
         parser.add_argument("--text-column", default="text", help="the column holding the text (default: text)")
         parser.add_argument("--out", type=Path, required=True, help="the JSONL file to write")
+        parser.add_argument("--model-only", action="store_true",
+                            help="risk: the model's own reading, without the rules (default: the combined reading)")
 
-    def handle(self, *args, task: str, source: Path, text_column: str, out: Path, **options):
+    def handle(self, *args, task: str, source: Path, text_column: str, out: Path, model_only: bool, **options):
         if not source.is_file():
             raise CommandError(f"--in: no such file {source}")
         csv.field_size_limit(sys.maxsize)
@@ -73,7 +77,7 @@ class Command(BaseCommand):
                                    f"(its columns: {', '.join(reader.fieldnames or []) or 'none'}).")
             total = sum(1 for _ in reader)
         try:
-            rows_of = build(task)
+            rows_of = build(task, model_only=model_only)
         except loader.BackendError as exc:
             raise CommandError(str(exc)) from exc
         written = 0
