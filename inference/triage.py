@@ -9,7 +9,7 @@ tested (tests/inference/test_triage.py) and explained in docs/moderation.md, "Ho
 | 1 | the model did not read it (no worker yet, a script it cannot read, no model configured) | the rules' | the rules' |
 | 2 | a first-person statement ("I want to die") | the higher of the two, the model's only when it reads the writer | self |
 | 3 | someone else at risk ("my friend wants to die") | the rules': `indicator`, or `imminent` when that person is in danger now | other |
-| 4 | a negation, hyperbole, a joke or comfort to someone else, and no statement | the model's, at most `indicator` | negation: self, else not literal |
+| 4 | a negation, hyperbole, a joke or comfort to someone else, and no statement | the model's, at most `indicator`, at least the rules' | negation: self, else not literal |
 | 5 | nothing they are sure of | the model's, at least the rules' (`indicator` or none) | the model's |
 | 6 | (row 5) the model reads someone else or nobody at risk | at most `indicator`, unless the model reads someone else in danger now (`imminent`) | the model's |
 
@@ -45,7 +45,7 @@ def combined(rules: Risk, model: Risk | None) -> Risk:
     if "third_party" in cues:  # row 3
         return _reading(rules.level, rules.score, rules.categories, "other", rules.cues)
     if cues & set(LOWERING):  # row 4
-        level = _at_most(model.level, "indicator")
+        level = max(_at_most(model.level, "indicator"), rules.level, key=risk_rank)
         subject = "self" if "negated" in cues else "not_literal"
         return _reading(level, model.score, ("self_harm",) if subject == "self" else (), subject, rules.cues)
     # rows 5 and 6: the model decides.

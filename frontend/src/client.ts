@@ -46,7 +46,8 @@ export interface ChatState {
   erasures: number;
   /**
    * Set by `crisis.resources`, raised only by a higher level, and kept for the life of the page (reconnects and
-   * new conversations included) until an erasure. A new object only when it changes.
+   * new conversations and an erasure included: helplines recall nothing the person wrote). A new object only when
+   * it changes.
    */
   crisis: CrisisAlert | null;
   /** A member of the support team is in the conversation; the assistant is paused. */

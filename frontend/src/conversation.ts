@@ -208,8 +208,8 @@ export class ConversationState {
     this.conversationId = null;
     this.consent = "required";
     this.notice = NOTICES.erased;
-    // Helplines stay in reach through the header's button, but nothing here may recall what was written.
-    this.crisis = null;
+    // The helplines stay: someone who erases everything while at risk still needs them, and they recall nothing
+    // the person wrote (a level, a country and public numbers).
     this.forgetSupport();
   }
 

@@ -251,7 +251,7 @@ describe("the client's crisis state", () => {
     assert.equal(h.last().crisis, before);
   });
 
-  test("a new conversation keeps it; an erasure removes it", () => {
+  test("a new conversation keeps it, and so does an erasure: the person may still be at risk", () => {
     const h = setup();
     h.socket().hello("conv-1");
     h.socket().receive(crisisFrame("ideation"));
@@ -259,7 +259,8 @@ describe("the client's crisis state", () => {
     h.socket().receive({ type: "hello", conversation_id: "conv-2", last_seq: 0 });
     assert.equal(h.last().crisis?.level, "ideation");
     h.socket().receive({ type: "privacy.erased" });
-    assert.equal(h.last().crisis, null);
+    assert.equal(h.last().crisis?.level, "ideation");
+    assert.equal(h.last().messages.length, 0);
   });
 });
 

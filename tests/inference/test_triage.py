@@ -63,6 +63,12 @@ def test_row_4_cues_the_rules_are_sure_of_cap_the_model_at_indicator(text, subje
     assert read(text, model("none")).level == "none"
 
 
+def test_row_4_keeps_the_rules_own_distress_reading():
+    combined = read("I'm not going to hurt myself, I just feel hopeless", model("none"))
+
+    assert (combined.level, combined.subject) == ("indicator", "self")
+
+
 def test_row_5_with_no_sure_cue_the_model_decides_at_least_at_the_rules_level():
     assert read("I just feel so alone. Nobody ever texts me first", model("indicator")).level == "indicator"
     assert read("I just feel so alone. Nobody ever texts me first", model("none")).level == "none"
