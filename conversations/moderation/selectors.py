@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -9,8 +10,11 @@ from uuid import UUID
 from django.contrib.auth import get_user_model
 
 from conversations import permissions
+from conversations.chat import selectors as chat_selectors
+from conversations.identity import Owner
 from conversations.models import Case, CaseEvent, CaseNote, Message, TranscriptAccess
 from conversations.privacy import sealing
+from conversations.privacy import selectors as privacy
 
 
 def case_timeline(*, case_id: UUID) -> list[CaseEvent]:
@@ -62,3 +66,30 @@ def with_risk(messages_read: list[dict], conversation_id: UUID) -> list[dict]:
     """Messages already opened through an audited reading, each with its risk reading (labels only) beside it."""
     risks = message_risks(conversation_id=conversation_id)
     return [{**message, "risk": risks.get(message["id"])} for message in messages_read]
+
+
+# A moderator's outcome as a label for the risk model: a false alarm is `none`; any other outcome confirms the
+# level the case reached.
+NOT_AT_RISK = Case.Outcome.NOT_AT_RISK
+
+
+def outcome_examples() -> Iterator[dict]:
+    """Labelled examples from resolved cases whose person agreed to `improve`: each message that was flagged,
+    `{"text", "level", "subject"}`, with the level the moderator's outcome confirms (`none` for "not at risk").
+    Erased conversations have no messages left to give."""
+    cases = (Case.objects.filter(status=Case.Status.RESOLVED, conversation__isnull=False).exclude(outcome="")
+             .select_related("conversation"))
+    for case in cases:
+        conversation = case.conversation
+        owner = Owner(user_id=conversation.user_id, visitor_id=conversation.visitor_id)
+        if not privacy.consent_allows(owner=owner, purpose="improve"):
+            continue
+        flagged = Message.objects.filter(conversation=conversation, role=Message.Role.USER,
+                                         risk__level__in=["ideation", "behavior", "imminent"])
+        for message in flagged:
+            text = chat_selectors.message_text(message)
+            if text is None:
+                continue
+            at_risk = case.outcome != NOT_AT_RISK
+            yield {"text": text, "level": message.risk["level"] if at_risk else "none",
+                   "subject": (message.risk.get("subject") or "self") if at_risk else "", "outcome": case.outcome}
