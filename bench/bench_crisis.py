@@ -1,8 +1,6 @@
 """Crisis detection: how well it reads risk, and how fast a person at risk gets help and a moderator hears.
 
-- the dev split of ../shared/data/crisis: "flagged" (ideation or above) recall [≥ 0.95] and false-positive rate
-  [≤ 0.10] for the safety net alone, the risk model alone and both (the higher wins, as in production), and the
-  table of levels read per true label;
+- how well risk is read is bench_triage.py's;
 - the safety net's cost per message (p50/p99 over the dev posts and GoEmotions test comments) [well under 1 ms];
 - a crisis message, end to end over real Daphne: from sending it to the page receiving helplines, and to an
   online moderator's queue page receiving the realtime alert (the case is committed before that alert is
@@ -19,7 +17,6 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -32,9 +29,7 @@ from django.test.utils import setup_databases, teardown_databases
 from bench.figures import Figure
 from conversations.moderation import events as moderation_events
 from inference import safety_net
-from inference.backends.transformers_risk import TransformersRiskDetector
 from inference.training.emotion import load_split
-from inference.types import RISK_LEVELS, Risk, risk_higher
 from tests import processes
 
 CRISIS_MESSAGES = 40
@@ -46,29 +41,6 @@ def dev_split() -> tuple[list[str], np.ndarray]:
     with (Path(settings.EMOCHAT_DATA_DIR) / "crisis" / "dev.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     return [r["text"] for r in rows], np.array([r["label"] == "suicide" for r in rows])
-
-
-def _rates(readings: list[Risk], truth: np.ndarray) -> tuple[float, float]:
-    flagged = np.array([r.flagged for r in readings])
-    return float(flagged[truth].mean()), float(flagged[~truth].mean())
-
-
-def detection() -> list[Figure]:
-    texts, truth = dev_split()
-    net = [safety_net.assess(text) for text in texts]
-    model = TransformersRiskDetector(settings.EMOCHAT_RISK_MODEL, device=settings.EMOCHAT_DEVICE).assess(texts)
-    both = [risk_higher(a, b) for a, b in zip(net, model)]
-    out = []
-    for name, readings in (("safety net", net), ("risk model", model), ("net + model", both)):
-        recall, fpr = _rates(readings, truth)
-        goals = ("≥ 0.95", "≤ 0.10") if name == "net + model" else (None, None)
-        out += [Figure(f"dev flagged recall: {name}", recall, "", goal=goals[0]),
-                Figure(f"dev false-positive rate: {name}", fpr, "", goal=goals[1])]
-    table = Counter((bool(t), r.level) for t, r in zip(truth, both))
-    for label, is_suicide in (("suicide", True), ("non-suicide", False)):
-        for level in RISK_LEVELS:
-            out.append(Figure(f"dev {label} read as {level}", table[(is_suicide, level)], "posts"))
-    return out
 
 
 def net_cost() -> list[Figure]:
@@ -139,7 +111,7 @@ def end_to_end(with_workers: bool) -> list[Figure]:
 
 
 def run() -> list[Figure]:
-    figures = detection() + net_cost()
+    figures = net_cost()
     for alias in ("default", "keys"):
         connections[alias].settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{alias}"
     state = setup_databases(verbosity=0, interactive=False, aliases={"default", "keys"})

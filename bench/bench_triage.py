@@ -1,0 +1,145 @@
+"""Triage: does the combined reading tell distress from danger, on real posts and real support conversations?
+
+- crisis dev (Reddit posts): flagged recall [≥ 0.95] and false-positive rate [≤ 0.10] of the combined reading
+  (rules + model, inference/triage.py), beside the model alone and the rules alone; the share of the posts that
+  describe means, plans or acts (the weak labeller's reading, inference/training/risk_labels.py) that read
+  `behavior` or above [≥ 0.5];
+- GoEmotions test (ordinary Reddit comments): the share flagged [≤ 0.3%]; and no crisis dev post shows a joy chip
+  or a positive sentiment [0] (the emotion model's reading as the chat shows it beside the risk);
+- ESConv dev (Liu et al., ACL 2021; CC BY-NC 4.0, measured only, never trained on): every help-seeker message
+  through `replay`, the chat's whole pipeline: the share of messages flagged [≤ 0.5%] and of conversations ever
+  flagged [≤ 3%], by the reading alone and after the screening (a replayed person never answers the assistant's
+  question, so a "yes" to something else can be read as an answer: both are shown);
+- SMILE (Chinese, CC0): the same for a sample of its dialogues' client turns (read by the Chinese rules: the
+  model reads English only). The flagged messages are written to bench/results/triage_flagged.jsonl (not kept in
+  git) to read by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import connections
+from django.test.utils import setup_databases, teardown_databases
+
+from bench.bench_crisis import dev_split
+from bench.figures import Figure
+from conversations.chat import replay
+from inference import goemotions, handles, loader, safety_net, triage
+from inference.backends.transformers_risk import TransformersRiskDetector
+from inference.training import risk_labels
+from inference.training.emotion import load_split
+from inference.types import Risk, risk_rank
+
+SMILE_DIALOGUES = 200
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _flagged(readings: list[Risk]) -> np.ndarray:
+    return np.array([r.flagged for r in readings])
+
+
+def crisis_dev(detector) -> list[Figure]:
+    texts, truth = dev_split()
+    model = detector.assess(texts)
+    rules = [safety_net.assess(text) for text in texts]
+    both = [triage.combined(r, m) for r, m in zip(rules, model)]
+    out = []
+    for name, readings in (("rules", rules), ("model", model), ("combined", both)):
+        flagged = _flagged(readings)
+        goals = ("≥ 0.95", "≤ 0.10") if name == "combined" else (None, None)
+        out += [Figure(f"crisis dev recall: {name}", float(flagged[truth].mean()), "", goal=goals[0]),
+                Figure(f"crisis dev FPR: {name}", float(flagged[~truth].mean()), "", goal=goals[1])]
+    described = [i for i, text in enumerate(texts) if truth[i] and risk_labels.marks_behavior(
+        risk_labels.label_post(text))]
+    behavior = [risk_rank(both[i].level) >= risk_rank("behavior") for i in described]
+    out.append(Figure("crisis dev means/plan/act posts read ≥ behavior", float(np.mean(behavior)) if behavior
+                      else 0.0, f"of {len(described)}", goal="≥ 0.5"))
+    chips = handles.emotion_classifier().classify(texts)
+    shown = [goemotions.beside_risk(chip, flagged=risk.flagged) for chip, risk in zip(chips, both)]
+    cheerful = sum(1 for i, chip in enumerate(shown) if truth[i] and (chip.group == "joy" or chip.sentiment ==
+                                                                      "positive"))
+    out.append(Figure("crisis dev posts with a joy/positive chip", cheerful, "posts", goal="0"))
+    return out
+
+
+def goemotions_test(detector) -> list[Figure]:
+    texts = load_split(Path(settings.EMOCHAT_DATA_DIR) / "goemotions", "test").texts
+    flagged = _flagged(triage.read(detector, texts))
+    return [Figure("GoEmotions test comments flagged", float(flagged.mean()) * 100, f"% of {len(texts)}",
+                   goal="≤ 0.3")]
+
+
+def _conversations(path: Path, speaker_key: str, speaker: str, limit: int | None = None) -> list[replay.Script]:
+    scripts = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            data = json.loads(line)
+            messages = [t["text"] for t in data["turns"] if t[speaker_key] == speaker and t["text"].strip()]
+            if messages:
+                scripts.append(replay.Script(id=str(data["id"]), messages=messages))
+            if limit is not None and len(scripts) >= limit:
+                break
+    return scripts
+
+
+def replayed(name: str, scripts: list[replay.Script], flagged_out) -> list[Figure]:
+    """Replay each conversation; figures for the reading alone and after the screening."""
+    read_flagged = after_flagged = messages = 0
+    conversations_read = conversations_after = 0
+    for script in scripts:
+        rows = replay.conversation_replay(script)
+        messages += len(rows)
+        by_reading = [row for row in rows if risk_rank(row["risk"]["level"]) >= risk_rank("ideation")
+                      and (row["screening"] or {}).get("turn") != "answered"]
+        read_flagged += len(by_reading)
+        after_flagged += sum(1 for row in rows if risk_rank(row["risk"]["level"]) >= risk_rank("ideation"))
+        conversations_read += bool(by_reading)
+        conversations_after += any(row["crisis"] for row in rows)
+        for row in rows:
+            if risk_rank(row["risk"]["level"]) >= risk_rank("ideation"):
+                flagged_out.write(json.dumps({"corpus": name, "id": row["id"], "turn": row["turn"],
+                                              "text": script.messages[row["turn"]], "risk": row["risk"],
+                                              "screening": row["screening"]}, ensure_ascii=False) + "\n")
+    return [
+        Figure(f"{name}: messages flagged by the reading", read_flagged / messages * 100, f"% of {messages}",
+               goal="≤ 0.5"),
+        Figure(f"{name}: conversations flagged by the reading", conversations_read / len(scripts) * 100,
+               f"% of {len(scripts)}", goal="≤ 3"),
+        Figure(f"{name}: messages flagged after screening", after_flagged / messages * 100, f"% of {messages}"),
+        Figure(f"{name}: conversations flagged after screening", conversations_after / len(scripts) * 100,
+               f"% of {len(scripts)}"),
+    ]
+
+
+def conversations_replayed() -> list[Figure]:
+    data = Path(settings.EMOCHAT_DATA_DIR)
+    settings.EMOCHAT_RATE_LIMIT_PER_MINUTE = 10**9
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.REPLY_BACKEND_OPTIONS = {path: {**options, "pace_ms": 0} if "pace_ms" in options else options
+                                      for path, options in settings.REPLY_BACKEND_OPTIONS.items()}
+    loader.reset()
+    for alias in ("default", "keys"):
+        connections[alias].settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{alias}"
+    state = setup_databases(verbosity=0, interactive=False, aliases={"default", "keys"})
+    RESULTS.mkdir(exist_ok=True)
+    try:
+        with (RESULTS / "triage_flagged.jsonl").open("w", encoding="utf-8") as flagged_out:
+            figures = replayed("ESConv dev", _conversations(data / "esconv" / "dev.jsonl", "speaker", "seeker"),
+                               flagged_out)
+            figures += replayed(f"SMILE ({SMILE_DIALOGUES} dialogues)",
+                                _conversations(data / "smile" / "sample.jsonl", "role", "client", SMILE_DIALOGUES),
+                                flagged_out)
+    finally:
+        for alias in ("default", "keys"):
+            connections[alias].close()
+        teardown_databases(state, verbosity=0)
+    return figures
+
+
+def run() -> list[Figure]:
+    detector = TransformersRiskDetector(settings.EMOCHAT_RISK_MODEL, device=settings.EMOCHAT_DEVICE)
+    return crisis_dev(detector) + goemotions_test(detector) + conversations_replayed()
