@@ -77,6 +77,10 @@ def models_check() -> None:
         from inference.backends.transformers_emotion import check_model_dir
 
         check_model_dir(settings.EMOCHAT_EMOTION_MODEL)
+    if settings.RISK_BACKENDS.get(settings.EMOCHAT_RISK_BACKEND) == settings.RISK_BACKENDS["transformers"]:
+        from inference.backends.transformers_risk import check_model_dir as check_risk_dir
+
+        check_risk_dir(settings.EMOCHAT_RISK_MODEL)
     curated.load_library(settings.EMOCHAT_REPLY_LIBRARY)  # the fallback for every backend
 
 

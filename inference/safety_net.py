@@ -31,7 +31,13 @@ SCORES = {"none": 0.0, "indicator": 0.5, "ideation": 0.9, "behavior": 0.95, "imm
 # "negated": such a statement is negated ("I would never kill myself"); "third_party": it is about someone else;
 # "figurative": hyperbole ("this exam is killing me"); "joking": said with a laugh; "comfort": said to someone
 # else ("please don't hurt yourself"); "context": raised by an earlier flagged message of the same person.
-CUES = ("statement", "negated", "third_party", "figurative", "joking", "comfort", "context")
+# "brief": a message of chat length, short enough for a cue above to cover all of it (in a long post, "I would never
+# kill myself" in one sentence says nothing of the next); "unspoken": a brief message that names no death, dying,
+# suicide, self-harm or means (RISK_LANGUAGE): what the model alone reads in it is not enough to call it danger.
+CUES = ("statement", "negated", "third_party", "figurative", "joking", "comfort", "context", "brief", "unspoken")
+# Under this many words a text is a chat message rather than a post: it says too little for the model's reading
+# alone to stand for danger when it names none.
+CHAT_WORDS = 40
 
 # --- English building blocks -------------------------------------------------------------------------------
 I = r"(?:\bi|\bim|\bi'm|\bive|\bi've|\bi'll|\bill|\bi'd|\bid|\bme|\bmy|\bmyself)"
@@ -108,7 +114,8 @@ RULES: tuple[Rule, ...] = (
         negatable=False),
     # behavior: plans, means, preparations, self-harm acts, past attempts.
     _en("behavior", "self_harm",
-        rf"{I}\s+(?:have|'ve\s+got|got|made|wrote|written|'ve\s+written|have\s+written)\s+(?:a|my|the)\s+(?:plan|notes?|suicide\s+notes?|goodbye\s+(?:letter|note)s?)"
+        rf"{I}\s+(?:have|'ve\s+got|got|made|wrote|written|'ve\s+written|have\s+written)\s+(?:a|my|the)\s+(?:suicide\s+notes?|goodbye\s+(?:letter|note)s?"
+        rf"|plan\s+(?:to|for|of\s+how\s+to)\s+(?:{END_LIFE}|do\s+it|end\s+it))"
         r"|\bsuicide\s+note\b"),
     _en("behavior", "self_harm",
         rf"{I}\s+(?:\w+\s+)?(?:bought|got|have|found|saved|stockpiled|hoarded|collected|been\s+saving|been\s+collecting|been\s+stockpiling)\s+"
@@ -138,7 +145,7 @@ RULES: tuple[Rule, ...] = (
     _en("ideation", "self_harm", rf"{I}\s*(?:'m|am|feel|feeling|have\s+been|'ve\s+been|been|get|getting)\s+(?:so\s+|really\s+|very\s+|kind\s+of\s+|kinda\s+|a\s+bit\s+|pretty\s+)?suicidal"),
     _en("ideation", "self_harm", r"\bsuicidal\s+(?:thoughts|feelings|urges)\b|\bthoughts\s+(?:of|about)\s+(?:suicide|killing\s+myself|ending\s+my\s+life|self[- ]harm)"),
     _en("ideation", "self_harm",
-        rf"(?:{I}\s+)?(?:don'?t|do\s+not|no\s+longer)\s+want\s+to\s+(?:live|be\s+alive|exist|be\s+here|wake\s+up)(?:\s+anymore)?"
+        rf"(?:{I}\s+)?(?:don'?t|do\s+not|no\s+longer)\s+want\s+to\s+(?:live(?!\s+(?:in|with|at|there|here|near|on|together|alone))|be\s+alive|exist|be\s+here|wake\s+up)(?:\s+anymore)?"
         r"|\bno\s+(?:reason|point)\s+(?:to|in)\s+(?:living|live|being\s+alive|going\s+on)\b"
         r"|\b(?:everyone|everybody|they|my\s+family)\s+(?:would|will)\s+be\s+better\s+off\s+without\s+me\b"
         r"|\bbetter\s+off\s+dead\b|\bi\s+(?:should|could)\s+just\s+(?:die|end\s+it)\b", negatable=False),
@@ -150,8 +157,11 @@ RULES: tuple[Rule, ...] = (
         r"|i\s+feel\s+(?:so\s+)?(?:empty|numb|trapped)|(?:nobody|no\s+one)\s+would\s+(?:even\s+|ever\s+)?(?:care|notice|miss\s+me)|\bkms\b)"),
     # Someone else is at risk.
     _en("imminent", "third_party",
-        rf"{OTHER}\s+(?:just\s+|has\s+just\s+|has\s+|already\s+)?(?:took|swallowed|taken|overdosed|is\s+overdosing|cut\s+{OTHER_SELF}|is\s+(?:standing\s+)?on\s+(?:the\s+)?(?:edge|ledge|bridge|roof))"
-        r"(?:\s+(?:a\s+(?:lot|bunch|bottle|handful)\s+of|all\s+(?:of\s+)?(?:his|her|their|the)|too\s+many))?(?:\s+\w+)?"),
+        rf"{OTHER}\s+(?:just\s+|has\s+just\s+|has\s+|already\s+)?(?:took|swallowed|taken)\s+(?:a\s+(?:lot|bunch|bottle|handful)\s+of\s+"
+        r"|all\s+(?:of\s+)?(?:his|her|their|the)\s+|too\s+many\s+|\d+\s+)?(?:\w+\s+)?(?:pills|tablets|meds|medication|painkillers"
+        r"|paracetamol|tylenol|bleach|poison)"
+        rf"|{OTHER}\s+(?:just\s+|has\s+just\s+|has\s+|already\s+)?(?:overdosed|is\s+overdosing|cut\s+{OTHER_SELF}"
+        r"|is\s+(?:standing\s+)?on\s+(?:the\s+)?(?:edge|ledge|bridge|roof))"),
     _en("imminent", "third_party", rf"{OTHER}{IS}\s+(?:going\s+to|gonna|about\s+to)\s+(?:kill\s+{OTHER_SELF}|jump|end\s+(?:it|(?:his|her|their)\s+life))\s+{NOW}"),
     _en("indicator", "third_party",
         rf"{OTHER}\s+(?:\w+\s+){{0,4}}?(?:wants?|wanted|said\s+(?:he|she|they)\s+wants?|is\s+going|are\s+going|talk(?:s|ed|ing)\s+about|tried|is\s+trying|has\s+tried|keeps\s+saying|thinks?\s+about|might)\s+(?:to\s+)?"
@@ -198,6 +208,23 @@ EN_TRIGGER = re.compile(
     r"|beat|abus|rape|raping|assault|molest|traffick|chok|strangl|threat|stab|shoot|murder|disappear|wake|note"
     r"|attempt|kms|bleed|poison|bleach|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick"
     r"|punch|letter|relapse|here|do it|away|stop|be over|self[- ]?harm|sh\b)")
+# The words people use for suicide, self-harm and wanting not to live, whoever says them and however meant: a chat
+# message without any of them names no danger (the `unspoken` cue). Grief ("my dad died") and everyday endings
+# ("bye") are deliberately not here.
+RISK_LANGUAGE = re.compile(
+    r"\bdie\b|\bdying\b|\b(?:be|was|were|being)\s+(?:better\s+off\s+)?dead\b|suicid|\bkms\b|\bkill(?:ing)?\s+(?:my\s*self|me)\b"
+    r"|\bend(?:ing)?\s+(?:it\s+all|it|my\s+(?:own\s+)?life|everything|things)\b|\btake\s+my\s+(?:own\s+)?life"
+    r"|\b(?:nothing|no\s+reason|no\s+point)\s+(?:to|in)\s+(?:live|living|going\s+on|being\s+alive)"
+    r"|\bpoint\s+(?:of|in)\s+(?:living|being\s+alive|life|going\s+on|anything)"
+    r"|\b(?:don'?t|do\s+not|no\s+longer)\s+want\s+to\s+(?:live|be\s+alive|exist|be\s+here|wake\s+up|go\s+on)"
+    r"|\bhat(?:e|ed|ing)\s+being\s+alive|\btired\s+of\s+(?:living|life|being\s+(?:alive|here))|\bnot\s+(?:be\s+)?(?:alive|here)\s+anymore"
+    r"|\b(?:won'?t|will\s+not)\s+be\s+(?:around|here)\b|\bsay(?:ing)?\s+goodbye\b"
+    r"|\b(?:letters?|notes?)\s+to\s+(?:everyone|everybody|my\s+(?:family|kids|children|parents|mom|mum|dad|wife|husband))"
+    r"|\bdisappear|\bnot\s+exist|\bstop\s+existing|\bsleep\s+forever|\b(?:never|not)\s+wake\s+up"
+    r"|self[- ]?harm|\b(?:hurt|harm|cut|burn|starv)(?:ing)?\s+my\s*self|\boverdos|\bod\b|\bpills\b|\brope\b|\bnoose\b"
+    r"|\bgun\b|\bbridge\b|\bledge\b|\bjump(?:ing)?\s+(?:off|from|in\s+front)|\bbetter\s+off\s+without\s+me"
+    r"|\bcan'?t\s+go\s+on|\bgive\s+up\s+on\s+(?:life|living|everything)|\bgoodbye\s+(?:letter|note|world)|\bsuicide\s+note")
+WORD = re.compile(r"\w+")
 # A first-person statement negated before its verb: "I would never kill myself", "I'm not going to end my life".
 NEGATED_STATEMENT = re.compile(
     rf"{I}(?:'m|'d|'ll)?\s+(?:\w+\s+){{0,2}}?(?:never|not|no\s+longer|\w+n't|dont|wont|wouldnt)\s+(?:\w+\s+){{0,3}}?"
@@ -291,6 +318,10 @@ def assess(text: str, context: Sequence[str] = ()) -> Risk:
     if found.get("self_harm") == "indicator" and any(assess(earlier).flagged for earlier in context[-5:]):
         found["self_harm"] = "ideation"
         cues.add("context")
+    if HAS_CJK.search(text) or len(WORD.findall(text)) < CHAT_WORDS:
+        cues.add("brief")
+        if not HAS_CJK.search(text) and not RISK_LANGUAGE.search(text):
+            cues.add("unspoken")
     if any(risk_rank(level) >= risk_rank("ideation") for category, level in found.items() if category != "third_party"):
         cues.add("statement")
         cues.discard("negated")

@@ -8,10 +8,11 @@ tested (tests/inference/test_triage.py) and explained in docs/moderation.md, "Ho
 |-----|--------------------|----------------|---------|
 | 1 | the model did not read it (no worker yet, a script it cannot read, no model configured) | the rules' | the rules' |
 | 2 | a first-person statement ("I want to die") | the higher of the two, the model's only when it reads the writer | self |
-| 3 | someone else at risk ("my friend wants to die") | the rules': `indicator`, or `imminent` when that person is in danger now | other |
-| 4 | a negation, hyperbole, a joke or comfort to someone else, and no statement | the model's, at most `indicator`, at least the rules' | negation: self, else not literal |
+| 3 | someone else at risk ("my friend wants to die"), in a brief message | the rules': `indicator`, or `imminent` when that person is in danger now | other |
+| 4 | a negation, hyperbole, a joke or comfort to someone else, and no statement, in a brief message | the model's, at most `indicator`, at least the rules' | negation: self, else not literal |
 | 5 | nothing they are sure of | the model's, at least the rules' (`indicator` or none) | the model's |
 | 6 | (row 5) the model reads someone else or nobody at risk | at most `indicator`, unless the model reads someone else in danger now (`imminent`) | the model's |
+| 7 | (row 5) a chat-length message that names no death, dying, suicide, self-harm or means (`unspoken`) | at most `indicator`: the assistant asks rather than escalates | the model's |
 
 An `indicator` about the writer is where the assistant asks, in its own words, whether the person is thinking of
 ending their life (conversations/chat/screening.py).
@@ -42,15 +43,18 @@ def combined(rules: Risk, model: Risk | None) -> Risk:
             level = model.level
         categories = rules.categories if level == rules.level else _pooled(rules.categories, ("self_harm",))
         return _reading(level, max(rules.score, model.score), categories, "self", rules.cues)
-    if "third_party" in cues:  # row 3
+    brief = "brief" in cues  # a cue the rules saw covers the whole message only when it is short
+    if "third_party" in cues and brief:  # row 3
         return _reading(rules.level, rules.score, rules.categories, "other", rules.cues)
-    if cues & set(LOWERING):  # row 4
+    if cues & set(LOWERING) and brief:  # row 4
         level = max(_at_most(model.level, "indicator"), rules.level, key=risk_rank)
         subject = "self" if "negated" in cues else "not_literal"
         return _reading(level, model.score, ("self_harm",) if subject == "self" else (), subject, rules.cues)
-    # rows 5 and 6: the model decides.
+    # rows 5 to 7: the model decides.
     level, subject = model.level, model.subject
     if subject == "other" and level != "imminent" or subject == "not_literal":
+        level = _at_most(level, "indicator")
+    if "unspoken" in cues:  # row 7
         level = _at_most(level, "indicator")
     if risk_rank(rules.level) > risk_rank(level):
         level, subject = rules.level, rules.subject

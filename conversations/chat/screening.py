@@ -26,6 +26,9 @@ STEPS = ("thoughts", "method", "intent", "plan", "preparation")
 # attempts are behaviour, as the Columbia screener ranks them at its highest risk.
 LEVEL_IF_YES = {"thoughts": "ideation", "method": "ideation", "intent": "behavior", "plan": "behavior",
                 "preparation": "behavior"}
+# An `indicator` is asked about only when it is more than a faint signal: the rules' words of hopelessness (their
+# score is 0.5), or the model's calibrated P(level >= ideation) at least this high. A sleepless night is not asked.
+ASK_AT = 0.3
 # A new screening may start when the last one ended at least this many messages ago and a new signal appears.
 AGAIN_AFTER_MESSAGES = 20
 TEXTS = Path(__file__).parent / "data" / "screening.toml"
@@ -117,9 +120,9 @@ class Turn:
     level: str | None = None
 
 
-def due(state: State | None, *, level: str, subject: str, seq: int) -> bool:
-    """Whether to start asking on the reply to a message read at `level` about `subject`."""
-    if level != "indicator" or subject != "self":
+def due(state: State | None, *, level: str, subject: str, score: float, seq: int) -> bool:
+    """Whether to start asking on the reply to a message read at `level` about `subject` with `score`."""
+    if level != "indicator" or subject != "self" or score < ASK_AT:
         return False
     if state is None:
         return True

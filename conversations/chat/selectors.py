@@ -135,6 +135,7 @@ class MessageRisk:
     categories: tuple[str, ...]
     raised: bool  # this message opened or raised its conversation's case
     subject: str = ""  # whose risk: "self", "other", "not_literal" (inference.types.RISK_SUBJECTS)
+    score: float = 0.0
 
     @property
     def flagged(self) -> bool:
@@ -144,7 +145,8 @@ class MessageRisk:
 def message_risk(*, message_id: UUID) -> MessageRisk:
     risk = Message.objects.values_list("risk", flat=True).get(pk=message_id) or {}
     return MessageRisk(level=risk.get("level", "none"), categories=tuple(risk.get("categories", ())),
-                       raised=bool(risk.get("raised")), subject=risk.get("subject", ""))
+                       raised=bool(risk.get("raised")), subject=risk.get("subject", ""),
+                       score=float(risk.get("score", 0.0)))
 
 
 def conversation_paused(*, conversation_id: UUID) -> bool:

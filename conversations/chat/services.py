@@ -155,6 +155,8 @@ def screening_turn(*, job: selectors.ReplyJob, can_reply: bool) -> screening.Tur
     message already has an answer, or a moderator is there): answers are still read, but no question is asked,
     and a screening under way stops. None when the screening has nothing to add to the reply."""
     message_id = str(job.message_id)
+    if not _screening_concerns(job, message_id):
+        return None  # most messages: no lock taken
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=job.conversation_id)
         state = screening.State.from_dict(conversation.screening)
@@ -169,7 +171,7 @@ def screening_turn(*, job: selectors.ReplyJob, can_reply: bool) -> screening.Tur
             risk = selectors.message_risk(message_id=job.message_id)
             flagged = risk_rank(conversation.risk_level) >= risk_rank(FLAGGED_AT)
             if not can_reply or flagged or not screening.due(state, level=risk.level, subject=risk.subject,
-                                                             seq=job.seq):
+                                                             score=risk.score, seq=job.seq):
                 return None
             state, turn = screening.start(seq=job.seq, message_id=message_id,
                                           language=screening.language_of(job.text))
@@ -178,3 +180,15 @@ def screening_turn(*, job: selectors.ReplyJob, can_reply: bool) -> screening.Tur
         conversation.screening = state.as_dict()
         conversation.save(update_fields=["screening"])
     return turn if can_reply else None
+
+
+def _screening_concerns(job: selectors.ReplyJob, message_id: str) -> bool:
+    """Whether the screening may have something to do with this message (read without a lock; screening_turn
+    decides under one)."""
+    row = Conversation.objects.values("screening", "risk_level").get(pk=job.conversation_id)
+    state = screening.State.from_dict(row["screening"])
+    if state is not None and (state.last_message_id == message_id or state.status == screening.ASKING):
+        return True
+    risk = selectors.message_risk(message_id=job.message_id)
+    return risk_rank(row["risk_level"]) < risk_rank(FLAGGED_AT) and screening.due(
+        state, level=risk.level, subject=risk.subject, score=risk.score, seq=job.seq)

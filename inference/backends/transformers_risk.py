@@ -1,9 +1,20 @@
 """Suicide-risk language from emochat's risk model (a LoRA adapter over all-MiniLM-L6-v2, from `train_risk`): the
 second layer of crisis detection, behind the rule-based safety net.
 
-A binary model: P(flagged) against the two thresholds in the artifact's `thresholds.json` gives `none`,
-`indicator` or `ideation` (the flag, with the category `self_harm`). It never reads `behavior` or `imminent`;
-those come from the safety net.
+Two heads: the level (`none` … `imminent`) and whose risk it is (`self`, `other`, `not_literal`). How they are cut
+into a reading lives in `inference.modeling.levels`; what `assess` returns for each text:
+
+- `level`: the highest level whose calibrated cumulative probability, at its worst window, reaches its threshold
+  in the artifact's `thresholds.json`;
+- `score`: calibrated P(level >= ideation), the maximum over the text's windows;
+- `subject`: the subject head's choice when the level is above `none`, else "";
+- `categories`: `self_harm` when flagged about the writer, `third_party` when flagged about someone else, none
+  otherwise (a flagged `not_literal` reading is left to the rules);
+- `source`: `model`, or `model_unread` for a text that is not mostly in Latin letters (Chinese is the Chinese
+  rules' to read: an English encoder cannot read it, and a guess would look like a reading).
+
+The model reads each message alone: `contexts` is accepted for the RiskDetector interface and ignored. Read with
+its earlier messages, everyday support chat after a sad line read as ideation; the safety net reads context.
 """
 
 from __future__ import annotations
@@ -19,17 +30,22 @@ from inference.loader import BackendError
 from inference.modeling.checkpoints import BASE_MODEL, merged_adapter, quiet
 from inference.modeling.devices import pick_device
 from inference.modeling.encoding import MAX_LENGTH
-from inference.modeling.levels import LABELS, flagged_scores, in_order, level_of, thresholds_from
-from inference.types import Risk
+from inference.modeling.levels import LABELS, Reading, in_order, level_of, read, thresholds_from, window_logits
+from inference.scripts import latin_readable
+from inference.types import Risk, risk_rank
 
 SETTING = "EMOCHAT_RISK_MODEL"
 SOURCE = "model"
+UNREAD = "model_unread"
 # Text with no letter or digit in any script carries nothing to read.
 READABLE = re.compile(r"[^\W_]")
+# The classification head in the saved adapter: (outputs, hidden).
+HEAD = "model.classifier.weight"
 
 
 def check_model_dir(model_dir: str) -> dict[str, float]:
-    """Fail fast, without loading weights, when `model_dir` cannot be emochat's risk model; return its thresholds."""
+    """Fail fast, without loading the model, when `model_dir` cannot be emochat's two-headed risk model; return its
+    thresholds (with the temperature)."""
     path = Path(model_dir)
     if not path.is_dir():
         raise BackendError(f"{SETTING}: {model_dir!r} is not a directory holding a model.")
@@ -37,15 +53,40 @@ def check_model_dir(model_dir: str) -> dict[str, float]:
         raise BackendError(f"{SETTING}: {model_dir!r} holds no LoRA adapter (adapter_config.json); "
                            f"`manage.py train_risk` writes one.")
     try:
-        thresholds = thresholds_from(json.loads((path / "thresholds.json").read_text()))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        stored = json.loads((path / "thresholds.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise BackendError(f"{SETTING}: {model_dir!r} has no readable thresholds.json ({type(exc).__name__}).") from exc
+    if isinstance(stored, dict) and set(stored) == {"indicator", "ideation"}:
+        raise BackendError(f"{SETTING}: {model_dir!r} is the old binary risk model (thresholds `indicator` and "
+                           f"`ideation` only); retrain it with `manage.py train_risk`.")
+    try:
+        thresholds = thresholds_from(stored)
+    except (ValueError, KeyError, TypeError) as exc:
         # e.g. the emotion model's folder: an adapter too, but its thresholds are per emotion label.
         raise BackendError(f"{SETTING}: {model_dir!r} is not a risk classifier: its thresholds.json does not give "
-                           f"`indicator` and `ideation` ({type(exc).__name__}).") from exc
+                           f"`indicator`, `ideation`, `behavior`, `imminent` and `temperature` "
+                           f"({type(exc).__name__}).") from exc
     if not in_order(thresholds):
-        raise BackendError(f"{SETTING}: {model_dir!r} has thresholds out of order (need 0 <= indicator <= "
-                           f"ideation <= 1).")
+        raise BackendError(f"{SETTING}: {model_dir!r} has thresholds out of order (need 0 <= indicator <= ideation "
+                           f"<= 1, behavior and imminent in [0, 1], temperature > 0).")
+    outputs = _head_outputs(path / "adapter_model.safetensors")
+    if outputs is not None and outputs != len(LABELS):
+        raise BackendError(f"{SETTING}: {model_dir!r} has a head of {outputs} outputs, not the {len(LABELS)} of the "
+                           f"level and subject heads.")
     return thresholds
+
+
+def _head_outputs(weights: Path) -> int | None:
+    """The classification head's output count, read from the safetensors header alone; None when it is not there
+    (the loader then says what is wrong)."""
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(weights), framework="pt") as handle:
+            names = [name for name in handle.keys() if name.endswith(HEAD)]
+            return int(handle.get_slice(names[0]).get_shape()[0]) if names else None
+    except Exception:  # noqa: BLE001 - a missing or unreadable file is the loader's to report
+        return None
 
 
 def _load(model_dir: Path, device: torch.device):
@@ -69,16 +110,10 @@ def _as_text(value: object) -> str:
     return ""
 
 
-def _earlier(contexts: Sequence[Sequence[str]] | None, i: int) -> list[str]:
-    """Text i's readable earlier messages; a missing or short `contexts` means none."""
-    if contexts is None or i >= len(contexts) or not contexts[i]:
-        return []
-    return [message for message in map(_as_text, contexts[i]) if READABLE.search(message)]
-
-
 class TransformersRiskDetector:
     def __init__(self, model_dir: str, *, device: str = "auto", batch_size: int = 32, max_length: int | None = None):
-        """`max_length` None reads at the length the model was trained at (its report.json), as dev was measured."""
+        """`max_length` None reads windows of the length the model was trained at (its report.json), as dev was
+        measured."""
         self.thresholds = check_model_dir(model_dir)
         try:
             self.model, self.tokenizer = _load(Path(model_dir), pick_device(device))
@@ -91,24 +126,34 @@ class TransformersRiskDetector:
         self.max_length = min(max_length or _trained_length(Path(model_dir)), self.tokenizer.model_max_length)
         self.assess(["warming up"])  # the first call pays for lazy initialisation; not a person's message
 
-    def scores(self, texts: Sequence[str], contexts: Sequence[Sequence[str]] | None = None) -> list[float]:
-        """P(flagged) per text, read with its context."""
-        values = flagged_scores(self.model, self.tokenizer, texts, contexts, batch_size=self.batch_size,
-                                max_length=self.max_length)
-        return [float(value) for value in values]
+    def readings(self, texts: Sequence[str]) -> list[Reading]:
+        """What the model reads in each text, before thresholds, in input order."""
+        logits = window_logits(self.model, self.tokenizer, list(texts), batch_size=self.batch_size,
+                               max_length=self.max_length)
+        return [read(rows, self.thresholds["temperature"]) for rows in logits]
 
     def assess(self, texts: Sequence[str], *, contexts: Sequence[Sequence[str]] | None = None) -> list[Risk]:
+        """One Risk per text, in order. `contexts` is ignored: the model reads each message alone (module
+        docstring)."""
         cleaned = [_as_text(text) for text in texts]
         out = [Risk("none", 0.0, (), SOURCE) for _ in cleaned]
-        # An unreadable message adds nothing to what its earlier messages already said when they were assessed.
-        readable = [i for i, text in enumerate(cleaned) if READABLE.search(text)]
+        readable = []
+        for i, text in enumerate(cleaned):
+            if not READABLE.search(text):
+                continue  # nothing to read: exactly `none`, read
+            if latin_readable(text):
+                readable.append(i)
+            else:
+                out[i] = Risk("none", 0.0, (), UNREAD)
         if readable:
-            values = self.scores([cleaned[i] for i in readable], [_earlier(contexts, i) for i in readable])
-            for i, value in zip(readable, values):
-                out[i] = self.risk_of(value)
+            for i, reading in zip(readable, self.readings([cleaned[i] for i in readable])):
+                out[i] = self.risk_of(reading)
         return out
 
-    def risk_of(self, value: float) -> Risk:
-        """The reading for P(flagged) = `value`: only `ideation` carries a category; the binary model saw no other."""
-        level = level_of(value, self.thresholds)
-        return Risk(level, value, ("self_harm",) if level == "ideation" else (), SOURCE)
+    def risk_of(self, reading: Reading) -> Risk:
+        level = level_of(reading.peaks, self.thresholds)
+        subject = reading.subject if level != "none" else ""
+        categories: tuple[str, ...] = ()
+        if risk_rank(level) >= risk_rank("ideation"):
+            categories = {"self": ("self_harm",), "other": ("third_party",)}.get(subject, ())
+        return Risk(level, reading.score, categories, SOURCE, subject)

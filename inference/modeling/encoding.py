@@ -1,11 +1,13 @@
-"""What the models read: batches of texts of similar length, and the risk model's input, a message with the
-person's earlier messages.
+"""What the models read: batches of texts of similar length, and the risk model's input, one message alone.
 
-The risk model's input is built in token space, so the current message is never the part cut, whatever its
-context holds. Posts are long (median ~60 words, a tenth over 300) and the message that matters in a chat is the
-last one: the current message keeps its head and tail when too long, and earlier messages fill what room is left,
-newest first, cut from their oldest end. Earlier messages and the current one are one segment (token_type_ids all
-0), told apart by [SEP] alone.
+The risk model reads the message without the person's earlier messages: read with them, a bland chat line after a
+sad one took the earlier one's reading, and everyday support chat read as ideation. Context is the rule-based
+safety net's to use.
+
+Posts are long (median ~60 words, a tenth over 300) and the room is MAX_LENGTH tokens. Training cuts a long text to
+its head and tail (`encode`): one input per labelled example, and how a post opens and ends carry most of its risk.
+The backend reads a long text in overlapping windows instead (`windows`): a plan stated in the middle of a long
+message would fall in the cut, and a person's words must not go unread because they wrote a lot.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from collections.abc import Iterator, Sequence
 import torch
 
 MAX_LENGTH = 128
-# A current message too long for the room keeps this share of it from its start and the rest from its end: how a
-# post opens says who and what it is about, how it ends is often where the worst is said.
+# A text too long for the room keeps this share of it from its start and the rest from its end (training only): how
+# a post opens says who and what it is about, how it ends is often where the worst is said.
 HEAD_SHARE = 0.25
-# At most this many earlier messages are read with the current one.
-CONTEXT_MESSAGES = 3
-# Characters kept from each end of a text before tokenising: far more than MAX_LENGTH tokens in any script, and it
-# keeps a pasted novel from costing seconds in the tokenizer.
+# Each window starts this share of the room after the one before: with half, every sentence shorter than half a
+# window is whole in at least one window, whichever edge cuts it.
+STRIDE_SHARE = 0.5
+# Characters kept from each end of a text before tokenising: ~2,000 tokens each in English, 30+ windows in all. It
+# keeps a pasted novel from costing seconds in the tokenizer and a hundred windows in the model.
 CHAR_CAP = 8_000
 
 
@@ -33,32 +36,35 @@ def length_batches(texts: Sequence[str], size: int) -> Iterator[list[int]]:
         yield order[start:start + size]
 
 
-def encode(tokenizer, texts: Sequence[str], contexts: Sequence[Sequence[str]] | None = None, *,
-           max_length: int = MAX_LENGTH) -> dict[str, torch.Tensor]:
-    """A padded batch: `[CLS] older [SEP] newer [SEP] current [SEP]`, one segment. The current message keeps its
-    head and tail when it alone is too long; earlier messages (at most CONTEXT_MESSAGES) fill the room left, newest
-    first, each cut from its oldest end, so what is dropped is always the oldest."""
-    cls, sep, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
+def encode(tokenizer, texts: Sequence[str], *, max_length: int = MAX_LENGTH) -> dict[str, torch.Tensor]:
+    """A padded batch, `[CLS] text [SEP]` each, a text too long for the room cut to its head and tail."""
     room = max_length - 2
-    rows = []
-    for i, text in enumerate(texts):
-        ids = _head_tail(_tokens(tokenizer, text), room)
-        left = room - len(ids)
-        earlier = list(contexts[i])[-CONTEXT_MESSAGES:] if contexts is not None and i < len(contexts) else []
-        for message in reversed(earlier):
-            if left < 2:  # a message needs a token and its [SEP]
-                break
-            context_ids = _tokens(tokenizer, message)
-            if not context_ids:
-                continue
-            context_ids = context_ids[-(left - 1):]
-            ids = context_ids + [sep] + ids
-            left -= len(context_ids) + 1
-        rows.append([cls] + ids + [sep])
-    width = max((len(row) for row in rows), default=2)
-    input_ids = torch.full((len(rows), width), pad, dtype=torch.long)
-    attention = torch.zeros((len(rows), width), dtype=torch.long)
-    for i, row in enumerate(rows):
+    return padded(tokenizer, [_head_tail(_tokens(tokenizer, text), room) for text in texts])
+
+
+def windows(tokenizer, text: str, *, max_length: int = MAX_LENGTH) -> list[list[int]]:
+    """The token ids (without [CLS]/[SEP]) of each window the text is read in: one when it fits the room, else
+    windows of the room's size, each starting STRIDE_SHARE of the room after the last, the last ending where the
+    text ends."""
+    return spans(_tokens(tokenizer, text), max_length - 2)
+
+
+def spans(ids: list[int], room: int) -> list[list[int]]:
+    if len(ids) <= room:
+        return [ids]
+    stride = max(1, int(room * STRIDE_SHARE))
+    starts = list(range(0, len(ids) - room, stride)) + [len(ids) - room]
+    return [ids[start:start + room] for start in starts]
+
+
+def padded(tokenizer, rows: Sequence[list[int]]) -> dict[str, torch.Tensor]:
+    """`[CLS] ids [SEP]` for each row, padded to the longest."""
+    cls, sep, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
+    full = [[cls, *row, sep] for row in rows]
+    width = max((len(row) for row in full), default=2)
+    input_ids = torch.full((len(full), width), pad, dtype=torch.long)
+    attention = torch.zeros((len(full), width), dtype=torch.long)
+    for i, row in enumerate(full):
         input_ids[i, :len(row)] = torch.tensor(row, dtype=torch.long)
         attention[i, :len(row)] = 1
     return {"input_ids": input_ids, "attention_mask": attention, "token_type_ids": torch.zeros_like(input_ids)}

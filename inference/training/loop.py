@@ -1,7 +1,8 @@
 """The training loop emochat's models share: AdamW over the adapter's trainable weights with a linear warmup,
 gradients clipped at 1.0, batches of texts of a length, one progress bar per epoch, and the model's own evaluation
-after each epoch. What differs by model comes in as functions: how a batch is read (`inputs`), and what is measured
-after an epoch (`after_epoch`). With the same seed, a run gives the same adapter."""
+after each epoch. What differs by model comes in as functions: how a batch is read (`inputs`), what is measured
+after an epoch (`after_epoch`) and, for a model whose loss is not the one transformers computes, the loss (`loss`).
+With the same seed, a run gives the same adapter."""
 
 from __future__ import annotations
 
@@ -49,11 +50,14 @@ def training_batches(texts: Sequence[str], batch_size: int, rng: random.Random) 
 
 def fit(model, texts: Sequence[str], labels: torch.Tensor, options: Hyperparameters, *,
         inputs: Callable[[list[int], random.Random], Mapping[str, torch.Tensor]],
-        after_epoch: Callable[[int, float], T], bar: Callable[..., object]) -> T | None:
+        after_epoch: Callable[[int, float], T], bar: Callable[..., object],
+        loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None) -> T | None:
     """Train `model` on `texts` and their `labels`; return what the last `after_epoch` returned (None when no
     epoch ran). `inputs(batch, rng)` gives the model's inputs for a batch of indices (`rng` is the one that shuffles
     the batches, so a run is reproducible from the seed alone); `after_epoch(epoch, mean training loss)` runs after
-    each epoch; `bar(total=, desc=, unit=)` returns a progress bar (tqdm's interface)."""
+    each epoch; `bar(total=, desc=, unit=)` returns a progress bar (tqdm's interface). `loss(logits, labels)`, when
+    given, replaces the model's own loss: the model is then called without labels (a head with several outputs per
+    example, such as the risk model's level and subject, is not a loss transformers knows)."""
     # transformers takes seconds to import: only a training run pays for it.
     from transformers import get_linear_schedule_with_warmup
 
@@ -68,13 +72,16 @@ def fit(model, texts: Sequence[str], labels: torch.Tensor, options: Hyperparamet
         losses = []
         with bar(total=len(texts), desc=f"epoch {epoch}/{options.epochs}", unit="ex") as progress:
             for batch in training_batches(texts, options.batch_size, rng):
-                loss = model(**inputs(batch, rng), labels=labels[batch]).loss
-                loss.backward()
+                if loss is None:
+                    value = model(**inputs(batch, rng), labels=labels[batch]).loss
+                else:
+                    value = loss(model(**inputs(batch, rng)).logits, labels[batch])
+                value.backward()
                 torch.nn.utils.clip_grad_norm_(trainable, 1.0)
                 optimizer.step()
                 schedule.step()
                 optimizer.zero_grad()
-                losses.append(loss.item())
+                losses.append(value.item())
                 progress.update(len(batch))
                 progress.set_postfix(loss=f"{np.mean(losses[-50:]):.4f}")
         measured = after_epoch(epoch, float(np.mean(losses)))

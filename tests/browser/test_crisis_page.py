@@ -83,6 +83,8 @@ def test_a_moderator_joins_writes_and_hands_back(page: Page):
 
     expect(page.get_by_test_id("support-indicator")).to_be_hidden()
     expect(page.locator("[data-testid=conversation-event][data-kind='support.left']")).to_be_visible()
+    # "thank you", written while they were there, is answered by the assistant after the hand-back.
+    expect(page.locator(f"{ASSISTANT}[data-streaming=false]")).to_have_count(2, timeout=20_000)
 
 
 def test_on_a_phone_the_helplines_leave_the_conversation_in_view(page: Page):

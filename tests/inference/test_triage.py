@@ -4,8 +4,11 @@ rules' real readings of real sentences and the model's readings as the model wou
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
-from inference import safety_net, triage
+from inference import goemotions, safety_net, triage
+from inference.backends.transformers_emotion import TransformersEmotionClassifier
+from inference.backends.transformers_risk import TransformersRiskDetector
 from inference.types import Risk
 
 
@@ -72,9 +75,19 @@ def test_row_4_keeps_the_rules_own_distress_reading():
 def test_row_5_with_no_sure_cue_the_model_decides_at_least_at_the_rules_level():
     assert read("I just feel so alone. Nobody ever texts me first", model("indicator")).level == "indicator"
     assert read("I just feel so alone. Nobody ever texts me first", model("none")).level == "none"
-    assert read("there is no way out of this for me anymore", model("ideation")).flagged
+    assert read("I keep thinking everyone would be happier if I just disappeared", model("ideation")).flagged
+    long_post = " ".join(["Every day is the same and it keeps getting heavier."] * 6)
+    assert read(long_post, model("ideation")).flagged, "a post names no danger, but says enough for the model"
     hopeless = read("I feel hopeless", model("none"))
     assert (hopeless.level, hopeless.subject, hopeless.categories) == ("indicator", "self", ("self_harm",))
+
+
+def test_row_7_the_model_alone_on_a_chat_message_that_names_no_danger_asks_rather_than_escalates():
+    short = read("there is no way out of this for me anymore", model("ideation"))
+
+    assert (short.level, short.subject, "unspoken" in short.cues) == ("indicator", "self", True)
+    assert read("I live alone and it gets quiet", model("behavior")).level == "indicator"
+    assert read("I live alone and I keep thinking about ending it", model("ideation")).flagged
 
 
 def test_row_6_the_model_reading_someone_else_or_nobody_flags_only_danger_now():
@@ -99,3 +112,55 @@ def test_the_combined_reading_is_never_below_the_rules_reading(text, level):
 def _at_or_above(level: str) -> tuple[str, ...]:
     levels = ("none", "indicator", "ideation", "behavior", "imminent")
     return levels[levels.index(level):]
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return TransformersRiskDetector(settings.EMOCHAT_RISK_MODEL, device="cpu")
+
+
+@pytest.fixture(scope="module")
+def emotion():
+    return TransformersEmotionClassifier(settings.EMOCHAT_EMOTION_MODEL, device="cpu")
+
+
+class TestTheShippedModelWithTheRules:
+    """The messages that showed the problem, read as the chat reads them: the rules and the shipped model."""
+
+    @pytest.mark.parametrize("text", [
+        "I just feel so alone. Nobody ever texts me first",
+        "I would never kill myself, but I'm exhausted",
+        "I can't find a job no matter how many applications I send",
+        "Doing fine, thanks. And you?",
+        "ok thanks, bye",
+        "this week is killing me, three deadlines and no sleep",
+        "我不想死，只是很累",
+    ])
+    def test_sadness_and_everyday_chat_are_not_danger(self, detector, text):
+        assert not triage.read(detector, [text])[0].flagged
+
+    def test_someone_helping_a_friend_is_read_as_the_friends_risk_not_theirs(self, detector):
+        reading = triage.read(detector, ["My friend told me she wants to die. How can I help her?"])[0]
+
+        assert (reading.subject, reading.categories, reading.flagged) == ("other", ("third_party",), False)
+
+    @pytest.mark.parametrize(("text", "at_least"), [
+        ("I have pills saved up", "behavior"),
+        ("I want to kill myself tonight", "imminent"),
+        ("I have the pills ready and I wrote the notes, tonight is the night", "imminent"),
+        ("I want to end my life", "ideation"),
+        ("nobody would notice if I disappeared", "indicator"),
+    ])
+    def test_plain_statements_of_danger_read_at_their_level(self, detector, text, at_least):
+        assert triage.read(detector, [text])[0].level in _at_or_above(at_least)
+
+    def test_ok_bye_after_a_flagged_message_is_not_read_as_new_danger(self, detector):
+        assert triage.read(detector, ["ok thanks, bye"], [["I want to die"]])[0].level == "none"
+
+    @pytest.mark.parametrize("text", ["I want to kill myself tonight", "I want to end my life",
+                                      "I have the pills ready and I wrote the notes, tonight is the night"])
+    def test_a_flagged_message_never_shows_a_cheerful_chip(self, detector, emotion, text):
+        risk = triage.read(detector, [text])[0]
+        shown = goemotions.beside_risk(emotion.classify([text])[0], flagged=risk.flagged)
+
+        assert risk.flagged and shown.group != "joy" and shown.sentiment != "positive"

@@ -150,14 +150,16 @@ def test_the_moderator_reads_a_summary_of_the_answers(answers, summary):
     assert screening.summary(answers) == summary
 
 
-def test_a_screening_is_due_on_distress_about_the_writer_only_and_again_only_long_after():
+def test_a_screening_is_due_on_clear_distress_about_the_writer_only_and_again_only_long_after():
     done = screening.State(status=screening.DONE, ended_seq=10)
 
-    assert screening.due(None, level="indicator", subject="self", seq=3)
-    assert not screening.due(None, level="indicator", subject="other", seq=3)
-    assert not screening.due(None, level="ideation", subject="self", seq=3)
-    assert not screening.due(done, level="indicator", subject="self", seq=12)
-    assert screening.due(done, level="indicator", subject="self", seq=10 + screening.AGAIN_AFTER_MESSAGES)
+    assert screening.due(None, level="indicator", subject="self", score=0.5, seq=3)
+    assert not screening.due(None, level="indicator", subject="self", score=0.1, seq=3), "a faint signal"
+    assert not screening.due(None, level="indicator", subject="other", score=0.5, seq=3)
+    assert not screening.due(None, level="ideation", subject="self", score=0.9, seq=3)
+    assert not screening.due(done, level="indicator", subject="self", score=0.5, seq=12)
+    assert screening.due(done, level="indicator", subject="self", score=0.5,
+                         seq=10 + screening.AGAIN_AFTER_MESSAGES)
 
 
 def test_every_text_exists_in_both_languages_and_each_question_is_one_question():
