@@ -175,9 +175,9 @@ async def test_what_only_the_model_reads_as_risk_still_opens_a_case_and_gets_the
     assert kinds.index("message.ack") < kinds.index("crisis.resources") < kinds.index("reply.end")
     assert frames[-1]["message"]["text"] in load_library().crisis["self_harm"]
     case = await Case.objects.aget()
-    assert case.level == "ideation"
+    assert case.level == "behavior", "letters to everyone: preparation, as the model reads it"
     message = await Message.objects.aget(role="user")
-    assert message.risk["source"] == "model" and message.risk["model_read"] and message.risk["raised"]
+    assert message.risk["source"] == "combined" and message.risk["model_read"] and message.risk["raised"]
 
 
 async def test_every_message_is_read_by_the_model_too(session_key, in_process_tasks):
