@@ -28,7 +28,7 @@ from django.test.utils import setup_databases, teardown_databases
 from bench.bench_crisis import dev_split
 from bench.figures import Figure
 from conversations.chat import replay
-from inference import goemotions, handles, loader, safety_net, triage
+from inference import goemotions, handles, safety_net, triage
 from inference.backends.transformers_risk import TransformersRiskDetector
 from inference.training import risk_labels
 from inference.training.emotion import load_split
@@ -53,8 +53,8 @@ def crisis_dev(detector) -> list[Figure]:
         goals = ("≥ 0.95", "≤ 0.10") if name == "combined" else (None, None)
         out += [Figure(f"crisis dev recall: {name}", float(flagged[truth].mean()), "", goal=goals[0]),
                 Figure(f"crisis dev FPR: {name}", float(flagged[~truth].mean()), "", goal=goals[1])]
-    described = [i for i, text in enumerate(texts) if truth[i] and risk_labels.marks_behavior(
-        risk_labels.label_post(text))]
+    described = [i for i, text in enumerate(texts) if truth[i] and risk_rank(
+        risk_labels.label_post(text).level) >= risk_rank("behavior")]
     behavior = [risk_rank(both[i].level) >= risk_rank("behavior") for i in described]
     out.append(Figure("crisis dev means/plan/act posts read ≥ behavior", float(np.mean(behavior)) if behavior
                       else 0.0, f"of {len(described)}", goal="≥ 0.5"))
@@ -117,11 +117,8 @@ def replayed(name: str, scripts: list[replay.Script], flagged_out) -> list[Figur
 
 def conversations_replayed() -> list[Figure]:
     data = Path(settings.EMOCHAT_DATA_DIR)
-    settings.EMOCHAT_RATE_LIMIT_PER_MINUTE = 10**9
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    settings.REPLY_BACKEND_OPTIONS = {path: {**options, "pace_ms": 0} if "pace_ms" in options else options
-                                      for path, options in settings.REPLY_BACKEND_OPTIONS.items()}
-    loader.reset()
+    settings.EMOCHAT_REPLY_BACKEND = "curated"  # what the chat answers with by default, not the tests' fake
+    replay.unhurried()
     for alias in ("default", "keys"):
         connections[alias].settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{alias}"
     state = setup_databases(verbosity=0, interactive=False, aliases={"default", "keys"})

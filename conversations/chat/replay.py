@@ -9,9 +9,11 @@ and the database is as it was.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from conversations import dispatch
@@ -20,6 +22,7 @@ from conversations.identity import Owner
 from conversations.models import Case, Conversation, Message
 from conversations.privacy import selectors as privacy_selectors
 from conversations.privacy import services as privacy
+from inference import loader
 from inference.types import FLAGGED_AT, risk_rank
 
 
@@ -111,3 +114,17 @@ def _screening(conversation: Conversation, message_id: str) -> dict | None:
         return None
     return {"turn": state.last_turn.get("kind"), "status": state.status, "step": state.step,
             "answers": dict(state.answers)}
+
+
+def unhurried() -> None:
+    """Set this process up to replay as fast as the models allow: no rate limit, no reading pace, no channel
+    layer to send to, and no line per task in the log."""
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # a line per task would bury the bar
+    settings.EMOCHAT_RATE_LIMIT_PER_MINUTE = 10**9
+    settings.EMOCHAT_FAKE_REPLY_DELAY_MS = 0
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.REPLY_BACKEND_OPTIONS = {
+        path: {**options, "pace_ms": 0} if "pace_ms" in options else options
+        for path, options in settings.REPLY_BACKEND_OPTIONS.items()
+    }
+    loader.reset()

@@ -11,10 +11,8 @@ conversation is rolled back, and no alert or task leaves the process.
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -33,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, source: Path, out: Path, **options):
         if not source.is_file():
             raise CommandError(f"--in: no such file {source}")
-        _unhurried()
+        replay.unhurried()
         lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
         bad = 0
         with out.open("w", encoding="utf-8") as sink, \
@@ -62,15 +60,3 @@ class Command(BaseCommand):
 def _why(exc: Exception) -> str:
     # json's message names the position, never the text; ours never quotes it.
     return str(exc) if isinstance(exc, replay.BadConversation) else f"not JSON ({exc.msg})"
-
-
-def _unhurried() -> None:
-    """Replay as fast as the models allow: no rate limit, no reading pace, and no channel layer to send to."""
-    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # a line per task would bury the bar
-    settings.EMOCHAT_RATE_LIMIT_PER_MINUTE = 10**9
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    settings.REPLY_BACKEND_OPTIONS = {
-        path: {**options, "pace_ms": 0} if "pace_ms" in options else options
-        for path, options in settings.REPLY_BACKEND_OPTIONS.items()
-    }
-    loader.reset()
