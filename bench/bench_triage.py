@@ -59,7 +59,7 @@ def crisis_dev(detector) -> list[Figure]:
     out.append(Figure("crisis dev means/plan/act posts read ≥ behavior", float(np.mean(behavior)) if behavior
                       else 0.0, f"of {len(described)}", goal="≥ 0.5"))
     chips = handles.emotion_classifier().classify(texts)
-    shown = [goemotions.beside_risk(chip, flagged=risk.flagged) for chip, risk in zip(chips, both)]
+    shown = [goemotions.beside_risk(chip, flagged=risk.level != "none") for chip, risk in zip(chips, both)]
     cheerful = sum(1 for i, chip in enumerate(shown) if truth[i] and (chip.group == "joy" or chip.sentiment ==
                                                                       "positive"))
     out.append(Figure("crisis dev posts with a joy/positive chip", cheerful, "posts", goal="0"))

@@ -36,9 +36,10 @@ def message_respond(message_id: str) -> None:
     turn = services.screening_turn(job=job, can_reply=not (job.answered or job.assistant_paused))
     emotion = job.emotion
     if emotion is None:
-        # Read after the risk (and a screening answer): a message flagged for risk never shows a cheerful chip.
-        flagged = selectors.message_risk(message_id=job.message_id).flagged
-        emotion = goemotions.beside_risk(handles.emotion_classifier().classify([job.text])[0], flagged=flagged)
+        # Read after the risk (and a screening answer): a message read as distress or risk never shows a cheerful
+        # chip.
+        distress = selectors.message_risk(message_id=job.message_id).level != "none"
+        emotion = goemotions.beside_risk(handles.emotion_classifier().classify([job.text])[0], flagged=distress)
         services.message_emotion_set(message_id=job.message_id, emotion=emotion)
     if job.answered or job.assistant_paused:
         return
