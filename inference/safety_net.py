@@ -223,7 +223,13 @@ RISK_LANGUAGE = re.compile(
     r"|\bdisappear|\bnot\s+exist|\bstop\s+existing|\bsleep\s+forever|\b(?:never|not)\s+wake\s+up"
     r"|self[- ]?harm|\b(?:hurt|harm|cut|burn|starv)(?:ing)?\s+my\s*self|\boverdos|\bod\b|\bpills\b|\brope\b|\bnoose\b"
     r"|\bgun\b|\bbridge\b|\bledge\b|\bjump(?:ing)?\s+(?:off|from|in\s+front)|\bbetter\s+off\s+without\s+me"
-    r"|\bcan'?t\s+go\s+on|\bgive\s+up\s+on\s+(?:life|living|everything)|\bgoodbye\s+(?:letter|note|world)|\bsuicide\s+note")
+    r"|\bcan'?t\s+go\s+on|\bgive\s+up\s+on\s+(?:life|living|everything)|\bsuicide\s+note"
+    r"|\bgood\s?-?bye\s+(?:letter|note|world|everyone|everybody|all|forever)|\bmy\s+(?:final|last)\s+goodbye"
+    r"|\b(?:when|once|after|if)\s+i'?m\s+gone\b|\b(?:being|be)\s+gone\s+(?:by|before|soon|forever)"
+    r"|\bleave\s+this\s+world|\bworld\s+(?:is\s+)?not\s+for\s+me"
+    r"|\b(?:i'?m|i\s+am)\s+(?:going\s+to|gonna|about\s+to|ready\s+to)\s+do\s+it\b"
+    r"|\b(?:shoot|hang|drown|poison)(?:ing)?\s+my\s*self|\bslit|\bslic(?:e|ed|ing)\s+(?:up\s+)?my\b|\bwrists?\b"
+    r"|\bthinking\s+(?:about|of)\s+jumping|\b\d+\s*mg\b")
 WORD = re.compile(r"\w+")
 # A first-person statement negated before its verb: "I would never kill myself", "I'm not going to end my life".
 NEGATED_STATEMENT = re.compile(

@@ -90,6 +90,22 @@ def test_row_7_the_model_alone_on_a_chat_message_that_names_no_danger_asks_rathe
     assert read("I live alone and I keep thinking about ending it", model("ideation")).flagged
 
 
+@pytest.mark.parametrize("text", [
+    "I'm going to do it. I'm tired of crying every day",
+    "goodbye everyone, thanks for trying",
+    "it will be easier for them when I'm gone",
+    "I keep thinking about jumping",
+    "would shooting myself hurt",
+    "I took 900 mg last time, is more enough?",
+    "this world is not for me",
+    "I cut my wrists again",
+])
+def test_row_7_does_not_hold_back_the_ways_people_name_dying_without_the_word(text):
+    reading = read(text, model("ideation"))
+
+    assert "unspoken" not in reading.cues and reading.flagged
+
+
 def test_row_6_the_model_reading_someone_else_or_nobody_flags_only_danger_now():
     assert read("she keeps saying there's no point going on", model("ideation", subject="other")).level == \
         "indicator"
