@@ -35,42 +35,66 @@ TEXTS = Path(__file__).parent / "data" / "screening.toml"
 
 ASKING, DONE, STOPPED = "asking", "done", "stopped"
 
+# Words that open an answer without being one: "Honestly? Yes.", "Um, no", "Well... sometimes".
+_FILLER_EN = re.compile(r"^(?:\W*(?:honestly|well|um+|uh+|hmm+|i\s+mean|to\s+be\s+honest|tbh|ok(?:ay)?|so|like|oh)\b)+")
 _YES_EN = re.compile(
     r"^\W*(?:yes|yeah|yea|yep|yup|ya|y|sure|sometimes|often|always|a\s+lot|kind\s+of|kinda|sort\s+of|a\s+bit|a\s+little"
-    r"|maybe|probably|honestly\s+yes|every\s+day|all\s+the\s+time"
-    r"|constantly|most\s+days|at\s+times|true|correct|right|i'?ve\s+thought\s+about\s+it|i'?ve\s+been\s+thinking)\b")
+    r"|maybe|probably|every\s+day|all\s+the\s+time|constantly|most\s+days|at\s+times|now\s+and\s+then|on\s+and\s+off"
+    r"|not\s+(?:always|often|every\s+day|all\s+the\s+time)|more\s+than\s+(?:once|i\s+(?:want|like))"
+    r"|i(?:'?ve|\s+have)\s+(?:thought\s+about\s+it|been\s+thinking)|i\s+(?:do|have|did)\s+(?:sometimes|often)|i\s+(?:do|have|did)\s+a\s+lot(?=\W*$))\b")
+# Agreement words that are a yes only as the whole answer: "right" is not one in "right now I'm at work".
+_YES_EN_ALONE = re.compile(r"^\W*(?:right|true|correct|exactly|i\s+think\s+so|i\s+guess(?:\s+so)?|afraid\s+so)\W*$")
 _NO_EN = re.compile(
-    r"^\W*(?:no|nope|nah|n|not\s+really|not\s+at\s+all|never|no\s+way|of\s+course\s+not|definitely\s+not|not\s+that"
-    r"|i\s+(?:don'?t|do\s+not|haven'?t|have\s+not|wouldn'?t|won'?t)|(?:i\s+am|i'?m)\s+not|nothing\s+like\s+that)\b")
+    r"^\W*(?:no|nope|nah|n|not\s+really|not\s+at\s+all|not\s+anymore|not\s+now|not\s+right\s+now|never|no\s+way"
+    r"|of\s+course\s+not|definitely\s+not|not\s+that|i\s+(?:don'?t|do\s+not|haven'?t|have\s+not|wouldn'?t|won'?t)"
+    r"|(?:i\s+am|i'?m)\s+not|nothing\s+like\s+that)\b")
+# A "no" that goes on to say otherwise: "no, but sometimes I wish I wasn't here", "not really, but I've thought
+# about it". What follows the "but" is read as an answer of its own.
+_BUT_EN = re.compile(r"\bbut\b")
 # Neither yes nor no, whatever word it starts with.
 _UNSURE_EN = re.compile(r"^\W*(?:i\s+don'?t\s+know|idk|dunno|no\s+idea|not\s+sure|i'?m\s+not\s+sure|i\s+am\s+not\s+sure"
                         r"|hard\s+to\s+say|i\s+can'?t\s+say)\b")
-# "I have", "I do": a yes only as a short answer ("I have a lot going on" is not one).
-_YES_EN_SHORT = re.compile(r"^\W*i\s+(?:do|have|did|guess|think\s+so|might|would|had)\b")
+# "I have", "I do", "I do, yeah": a yes only as the whole answer ("I have a lot going on" is not one).
+_YES_EN_SHORT = re.compile(r"^\W*i\s+(?:do|have|did|guess|think\s+so|might|would|had)\b(?:\W+\w+){0,2}\W*$")
 _UNSURE_ZH = re.compile(r"^\W*(?:不知道|不确定|说不清|不好说|我也不知道)")
-_YES_ZH = re.compile(r"^\W*(?:是的|是|有过|有时候|有时|偶尔|经常|会|想过|嗯|对|有)")
-_NO_ZH = re.compile(r"^\W*(?:没有|没|不是|不会|从来没有|从没|没想过|不想|不)")
+_YES_ZH = re.compile(r"^\W*(?:是的|是|有过|有时候|有时|偶尔|经常|会|想过|嗯|对|有|没错|确实)")
+# "没错" (that's right) and "不过" (but) start with a "no" character and are not a no.
+_NO_ZH = re.compile(r"^\W*(?!没错|不过|不少)(?:没有|没|不是|不会|从来没有|从没|没想过|不想|不)")
+_BUT_ZH = re.compile(r"但是|不过|可是|但")
+_LEADING_BUT_ZH = re.compile(r"^\W*(?:但是|不过|可是)")
 # A short answer is an answer; a long one that says neither yes nor no has moved on to something else.
 SHORT_WORDS = 6
 
 
 def answer_of(text: str) -> str:
     """"yes", "no", or "unclear" (said neither: the person may be talking about something else). "Maybe",
-    "sometimes" and "kind of" are a yes, as counsellors take them."""
+    "sometimes" and "kind of" are a yes, as counsellors take them, and so is a "no" that goes on to say yes ("no,
+    but sometimes I think about it")."""
     lowered = (text or "").strip().lower().replace("\u2019", "'")
     if scripts.mostly_chinese(lowered):
-        if _UNSURE_ZH.search(lowered):
-            return "unclear"
-        if _NO_ZH.search(lowered):
-            return "no"
-        return "yes" if _YES_ZH.search(lowered) else "unclear"
+        return _answer_zh(lowered)
+    lowered = _FILLER_EN.sub("", lowered)
     if _UNSURE_EN.search(lowered):
         return "unclear"
     if _NO_EN.search(lowered):
-        return "no"
-    if _YES_EN.search(lowered) or _YES_EN_SHORT.search(lowered) and not moved_on(lowered):
-        return "yes"
-    return "unclear"
+        rest = _BUT_EN.split(lowered, maxsplit=1)
+        return "yes" if len(rest) == 2 and _YES_EN.search(rest[1].strip(" ,.")) else "no"
+    return "yes" if _yes_en(lowered) else "unclear"
+
+
+def _yes_en(text: str) -> bool:
+    short = not moved_on(text)
+    return bool(_YES_EN.search(text) or short and (_YES_EN_SHORT.search(text) or _YES_EN_ALONE.search(text)))
+
+
+def _answer_zh(text: str) -> str:
+    text = _LEADING_BUT_ZH.sub("", text)
+    if _UNSURE_ZH.search(text):
+        return "unclear"
+    if _NO_ZH.search(text):
+        rest = _BUT_ZH.split(text, maxsplit=1)
+        return "yes" if len(rest) == 2 and _YES_ZH.search(rest[1].strip("，,。 ")) else "no"
+    return "yes" if _YES_ZH.search(text) else "unclear"
 
 
 def moved_on(text: str) -> bool:

@@ -132,6 +132,12 @@ async def test_a_chinese_message_is_asked_in_chinese(session_key, in_process_tas
     ("I'm not sure", "unclear"), ("no idea", "unclear"), ("I have a lot going on at work and my boss hates me",
                                                            "unclear"),
     ("有时候会", "yes"), ("嗯", "yes"), ("没有", "no"), ("不知道", "unclear"),
+    # Fillers first, a "no" that goes on to say yes, agreement words only as the whole answer.
+    ("Honestly? Yes.", "yes"), ("um, no", "no"), ("well... sometimes", "yes"), ("not always", "yes"),
+    ("no, but sometimes I wish I wasn't here", "yes"), ("not really, but I have thought about it", "yes"),
+    ("no but I'm really tired", "no"), ("no, but I have a lot going on", "no"), ("not anymore", "no"),
+    ("right", "yes"), ("right now I'm at work, can we talk later", "unclear"), ("I think so", "yes"),
+    ("没错", "yes"), ("没有，但是有时候会想", "yes"), ("不过有时候会", "yes"), ("不会", "no"),
 ])
 def test_answers_are_read_as_yes_no_or_unclear(text, answer):
     assert screening.answer_of(text) == answer
