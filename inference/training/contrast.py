@@ -5,12 +5,6 @@ Each template's {slots} are filled from the file's fillers, a few times per temp
 and some messages are given a chat-style surface (an opener, lower case, no final stop), so the model learns the
 words that matter rather than one spelling. Held-out templates are generated the same way and never trained on:
 they measure whether the model learned a distinction or memorised sentences.
-
-A group with `compose` instead of templates is written at length, as people write in a support chat: each message
-joins a few sentences drawn from the templates of the groups it names (the same part: held-out messages are made
-of held-out sentences only), plus, where the group says `with`, one sentence of those groups at a random place.
-The Reddit posts taught the model that a long, sad message is a suicidal one; these teach it that what makes a long
-message dangerous is what it says, not how long and sad it is.
 """
 
 from __future__ import annotations
@@ -44,15 +38,11 @@ class Example:
 
 def load(path: Path = CONTRAST_FILE) -> dict:
     spec = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    names = {group["name"] for group in spec["group"]}
     for group in spec["group"]:
         if group["level"] not in RISK_LEVELS or not set(group["accept"]) <= set(RISK_LEVELS):
             raise ValueError(f"contrast group {group['name']!r}: unknown level")
         if group["subject"] not in ("", "self", "other", "not_literal"):
             raise ValueError(f"contrast group {group['name']!r}: unknown subject {group['subject']!r}")
-        unknown = (set(group.get("compose", ())) | set(group.get("with", ()))) - names
-        if unknown:
-            raise ValueError(f"contrast group {group['name']!r} composes unknown groups {sorted(unknown)}")
     return spec
 
 
@@ -92,9 +82,6 @@ def generate(spec: Mapping, *, part: str = "templates", variants: int = 8, seed:
     groups = {group["name"]: group for group in spec["group"]}
     out: list[Example] = []
     for group in spec["group"]:
-        if "compose" in group:
-            out += _composed(group, groups, part, fillers, rng)
-            continue
         lead_ins = [template for name in group.get("lead_in", ()) for template in groups[name][part]]
         subject = group["subject"] or None
         for template in group[part]:
@@ -111,28 +98,4 @@ def generate(spec: Mapping, *, part: str = "templates", variants: int = 8, seed:
                     continue
                 seen.add(text)
                 out.append(Example(text, group["level"], subject, group["name"], tuple(group["accept"])))
-    return out
-
-
-def _composed(group: Mapping, groups: Mapping[str, Mapping], part: str, fillers: Mapping[str, Sequence],
-              rng: random.Random) -> list[Example]:
-    """`group["messages"]` messages (a quarter as many held out) of `group["sentences"]` = [fewest, most]
-    sentences from the `compose` groups' templates of `part`, one of them from the `with` groups where given."""
-    pool = [template for name in group["compose"] for template in groups[name][part]]
-    inserts = [template for name in group.get("with", ()) for template in groups[name][part]]
-    fewest, most = group["sentences"]
-    count = group["messages"] if part == "templates" else max(1, group["messages"] // 4)
-    subject = group["subject"] or None
-    out: list[Example] = []
-    seen: set[str] = set()
-    for _ in range(count * 2):
-        if len(out) >= count:
-            break
-        sentences = [fill(template, fillers, rng) for template in rng.sample(pool, min(len(pool), rng.randint(fewest, most)))]
-        if inserts:
-            sentences.insert(rng.randint(0, len(sentences)), fill(rng.choice(inserts), fillers, rng))
-        text = surface(" ".join(sentences), (), rng)
-        if text not in seen:
-            seen.add(text)
-            out.append(Example(text, group["level"], subject, group["name"], tuple(group["accept"])))
     return out

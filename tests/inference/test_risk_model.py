@@ -300,36 +300,8 @@ def spec() -> dict:
 class TestContrastSets:
     def test_every_group_has_templates_to_train_on_and_held_out_ones(self, spec):
         for group in spec["group"]:
-            if "compose" in group:
-                continue
             assert group["templates"] and group["held_out"], group["name"]
             assert group["level"] in group["accept"], group["name"]
-
-    def test_long_messages_are_composed_of_their_groups_sentences_with_one_that_sets_the_level(self):
-        groups = [{"name": "talk", "level": "none", "subject": "self", "accept": ["none"],
-                   "templates": ["Work is {x}.", "I slept badly.", "My sister called."], "held_out": ["Rain again."]},
-                  {"name": "wish", "level": "ideation", "subject": "self", "accept": ["ideation"],
-                   "templates": ["I want to die."], "held_out": ["I wish I was gone."]},
-                  {"name": "long", "level": "ideation", "subject": "self", "accept": ["ideation"],
-                   "compose": ["talk"], "with": ["wish"], "sentences": [2, 3], "messages": 8}]
-        small = {"fillers": {"x": ["busy", "hard"], "openers": []}, "group": groups}
-
-        trained = [e for e in contrast.generate(small, variants=2) if e.group == "long"]
-        held_out = [e for e in contrast.generate(small, part="held_out", variants=2) if e.group == "long"]
-
-        assert len(trained) == 8 and all(e.level == "ideation" for e in trained)
-        for example in trained:
-            sentences = [s for s in re.split(r"(?<=\.) ", example.text.lower().rstrip(".") + ".")]
-            assert 3 <= len(sentences) <= 4 and sentences.count("i want to die.") == 1, example.text
-        assert held_out and all(e.text.lower().startswith(("rain again", "i wish i was gone")) for e in held_out)
-
-    def test_a_group_composed_of_an_unknown_group_is_refused(self, tmp_path):
-        path = tmp_path / "bad.toml"
-        path.write_text('[fillers]\n[[group]]\nname = "x"\nlevel = "none"\nsubject = ""\naccept = ["none"]\n'
-                        'compose = ["nowhere"]\nsentences = [2, 3]\nmessages = 4\n')
-
-        with pytest.raises(ValueError, match="unknown groups"):
-            contrast.load(path)
 
     def test_held_out_templates_are_never_trained_on(self, spec):
         trained = {e.text.lower().rstrip(".") for e in contrast.generate(spec, part="templates", variants=10)}
