@@ -13,7 +13,8 @@ from typing import Any
 from django.conf import settings
 
 from inference import loader
-from inference.backends import curated
+from inference.dialogue import library
+from inference.dialogue.language import LANGUAGES
 from inference.base import EmotionClassifier, ReplyGenerator, RiskDetector
 
 BATCHER = "inference.batching.BatchingEmotionClassifier"
@@ -69,6 +70,11 @@ def fallback_generator() -> ReplyGenerator:
     return loader.build("EMOCHAT_REPLY_LIBRARY", FALLBACK, library=settings.EMOCHAT_REPLY_LIBRARY)
 
 
+def reply_library(language: str) -> library.Library:
+    """The reviewed reply library of a language ("en", "zh"), beside EMOCHAT_REPLY_LIBRARY."""
+    return library.load_library(settings.EMOCHAT_REPLY_LIBRARY, language)
+
+
 def models_check() -> None:
     """Raise loader.BackendError, naming the setting, when a configured model cannot load (no weights loaded)."""
     path = settings.EMOTION_BACKENDS.get(settings.EMOCHAT_EMOTION_BACKEND, settings.EMOCHAT_EMOTION_BACKEND)
@@ -81,7 +87,8 @@ def models_check() -> None:
         from inference.backends.transformers_risk import check_model_dir as check_risk_dir
 
         check_risk_dir(settings.EMOCHAT_RISK_MODEL)
-    curated.load_library(settings.EMOCHAT_REPLY_LIBRARY)  # the fallback for every backend
+    for language in LANGUAGES:  # the fallback for every backend, in every language emochat answers in
+        library.load_library(settings.EMOCHAT_REPLY_LIBRARY, language)
 
 
 def models_load() -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from inference.dialogue.policy import Prepared
+from inference.dialogue.state import DialogueState
+
 
 @dataclass(frozen=True)
 class LabelScore:
@@ -53,6 +56,10 @@ class ReplyRequest:
     conversation_id: str = ""
     # The risk categories read in the message: the first that has a crisis script chooses it (self-harm when none).
     risk_categories: tuple[str, ...] = ()
+    # Where the conversation is, and what this reply is to do (inference/dialogue). None outside a conversation
+    # (a request made by hand): the backend prepares the message as the first of a new conversation.
+    dialogue: DialogueState | None = None
+    prepared: Prepared | None = None
 
 
 # Risk levels after the Columbia scale, lowest first; "flagged" means ideation or above.

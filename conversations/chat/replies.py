@@ -18,6 +18,9 @@ from dataclasses import replace
 
 from conversations.chat import events, screening, selectors, services, store
 from inference import handles, safety
+from inference.dialogue import manager
+from inference.dialogue.policy import Prepared
+from inference.dialogue.state import DialogueState
 from inference.types import ReplyRequest
 
 logger = logging.getLogger(__name__)
@@ -27,26 +30,31 @@ def reply_send(job: selectors.ReplyJob, request: ReplyRequest, turn: screening.T
     """Answer the job's message as the policy above says."""
     # Read again: the priority lane's task may have recorded the model's reading since the job was read.
     risk = selectors.message_risk(message_id=job.message_id)
+    state = selectors.dialogue_state(conversation_id=job.conversation_id)
+    prepared = manager.prepare(job.text, emotion=request.emotion, state=state, library_of=handles.reply_library)
+    request = replace(request, dialogue=state, prepared=prepared)
+    # A scripted text (a screening's, the helper's guidance, the crisis script) is not the plan's: no strategy.
+    scripted = replace(prepared, plan=replace(prepared.plan, strategy=""))
     if turn is not None and turn.kind == "answered":
         # The screening's own reply to an answer; when the answer opened the case it speaks of the helplines.
-        reply_stream(job, request, lambda: words(turn.text))
-    elif turn is not None and turn.kind == "ask" and screening.language_of(job.text) == "zh":
-        reply_stream(job, request, lambda: words(turn.text))
+        reply_stream(job, request, lambda: words(turn.text), scripted)
+    elif turn is not None and turn.kind == "ask" and prepared.understanding.language == "zh":
+        reply_stream(job, request, lambda: words(turn.text), scripted)
     elif turn is not None and turn.kind == "ask":
         # One question a turn: the ordinary reply gives up its closing question to the screening's.
         reply_stream(job, request, lambda: words(f"{without_closing_question(''.join(reply_pieces(request)))} "
-                                                 f"{turn.text}"))
+                                                 f"{turn.text}"), prepared)
     elif risk.subject == "other" and not risk.raised:
         # Someone worried about another person: how to help them, never "are you safe?" to the helper.
-        reply_stream(job, request, lambda: words(screening.helper_text(job.text, str(job.message_id))))
+        reply_stream(job, request, lambda: words(screening.helper_text(job.text, str(job.message_id))), scripted)
     elif risk.raised:
         # The model saw what the safety net did not: the crisis script, as the web process would have sent.
         script = replace(request, risk_categories=risk.categories)
-        reply_stream(job, request, lambda: handles.crisis_generator().stream(script))
+        reply_stream(job, request, lambda: handles.crisis_generator().stream(script), scripted)
     elif selectors.conversation_crisis_level(conversation_id=job.conversation_id):
-        reply_stream(job, request, lambda: handles.library_generator().stream(request))
+        reply_stream(job, request, lambda: handles.library_generator().stream(request), prepared)
     else:
-        reply_stream(job, request, lambda: reply_pieces(request))
+        reply_stream(job, request, lambda: reply_pieces(request), prepared)
 
 
 def words(text: str) -> Iterator[str]:
@@ -69,9 +77,11 @@ def reply_pieces(request: ReplyRequest) -> Iterator[str]:
     return pieces if getattr(generator, "reviewed", False) else safety.checked(pieces)
 
 
-def reply_stream(job: selectors.ReplyJob, request: ReplyRequest, pieces: Callable[[], Iterator[str]]) -> None:
-    """Stream a reply to every socket of the conversation, then store it. If the pieces fail part-way (a model
-    or endpoint error, or a generated sentence failing the safety check) the reply starts over, curated."""
+def reply_stream(job: selectors.ReplyJob, request: ReplyRequest, pieces: Callable[[], Iterator[str]],
+                 prepared: Prepared) -> None:
+    """Stream a reply to every socket of the conversation, then store it with its strategy and the
+    conversation's state after it. If the pieces fail part-way (a model or endpoint error, or a generated
+    sentence failing the safety check) the reply starts over, curated."""
     reply_id = store.reply_id_for(job.message_id)
     sent: list[str] = []
 
@@ -92,7 +102,10 @@ def reply_stream(job: selectors.ReplyJob, request: ReplyRequest, pieces: Callabl
                 yield events.reply_delta(message_id=reply_id, text=piece)
 
     events.broadcast_all(job.conversation_id, stream())
-    services.reply_create(reply_to_id=job.message_id, conversation_id=job.conversation_id, text="".join(sent))
+    text = "".join(sent)
+    services.reply_create(reply_to_id=job.message_id, conversation_id=job.conversation_id, text=text,
+                          strategy=prepared.plan.strategy,
+                          dialogue=manager.after(request.dialogue or DialogueState(), prepared, text))
 
 
 def _why(exc: Exception) -> str:

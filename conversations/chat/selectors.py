@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -10,8 +11,9 @@ from django.db.models import Exists, OuterRef, Q
 
 from conversations.chat import events
 from conversations.identity import Owner
-from conversations.models import Conversation, Message
+from conversations.models import Conversation, Dialogue, Message
 from conversations.privacy import sealing
+from inference.dialogue.state import DialogueState
 from inference.types import FLAGGED_AT, Emotion, Turn, risk_rank
 
 HISTORY_TURNS = 10
@@ -20,6 +22,15 @@ HISTORY_TURNS = 10
 def message_text(message: Message) -> str | None:
     """The message's words, or None when they cannot be decrypted (its owner's key was destroyed)."""
     return sealing.unsealed(Message, "text_encrypted", message.id, message.text_encrypted)
+
+
+def dialogue_state(*, conversation_id: UUID) -> DialogueState:
+    """Where the conversation is; a new state when nothing was stored, or it can no longer be read."""
+    dialogue = Dialogue.objects.filter(pk=conversation_id).first()
+    if dialogue is None:
+        return DialogueState()
+    text = sealing.unsealed(Dialogue, "state_encrypted", dialogue.pk, dialogue.state_encrypted)
+    return DialogueState.from_dict(json.loads(text)) if text else DialogueState()
 
 
 def message_payload(message: Message) -> dict:

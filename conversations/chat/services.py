@@ -17,6 +17,7 @@ from conversations.models import Conversation, Message
 from conversations.moderation import services as moderation
 from conversations.privacy import selectors as privacy
 from inference import handles, safety_net
+from inference.dialogue.state import DialogueState
 from inference.types import FLAGGED_AT, Emotion, ReplyRequest, risk_rank
 
 RATE_LIMIT_WINDOW = timedelta(minutes=1)
@@ -135,14 +136,19 @@ def message_emotion_set(*, message_id: uuid.UUID, emotion: Emotion) -> None:
         )
 
 
-def reply_create(*, reply_to_id: uuid.UUID, conversation_id: uuid.UUID, text: str) -> None:
-    """Store the assistant's reply to a message (once) and announce it."""
+def reply_create(*, reply_to_id: uuid.UUID, conversation_id: uuid.UUID, text: str, strategy: str = "",
+                 dialogue: DialogueState | None = None) -> None:
+    """Store the assistant's reply to a message (once), with its strategy and the conversation's state after it,
+    and announce it."""
     reply_id = store.reply_id_for(reply_to_id)
     with transaction.atomic():
         if Message.objects.filter(pk=reply_id).exists():
             return
         message = store.message_insert(message_id=reply_id, conversation_id=conversation_id,
-                                       role=Message.Role.ASSISTANT, text=text, reply_to_id=reply_to_id)
+                                       role=Message.Role.ASSISTANT, text=text, reply_to_id=reply_to_id,
+                                       strategy=strategy)
+        if dialogue is not None:
+            store.dialogue_save(conversation_id=conversation_id, state=dialogue)
         events.broadcast_on_commit(conversation_id, events.reply_end(message=events.message_payload(message, text=text)))
         events.broadcast_on_commit(conversation_id, events.typing(role="assistant", state=False))
 

@@ -6,13 +6,15 @@ data key, bound to its row (privacy/sealing.py). Moderation inserts its moderato
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.db.models import F
 
 from conversations.identity import subject_of_conversation
-from conversations.models import Conversation, Message
+from conversations.models import Conversation, Dialogue, Message
 from conversations.privacy import sealing
+from inference.dialogue.state import DialogueState
 
 # Reply ids derive from the message they answer, so a retried reply streams under the same id.
 REPLY_NAMESPACE = uuid.UUID("6f1c1a52-3c57-4b0f-9a43-4f2d8c1e7a10")
@@ -42,3 +44,12 @@ def message_insert(*, message_id: uuid.UUID, conversation_id: uuid.UUID, role: s
 
 def reply_id_for(message_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(REPLY_NAMESPACE, str(message_id))
+
+
+def dialogue_save(*, conversation_id: uuid.UUID, state: DialogueState) -> None:
+    """Store where the conversation is, sealed under its owner's data key. Call inside a transaction."""
+    sealed, key_id = sealing.seal(json.dumps(state.as_dict(), ensure_ascii=False), model=Dialogue,
+                                  column="state_encrypted", row_id=conversation_id,
+                                  subject=subject_of_conversation(conversation_id))
+    Dialogue.objects.update_or_create(conversation_id=conversation_id,
+                                      defaults={"state_encrypted": sealed, "data_key_id": key_id})

@@ -74,6 +74,9 @@ class Message(models.Model):
     # Structured labels only (GoEmotions names, Ekman group, sentiment), stored plain to sort and chart.
     emotion = models.JSONField(null=True, blank=True)
     emotion_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    # The support strategy of an assistant reply (inference/dialogue/policy.py STRATEGIES); "" for scripted texts
+    # (the crisis script, the screening's questions) and for user and moderator messages.
+    strategy = models.CharField(max_length=24, blank=True, default="")
     # The risk read in a user message: {"level", "score", "categories", "source"}; labels only, never text.
     # The safety net's reading is stored with the message; the model's, when higher, replaces it.
     risk = models.JSONField(null=True, blank=True)
@@ -89,3 +92,19 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} message {self.seq} of {self.conversation_id}"
+
+
+class Dialogue(models.Model):
+    """Where a conversation is (inference/dialogue/state.py): its phase, the strategies used, the fingerprints of
+    what the assistant said, and the people, topics and feelings the person named, so it is sealed as their words
+    are. Updated with each reply, in the reply's transaction."""
+
+    conversation = models.OneToOneField(Conversation, primary_key=True, on_delete=models.CASCADE,
+                                        related_name="dialogue")
+    # The state as JSON, AES-256-GCM under the conversation owner's data key, bound to (table, column, id).
+    state_encrypted = models.BinaryField()
+    data_key_id = models.UUIDField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Dialogue of {self.conversation_id}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model
 
-from conversations.models import CaseNote, Message, TranscriptAccess
+from conversations.models import CaseNote, Dialogue, Message, TranscriptAccess
 from conversations.privacy import crypto, keys
 
 logger = logging.getLogger(__name__)
@@ -33,8 +33,9 @@ class SealedColumn:
 
 
 MESSAGE_TEXT = SealedColumn(Message, "text_encrypted")
+DIALOGUE_STATE = SealedColumn(Dialogue, "state_encrypted")
 SEALED_COLUMNS = (MESSAGE_TEXT, SealedColumn(TranscriptAccess, "reason_encrypted"),
-                  SealedColumn(CaseNote, "text_encrypted"))
+                  SealedColumn(CaseNote, "text_encrypted"), DIALOGUE_STATE)
 _REGISTERED = {(sealed.model, sealed.column) for sealed in SEALED_COLUMNS}
 
 

@@ -1,10 +1,11 @@
-"""Replies from emochat's own reviewed library (inference/data/replies.toml); no GPU, no download.
+"""Replies from emochat's own reviewed library (inference/dialogue/library.py); no GPU, no download.
 
-A reply has three parts: an opening that reflects the person's feeling (their own word when they used one,
-else the detected emotion's), a body for their situation (found by MiniLM similarity to each situation's
-examples, the detected emotion breaking near-ties) or for their emotion group, and an open question. No part
-is used twice in a conversation. The choice is deterministic for a given conversation and message, so a retried
-reply is the same reply.
+The dialogue manager (inference/dialogue) says what a reply is to do: a plan of parts ("reflection", "question",
+"suggestion", "turn:goodbye"...). This backend says it with the library's entries: the situation's own entries
+where the message is about one (English: MiniLM similarity to each situation's examples, the detected emotion
+breaking near-ties; Chinese: the situation's keywords), else the emotion group's. No entry is said twice in a
+conversation, whatever filled its slots. The choice is deterministic for a given conversation and message, so a
+retried reply is the same reply.
 """
 
 from __future__ import annotations
@@ -12,79 +13,34 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-import tomllib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-from inference.loader import BackendError
+from inference.dialogue import manager
+from inference.dialogue.language import LANGUAGES
+from inference.dialogue.library import DEFAULT_LIBRARY, GROUPS, Library, Situation, load_library
+from inference.dialogue.policy import Prepared
+from inference.dialogue.state import DialogueState
 from inference.modeling.checkpoints import base_model_path
 from inference.modeling.devices import pick_device
-from inference.types import RISK_CATEGORIES, ReplyRequest
+from inference.types import ReplyRequest
 
-SETTING = "EMOCHAT_REPLY_LIBRARY"
-DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent / "data" / "replies.toml"
-GROUPS = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
-# Cosine similarity (MiniLM) from which a message is taken to be about a situation; measured on the library's
-# own examples: paraphrases score 0.5-0.8, unrelated messages below 0.3.
-MATCH_AT = 0.42
+__all__ = ["GROUPS", "load_library", "CuratedReplyGenerator", "CrisisReplyGenerator", "FallbackReplyGenerator",
+           "crisis_reply", "fallback_reply", "pieces_of"]
+
+# Cosine similarity (MiniLM) from which a message is taken to be about a situation, and by how much it must beat
+# the next situation. Measured on paraphrases of the examples (0.55-0.8, well ahead of the next) and on everyday
+# asides that must not match ("I'm on the train, bad signal": 0.53, "my friend said she'd come with me": 0.46,
+# each barely ahead of a second guess). A message about no situation gets the emotion group's entries.
+MATCH_AT = 0.55
+MATCH_MARGIN = 0.05
 # A situation that usually comes with the detected emotion gets this much more.
 GROUP_BONUS = 0.05
-NEGATION = re.compile(r"\b(not|never|no longer|n't|isn't|don't|didn't|wasn't|aren't|ain't)\s+(\w+\s+)?$")
-
-
-@dataclass(frozen=True)
-class Situation:
-    name: str
-    groups: tuple[str, ...]
-    examples: tuple[str, ...]
-    bodies: tuple[str, ...]
-    questions: tuple[str, ...]
-    # Whether the reply opens by reflecting a feeling (not for "hi" or "thank you").
-    reflect: bool = True
-
-
-@dataclass(frozen=True)
-class Library:
-    openings: dict[str, tuple[str, ...]]
-    situations: tuple[Situation, ...]
-    general: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # group → (bodies, questions)
-    feelings: dict[str, str]
-    labels: dict[str, str]
-    fallbacks: tuple[str, ...]
-    crisis: dict[str, tuple[str, ...]]  # risk category → scripts
-
-
-@lru_cache(maxsize=4)
-def load_library(path: str = str(DEFAULT_LIBRARY)) -> Library:
-    """Read and check a reply library; BackendError, naming the setting, when it is missing or incomplete."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise BackendError(f"{SETTING}: cannot read a reply library at {path!r} ({type(exc).__name__}).") from exc
-    try:
-        openings = {group: tuple(o["text"] for o in data["opening"] if o["group"] == group) for group in GROUPS}
-        situations = tuple(
-            Situation(name=s["name"], groups=tuple(s["groups"]), examples=tuple(s["examples"]),
-                      bodies=tuple(s["bodies"]), questions=tuple(s["questions"]), reflect=s.get("reflect", True))
-            for s in data["situation"]
-        )
-        general = {g["group"]: (tuple(g["bodies"]), tuple(g["questions"])) for g in data["general"]}
-        library = Library(openings=openings, situations=situations, general=general,
-                          feelings=dict(data["feelings"]), labels=dict(data["labels"]),
-                          fallbacks=tuple(f["text"] for f in data["fallback"]),
-                          crisis={category: tuple(c["text"] for c in data["crisis"] if c["category"] == category)
-                                  for category in RISK_CATEGORIES})
-    except (KeyError, TypeError) as exc:
-        raise BackendError(f"{SETTING}: the reply library at {path!r} lacks {exc}.") from exc
-    missing = [g for g in GROUPS if not library.openings[g] or g not in library.general]
-    missing += [f"crisis/{c}" for c, scripts in library.crisis.items() if not scripts]
-    if missing or not library.fallbacks or any(not (s.examples and s.bodies and s.questions) for s in situations):
-        raise BackendError(f"{SETTING}: the reply library at {path!r} is incomplete (groups {missing}).")
-    return library
+# A feeling named back is not named back again in the next few replies, unless the person names it anew.
+REFLECT_AGAIN_AFTER = 3
+# Where one part stands in for another that has nothing left to say.
+INSTEAD = {"restatement": "reflection", "suggestion": "affirmation", "information": "affirmation"}
 
 
 def _seed(request: ReplyRequest, part: str) -> int:
@@ -92,62 +48,53 @@ def _seed(request: ReplyRequest, part: str) -> int:
     return int.from_bytes(digest.digest(), "big")
 
 
-def _pick(options: Sequence[str], request: ReplyRequest, part: str, said: str) -> str:
-    """One of `options` not yet said in this conversation (the least recent when all were), chosen by a
-    stable hash so a retried reply is the same."""
+def _rotated(options: Sequence[str], request: ReplyRequest, part: str) -> list[str]:
+    """`options` in a stable order of this message's own, so a retried reply picks the same."""
+    if not options:
+        return []
     start = _seed(request, part) % len(options)
-    rotated = [options[(start + i) % len(options)] for i in range(len(options))]
-    fresh = [option for option in rotated if _last_said(option, said) < 0]
-    if fresh:
-        return fresh[0]
-    return min(rotated, key=lambda option: _last_said(option, said))
+    return [options[(start + i) % len(options)] for i in range(len(options))]
 
 
-def _last_said(option: str, said: str) -> int:
-    """Where `option` was last said in the conversation (-1: never); an opening matches whatever feeling filled it."""
-    fragments = [fragment.strip() for fragment in option.split("{feeling}") if fragment.strip()]
-    return min((said.rfind(fragment) for fragment in fragments), default=-1)
+def _history_keys(request: ReplyRequest, slots: dict[str, str] | None = None) -> set[str]:
+    """What the assistant said in the turns the request carries (for a request without a dialogue state), with
+    this reply's slot values taken out as the dialogue state would have them."""
+    return {key for turn in request.history if turn.role != "user"
+            for key in manager.said_keys(turn.text, slots or {}) + manager.said_keys(turn.text, {})}
 
 
-def _said(request: ReplyRequest) -> str:
-    return "\n".join(turn.text for turn in request.history if turn.role != "user")
+def _unsaid(entry: str, said: set[str]) -> bool:
+    return not any(key in said for key in manager.entry_keys(entry))
 
 
 def fallback_reply(request: ReplyRequest, library: Library | None = None) -> str:
     """A safe reply for any message: it replaces a generated reply that failed the safety check."""
-    library = library or load_library()
-    return _pick(library.fallbacks, request, "fallback", _said(request))
+    library = library or load_library(language=_language_of(request))
+    said = _history_keys(request) | set(request.dialogue.said if request.dialogue else ())
+    options = _rotated(library.fallbacks, request, "fallback")
+    return next((o for o in options if _unsaid(o, said)), options[0])
 
 
 def crisis_reply(request: ReplyRequest, categories: Sequence[str], library: Library | None = None) -> str:
-    """The crisis script for the most urgent category read (self-harm when none was named)."""
-    library = library or load_library()
+    """The crisis script for the most urgent category read (self-harm when none was named), in the message's
+    language."""
+    library = library or load_library(language=_language_of(request))
     category = next((c for c in categories if library.crisis.get(c)), "self_harm")
-    return _pick(library.crisis[category], request, "crisis", _said(request))
+    said = _history_keys(request)
+    options = _rotated(library.crisis[category], request, "crisis")
+    return next((o for o in options if _unsaid(o, said)), options[0])
 
 
-def feeling_word(text: str, library: Library) -> str | None:
-    """The reflection of the first feeling word the person used and did not negate ("not lonely")."""
-    lowered = text.lower()
-    found: list[tuple[int, int, str]] = []
-    for word, phrase in library.feelings.items():
-        for match in re.finditer(rf"\b{re.escape(word)}\b", lowered):
-            if not NEGATION.search(lowered[max(0, match.start() - 24):match.start()]):
-                found.append((match.start(), -len(word), phrase))
-    return min(found)[2] if found else None
-
-
-def feeling_of(text: str, request: ReplyRequest, library: Library) -> str:
-    """The person's own feeling word when they used one, else the detected emotion's."""
-    if (own := feeling_word(text, library)) is not None:
-        return own
-    label = request.emotion.labels[0].label if request.emotion and request.emotion.labels else "neutral"
-    return library.labels.get(label, library.labels["neutral"])
+def _language_of(request: ReplyRequest) -> str:
+    if request.prepared is not None:
+        return request.prepared.understanding.language
+    return manager.language.detect(request.text, tie=request.dialogue.language if request.dialogue else "en")
 
 
 def pieces_of(text: str) -> list[str]:
-    """Word-sized chunks whose concatenation is `text`."""
-    return re.findall(r"\S+\s*", text)
+    """Word-sized chunks whose concatenation is `text`: words, or a few characters at a time of Chinese."""
+    return re.findall(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]{1,3}|[^\s\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+\s*"
+                      r"|\s+", text)
 
 
 class CuratedReplyGenerator:
@@ -158,51 +105,71 @@ class CuratedReplyGenerator:
         # web process imports this module for the crisis script and the fallback (below), which need no model.
         from sentence_transformers import SentenceTransformer
 
-        self.library = load_library(library)
+        self.libraries = {language: load_library(library, language) for language in LANGUAGES}
         self.pace = pace_ms / 1000
         self.encoder = SentenceTransformer(base_model_path(), device=str(pick_device(device)))
-        examples = [example for s in self.library.situations for example in s.examples]
-        self.owner = np.array([i for i, s in enumerate(self.library.situations) for _ in s.examples])
-        self.examples = self._embed(examples)
+        english = self.libraries["en"].situations
+        self.owner = np.array([i for i, s in enumerate(english) for _ in s.examples])
+        self.examples = self._embed([example for s in english for example in s.examples])
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.encoder.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True,
                                    show_progress_bar=False)
 
+    def prepared(self, request: ReplyRequest) -> tuple[DialogueState, Prepared]:
+        state = request.dialogue or DialogueState()
+        if request.prepared is not None:
+            return state, request.prepared
+        return state, manager.prepare(request.text, emotion=request.emotion, state=state,
+                                      library_of=self.libraries.__getitem__)
+
     def situation_scores(self, text: str, group: str) -> np.ndarray:
-        """Each situation's match to `text`: its closest example's cosine similarity, plus GROUP_BONUS when
-        the situation usually comes with the detected emotion group."""
+        """Each English situation's match to `text`: its closest example's cosine similarity, plus GROUP_BONUS
+        when the situation usually comes with the detected emotion group."""
+        situations = self.libraries["en"].situations
         similarity = self.examples @ self._embed([text])[0]
-        best = np.full(len(self.library.situations), -1.0)
+        best = np.full(len(situations), -1.0)
         np.maximum.at(best, self.owner, similarity)
-        bonus = np.array([GROUP_BONUS if group in s.groups else 0.0 for s in self.library.situations])
+        bonus = np.array([GROUP_BONUS if group in s.groups else 0.0 for s in situations])
         return best + bonus
 
+    def situation_of(self, text: str, group: str, library: Library, *, first: bool) -> Situation | None:
+        """The situation a message is about, or None. The greeting is one only in a first message, the thanks
+        never: short turns answer those (inference/dialogue/understanding.py)."""
+        text = text.strip()[:2000]
+        if not text:
+            return None
+        allowed = np.array([s.reflect or (first and s.name == "greeting") for s in library.situations])
+        if library.language != "en":
+            scores = np.array([sum(text.count(word) for word in s.keywords) for s in library.situations], float)
+            scores[~allowed] = 0
+            best = int(np.argmax(scores))
+            return library.situations[best] if scores[best] > 0 else None
+        scores = np.where(allowed, self.situation_scores(text, group), -1.0)
+        second, best = np.argsort(scores)[-2:] if len(scores) > 1 else (0, 0)
+        clear = scores[best] >= MATCH_AT and (best == second or scores[best] - scores[second] >= MATCH_MARGIN)
+        return library.situations[best] if clear else None
+
     def compose(self, request: ReplyRequest) -> str:
-        library = self.library
+        state, prepared = self.prepared(request)
+        library = self.libraries[prepared.understanding.language]
         # "not read" and "no chip" readings carry no emotion to answer.
         group = request.emotion.group if request.emotion and request.emotion.group in library.general else "neutral"
-        said = _said(request)
-        text = request.text.strip()[:2000]
-        scores = self.situation_scores(text, group) if text else np.zeros(len(library.situations))
-        best = int(np.argmax(scores))
-        feeling = feeling_of(text, request, library)
-        if text and scores[best] >= MATCH_AT:
-            situation = library.situations[best]
-            bodies, questions, reflect = situation.bodies, situation.questions, situation.reflect
-            if group == "neutral" and situation.groups:
-                # The model read no emotion but the situation carries one ("I passed my test!"): open with it.
-                group = situation.groups[0]
-                feeling = feeling if feeling_word(text, library) else library.labels.get(group, feeling)
-        else:
-            (bodies, questions), reflect = library.general[group], True
-        parts = []
-        if reflect:
-            opening = _pick(library.openings[group], request, "opening", said)
-            parts.append(opening.replace("{feeling}", feeling))
-        parts.append(_pick(bodies, request, "body", said))
-        parts.append(_pick(questions, request, "question", said))
-        return " ".join(parts)
+        # A short answer ("ok", "no") is about what the person said last with something in it.
+        about = request.text if not prepared.understanding.short else next(
+            (turn.text for turn in reversed(request.history) if turn.role == "user" and len(turn.text) > 12), "")
+        situation = self.situation_of(about, group, library, first=state.turns == 0) if about else None
+        slots = dict(prepared.slots)
+        if group == "neutral" and situation is not None and situation.groups:
+            # The model read no emotion but the situation carries one ("I passed my test!"): reflect that one.
+            group = situation.groups[0]
+            if not prepared.understanding.feelings:
+                slots["feeling"] = library.labels.get(group, slots["feeling"])
+        writer = _Writer(request, prepared, library, situation, group, slots,
+                         said=set(state.said) | _history_keys(request, slots), reflected=state.reflected[-REFLECT_AGAIN_AFTER:])
+        parts = [text for part in prepared.plan.parts if (text := writer.part(part))]
+        joiner = "" if library.language == "zh" else " "
+        return joiner.join(parts) or fallback_reply(request, library)
 
     def stream(self, request: ReplyRequest) -> Iterator[str]:
         for piece in pieces_of(self.compose(request)):
@@ -211,17 +178,95 @@ class CuratedReplyGenerator:
             yield piece
 
 
+class _Writer:
+    """The entries of one reply: each part from the situation's entries, else the emotion group's, never one said
+    before in the conversation or earlier in this reply; at most one question."""
+
+    def __init__(self, request: ReplyRequest, prepared: Prepared, library: Library, situation: Situation | None,
+                 group: str, slots: dict[str, str], said: set[str], reflected: tuple[str, ...] = ()):
+        self.request, self.library, self.situation, self.group = request, library, situation, group
+        self.slots, self.said, self.asked = slots, said, False
+        self.kind, self.parts = prepared.understanding.kind, prepared.plan.parts
+        self.own_feeling = bool(prepared.understanding.feelings)
+        # The feeling was named back lately and the person has not named it since: say something else.
+        self.reflected_lately = slots.get("feeling") in reflected and not self.own_feeling
+
+    def part(self, part: str) -> str:
+        if part.startswith("turn:"):
+            text = self._first([self.library.turns.get(part[5:], ())], part)
+        elif part == "question" and self.asked:
+            return ""
+        elif part == "reflection" and self.situation is not None and not self.situation.reflect:
+            return ""
+        elif part == "reflection" and self.reflected_lately:
+            return "" if "affirmation" in self.parts else self.part("affirmation")
+        else:
+            text = self._first(self._options(part), part)
+            if not text and part in INSTEAD:
+                return self.part(INSTEAD[part])
+        if text:
+            self.said.update(manager.said_keys(text, self.slots))
+            self.asked = self.asked or text.rstrip().endswith(("?", "？"))
+        return text
+
+    def _options(self, part: str) -> list[Sequence[str]]:
+        """The pools to choose from, the most specific first."""
+        s, general, neutral = self.situation, self.library.general[self.group], self.library.general["neutral"]
+        if part == "reflection":
+            return [self.library.openings[self.group], self.library.openings["neutral"]]
+        if part == "restatement":
+            return [s.restatements if s else (), self.library.restatements]
+        if part == "affirmation":
+            return [s.bodies if s else (), general.bodies, neutral.bodies]
+        if part == "question":
+            own = s.questions if s else ()
+            if self.kind == "thanks":  # after thanks, whether there is more: not a new question on the topic
+                own = next((x.questions for x in self.library.situations if x.name == "gratitude"), ())
+            return [own, general.questions, neutral.questions]
+        if part == "suggestion":
+            return [s.suggestions if s else (), general.suggestions]
+        if part == "information":
+            return [s.information if s else ()]
+        raise ValueError(f"unknown reply part {part!r}")
+
+    def _first(self, pools: Sequence[Sequence[str]], part: str) -> str:
+        """The first entry that can be filled and has not been said: the most specific pool first, each pool in
+        this message's stable order. A restatement says back who or what the person named, where one can."""
+        passes = (self._names_something, lambda text: True) if part == "restatement" else (lambda text: True,)
+        for wanted in passes:
+            for pool in pools:
+                for text in _rotated(pool, self.request, part):
+                    if wanted(text) and self._fillable(text, part) and _unsaid(text, self.said):
+                        return self._filled(text)
+        return ""
+
+    def _names_something(self, text: str) -> bool:
+        return "{person}" in text or "{topic}" in text
+
+    def _fillable(self, text: str, part: str) -> bool:
+        if part == "restatement" and "{feeling}" in text and not self.own_feeling:
+            return False  # a feeling is said back only in the person's own word
+        return all(self.slots.get(name) for name in ("person", "topic", "feeling") if "{" + name + "}" in text)
+
+    def _filled(self, text: str) -> str:
+        for name, value in self.slots.items():
+            text = text.replace("{" + name + "}", value)
+        return text
+
+
 class CrisisReplyGenerator:
     """The crisis script for the categories read in the message (`request.risk_categories`; self-harm when none
-    is named). No model: the web process streams it before it acknowledges the message."""
+    is named), in the message's language. No model: the web process streams it before it acknowledges the
+    message."""
 
     reviewed = True
 
     def __init__(self, *, library: str = str(DEFAULT_LIBRARY)):
-        self.library = load_library(library)
+        self.libraries = {language: load_library(library, language) for language in LANGUAGES}
 
     def stream(self, request: ReplyRequest) -> Iterator[str]:
-        yield from pieces_of(crisis_reply(request, request.risk_categories, self.library))
+        library = self.libraries[_language_of(request)]
+        yield from pieces_of(crisis_reply(request, request.risk_categories, library))
 
 
 class FallbackReplyGenerator:
@@ -230,7 +275,7 @@ class FallbackReplyGenerator:
     reviewed = True
 
     def __init__(self, *, library: str = str(DEFAULT_LIBRARY)):
-        self.library = load_library(library)
+        self.libraries = {language: load_library(library, language) for language in LANGUAGES}
 
     def stream(self, request: ReplyRequest) -> Iterator[str]:
-        yield from pieces_of(fallback_reply(request, self.library))
+        yield from pieces_of(fallback_reply(request, self.libraries[_language_of(request)]))

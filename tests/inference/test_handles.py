@@ -73,7 +73,8 @@ def test_the_library_generator_is_the_reviewed_library_whatever_the_reply_backen
     assert isinstance(generator, CuratedReplyGenerator) and generator.reviewed
     assert handles.library_generator() is generator
     assert "".join(generator.stream(request)) == generator.compose(request)
-    assert generator.library == load_library(settings.EMOCHAT_REPLY_LIBRARY)
+    assert generator.libraries["en"] == load_library(settings.EMOCHAT_REPLY_LIBRARY)
+    assert generator.libraries["zh"] == load_library(settings.EMOCHAT_REPLY_LIBRARY, "zh")
 
 
 @pytest.mark.parametrize("categories", [(), ("self_harm",), ("harm_to_others",), ("being_harmed",), ("third_party",),
@@ -94,6 +95,12 @@ def test_a_crisis_request_without_categories_gets_the_self_harm_script():
     request = ReplyRequest(text="help", emotion=None, conversation_id="c")
 
     assert "".join(handles.crisis_generator().stream(request)) in load_library().crisis["self_harm"]
+
+
+def test_a_message_in_chinese_gets_the_crisis_script_in_chinese():
+    request = ReplyRequest(text="我不想活了", emotion=None, conversation_id="c", risk_categories=("self_harm",))
+
+    assert "".join(handles.crisis_generator().stream(request)) in load_library(language="zh").crisis["self_harm"]
 
 
 def test_the_fallback_generator_streams_the_fallback_and_not_the_one_just_used():

@@ -40,7 +40,7 @@ def test_the_default_curated_reply_streams_after_the_emotion_and_answers_the_sit
     assert kinds.index("message.emotion") < kinds.index("reply.start")
     assert kinds.count("reply.delta") > 10, "the reply was not streamed in small pieces"
     assert streamed(frames) == end["text"]
-    assert "lonely" in end["text"] and any(body in end["text"] for body in loneliness.bodies)
+    assert "lonely" in end["text"] and any(question in end["text"] for question in loneliness.questions)
     assert end["text"].endswith("?")
 
 

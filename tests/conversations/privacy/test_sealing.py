@@ -11,7 +11,7 @@ from django.db import models
 
 from conversations.chat import selectors, services
 from conversations.identity import Owner, subject_for, subject_of_conversation
-from conversations.models import CaseNote, Message, TranscriptAccess
+from conversations.models import CaseNote, Dialogue, Message, TranscriptAccess
 from conversations.privacy import crypto, keys, notice, sealing
 from conversations.privacy import services as privacy
 
@@ -21,6 +21,7 @@ BOUND_TO = {
     (Message, "text_encrypted"): "emochat:conversations_message:text_encrypted:",
     (TranscriptAccess, "reason_encrypted"): "emochat:conversations_transcriptaccess:reason_encrypted:",
     (CaseNote, "text_encrypted"): "emochat:conversations_casenote:text_encrypted:",
+    (Dialogue, "state_encrypted"): "emochat:conversations_dialogue:state_encrypted:",
 }
 
 

@@ -1,0 +1,69 @@
+"""The dialogue manager's two steps around a reply: before it, what the message is and what the reply is to do
+(`prepare`); after it, the conversation's new state (`after`). The reply backends realise the plan in between."""
+
+from __future__ import annotations
+
+import re
+
+from inference.dialogue import language, policy
+from inference.dialogue.policy import Prepared
+from inference.dialogue.library import SLOTS, Library
+from inference.dialogue.state import DialogueState, advanced, sentence_key, sentences
+from inference.dialogue.understanding import Understanding, understand
+from inference.types import Emotion
+
+# The emotion groups whose strong reading asks the reply to stay with the feeling, and how strong is strong.
+HEAVY_GROUPS = ("sadness", "fear", "anger", "disgust")
+STRONG_AT = 0.5
+
+
+def prepare(text: str, *, emotion: Emotion | None, state: DialogueState, library_of, tie: str = "") -> Prepared:
+    """`library_of(language)` gives the reply library of a language; `tie` is the person's interface language,
+    which decides when the message says nothing in either language (else the conversation's language does)."""
+    spoken = language.detect(text, tie=tie or state.language)
+    library: Library = library_of(spoken)
+    understanding = understand(text, language=spoken, feelings=library.feelings, first=state.turns == 0)
+    slots = slot_values(understanding, emotion, library)
+    strong = bool(emotion and emotion.group in HEAVY_GROUPS and emotion.labels
+                  and emotion.labels[0].score >= STRONG_AT)
+    plan = policy.choose(state, understanding, strong=strong)
+    return Prepared(understanding, plan, slots)
+
+
+def slot_values(understanding: Understanding, emotion: Emotion | None, library: Library) -> dict[str, str]:
+    """The person's own words for the slots: the first person and topic they named, and the feeling they named
+    (else the detected emotion's phrase)."""
+    label = emotion.labels[0].label if emotion and emotion.labels else "neutral"
+    feeling = understanding.feelings[0] if understanding.feelings else library.labels.get(
+        label, library.labels.get("neutral", ""))
+    return {"person": understanding.people[0] if understanding.people else "",
+            "topic": understanding.topics[0] if understanding.topics else "", "feeling": feeling}
+
+
+def entry_keys(entry: str) -> tuple[str, ...]:
+    """The fingerprints of a library entry's sentences, its slots left empty, as `said_keys` makes them for the
+    sentences of a reply."""
+    for slot in SLOTS:
+        entry = entry.replace(slot, "")
+    return tuple(sentence_key(sentence) for sentence in sentences(entry))
+
+
+def said_keys(reply: str, slots: dict[str, str]) -> tuple[str, ...]:
+    """The fingerprints of a reply's sentences with the person's words taken out, as `entry_key` makes them for
+    the library's: "It sounds like you feel lonely." and "It sounds like you feel lost." are one entry."""
+    keys = []
+    values = sorted(filter(None, slots.values()), key=len, reverse=True)
+    for sentence in sentences(reply):
+        for value in values:
+            # Whole words in English ("work" is not in "network"); Chinese has no spaces to mark words.
+            pattern = rf"(?<!\w){re.escape(value)}(?!\w)" if value.isascii() else re.escape(value)
+            sentence = re.sub(pattern, "", sentence)
+        keys.append(sentence_key(sentence))
+    return tuple(keys)
+
+
+def after(state: DialogueState, prepared: Prepared, reply: str) -> DialogueState:
+    """The state once `reply` answered the prepared message."""
+    feeling = prepared.slots.get("feeling", "")
+    return advanced(state, prepared.understanding, phase=prepared.plan.phase, strategy=prepared.plan.strategy,
+                    said=said_keys(reply, prepared.slots), reflected=feeling if feeling and feeling in reply else "")

@@ -1,0 +1,92 @@
+"""Which support strategy a reply uses, and the parts it is made of, from where the conversation is.
+
+The order follows how skilled supporters work (ESConv, Liu et al. 2021): explore first (questions, saying back
+what was heard), stay with strong feelings (reflection, affirmation), and only once the situation is clear offer
+possible steps (suggestions, information). A goodbye is answered with a close, never a question; a greeting is
+answered as one only on the first turn; a short answer ("ok", "no", "I don't know") is taken, then the
+conversation moves on as its phase says. No strategy is used three times running.
+
+A plan's `parts` name library entries (docs/replies.md): "turn:<kind>", "reflection", "restatement",
+"affirmation", "question", "suggestion", "information". Its `strategy` is the one stored on the reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inference.dialogue.state import DialogueState
+from inference.dialogue.understanding import Understanding
+
+STRATEGIES = ("question", "restatement", "reflection", "self_disclosure", "affirmation", "suggestion", "information",
+              "other")
+# Substantive messages before the assistant offers steps: enough to have heard what is going on.
+SUGGEST_AFTER = 3
+# Short turns answered with their own entry and nothing else.
+COMPLETE_TURNS = ("goodbye", "greeting", "greeting_again", "emoji")
+
+
+@dataclass(frozen=True)
+class Plan:
+    strategy: str
+    parts: tuple[str, ...]
+    phase: str  # the conversation's phase after this reply
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A message made ready for a reply (dialogue/manager.py): what it is, the plan, and the slots' values."""
+
+    understanding: Understanding
+    plan: Plan
+    slots: dict[str, str]  # what {person}, {topic} and {feeling} say in this reply ("" when nothing was named)
+
+
+def choose(state: DialogueState, understanding: Understanding, *, strong: bool) -> Plan:
+    """The plan for answering `understanding` in a conversation at `state`. `strong`: the message carries strong
+    feelings. Someone or something named for the first time is said back before anything else."""
+    kind = understanding.kind
+    if kind == "goodbye":
+        return Plan("other", ("turn:goodbye",), "closing")
+    if kind in COMPLETE_TURNS:
+        return Plan("other", (f"turn:{kind}",), "opening" if state.substantive == 0 else state.phase)
+    if kind in ("thanks", "bot", "human"):
+        # Thanks, or an honest answer about who is here; then the door stays open.
+        return Plan("other", (f"turn:{kind}", "question"), state.phase if state.substantive else "opening")
+    known = set(state.people) | set(state.topics)
+    fresh = any(named not in known for named in (*understanding.people, *understanding.topics))
+    can_restate = not understanding.short and (fresh or bool(understanding.feelings))
+    core = _core(state, strong=strong, can_restate=can_restate)
+    if fresh and not understanding.short and core.parts[0] == "reflection":
+        core = Plan(core.strategy, ("restatement", *core.parts[1:]), core.phase)
+    if kind:
+        # "ok", "yes", "no", "I don't know": take the answer in a few words, then the phase's own move, shorter.
+        return Plan(core.strategy, (f"turn:{kind}", core.parts[-1]), core.phase)
+    return core
+
+
+def _core(state: DialogueState, *, strong: bool, can_restate: bool) -> Plan:
+    """The move for a message with something to say."""
+    heard = state.substantive  # substantive messages before this one
+    recent = state.strategies[-2:]
+    if heard == 0:
+        return Plan("question", ("reflection", "question"), "exploring")
+    if strong and recent.count("affirmation") < 2:
+        # Strong feelings: stay with them before anything else; ask again only every other turn.
+        asked_last = state.last_strategy in ("question", "restatement")
+        parts = ("reflection", "affirmation") if asked_last else ("reflection", "affirmation", "question")
+        return Plan("affirmation", parts, "comforting")
+    if heard < SUGGEST_AFTER:
+        if can_restate and recent.count("restatement") < 1:
+            return Plan("restatement", ("restatement", "question"), "understanding")
+        if recent.count("question") < 2:
+            return Plan("question", ("reflection", "question"), "exploring")
+        return Plan("reflection", ("reflection", "affirmation"), "understanding")
+    # The situation is known: alternate steps and facts with listening, never the same move three times running.
+    for plan in (Plan("suggestion", ("affirmation", "suggestion"), "suggesting"),
+                 Plan("information", ("information", "question"), "suggesting"),
+                 Plan("restatement", ("restatement", "question"), "understanding") if can_restate else None,
+                 Plan("question", ("reflection", "question"), "exploring"),
+                 Plan("affirmation", ("affirmation", "question"), "comforting")):
+        if plan is not None and plan.strategy not in recent:
+            return plan
+    return Plan("question", ("reflection", "question"), "exploring")

@@ -1,0 +1,220 @@
+"""What one message is, as the dialogue manager needs it: a short turn of a known kind ("bye", "ok", "are you a
+bot?") or a message with something to say; and the people, topics and feelings the person named in it, said the
+way the reply will say them back ("my boss" → "your boss", "我妈妈" → "你妈妈"; a name stays a name).
+
+Rules, not a model: they are read the same on every worker, tested sentence by sentence, and a miss costs only a
+plainer reply (the message is then answered as one with something to say).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# The kinds of short turn, answered from the library's [[turn]] entries (docs/replies.md, "Short turns").
+KINDS = ("greeting", "greeting_again", "thanks", "goodbye", "ok", "yes", "no", "unsure", "emoji", "bot", "human")
+# A short turn is the whole message: a longer one that starts with "hi" or ends with "thanks" says more.
+SHORT_WORDS = 8
+SHORT_CHARS_ZH = 12
+
+
+@dataclass(frozen=True)
+class Understanding:
+    language: str
+    kind: str = ""  # one of KINDS, or "" for a message with something to say
+    people: tuple[str, ...] = ()  # as the reply says them: "your boss", "Max", "你妈妈"
+    topics: tuple[str, ...] = ()  # as the reply says them: "work", "your exams", "考试"
+    feelings: tuple[str, ...] = ()  # the reflected phrases of the feeling words the person used (not negated)
+
+    @property
+    def short(self) -> bool:
+        return bool(self.kind)
+
+
+def _whole(pattern: str) -> re.Pattern:
+    return re.compile(rf"^\W*(?:{pattern})[\W\s]*$")
+
+
+_EN = {
+    # Order matters: "thanks, bye" is a goodbye; "hi, are you a bot?" is a question about the bot.
+    "bot": re.compile(r"\b(?:are|r)\s+(?:you|u)\s+(?:just\s+|actually\s+|really\s+)?(?:an?\s+)?(?:real\s+)?"
+                      r"(?:bot|robot|ai|a\.i\.|machine|computer|program|chatbot|real|human|person|alive)\b"
+                      r"|\b(?:am\s+i|i'?m)\s+(?:talking|speaking|chatting|texting)\s+(?:to|with)\s+(?:an?\s+)?"
+                      r"(?:bot|robot|ai|machine|computer|program|real\s+person|human)\b"
+                      r"|\bis\s+this\s+(?:an?\s+)?(?:bot|robot|ai|automated|chatbot|real\s+person)\b"),
+    "human": re.compile(r"\b(?:is|are)\s+(?:there\s+)?(?:someone|somebody|anyone|anybody|a\s+person|a\s+human|people)"
+                        r"\s+real\b|\b(?:someone|somebody|anyone|anybody)\s+real\b|\breal\s+(?:person|human|people)\b"
+                        r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+)?(?:real\s+)?(?:person|human|someone\s+real)\b"),
+    "goodbye": _whole(r"(?:(?:ok(?:ay)?|alright|thanks?(?:\s+you)?(?:\s+so\s+much|\s+again|\s+a\s+lot)?|ty|cheers)"
+                      r"\W*\s*)*(?:bye(?:\s+bye)?|goodbye|good\s*night|gn|nite|night(?:\s+night)?|see\s+(?:you|ya)"
+                      r"(?:\s+(?:later|tomorrow|soon))?|talk\s+(?:to\s+you\s+)?(?:later|soon|tomorrow)|ttyl|later|cya"
+                      r"|take\s+care|i\s+(?:have|need|gotta|got)\s+to\s+(?:go|run|sleep|head\s+off)(?:\s+now)?"
+                      r"|gotta\s+(?:go|run)|i'?m\s+(?:going\s+to|gonna)\s+(?:go|sleep|head\s+off|log\s+off)"
+                      r"(?:\s+now)?|i'?m\s+(?:off|done\s+for\s+(?:today|tonight)))"
+                      r"(?:\W*\s*(?:thanks?(?:\s+you)?|take\s+care|bye|for\s+now|now))*"),
+    "thanks": _whole(r"(?:ok(?:ay)?\W*\s*)?(?:thanks?|thank\s+you|thx|ty|tysm|cheers|much\s+appreciated"
+                     r"|i\s+appreciate\s+(?:it|you|that|this))(?:\s+(?:so|very)\s+much|\s+a\s+lot|\s+again"
+                     r"|\s+for\s+(?:listening|this|that|everything|your\s+help|the\s+help|being\s+here|being\s+there))*"),
+    "greeting": _whole(r"(?:hi|hello|hey|hiya|heya|yo|howdy|greetings|good\s+(?:morning|afternoon|evening))"
+                       r"(?:\s+there|\s+again)?(?:\W*\s*(?:is\s+)?(?:any(?:one|body)|some(?:one|body))\s+"
+                       r"(?:there|here|around|online))?|(?:is\s+)?(?:any(?:one|body)|some(?:one|body))\s+"
+                       r"(?:there|here|around|online)"),
+    "unsure": _whole(r"i\s+don'?t\s+know|i\s+do\s+not\s+know|idk|dunno|not\s+sure|i'?m\s+not\s+sure|maybe|no\s+idea"
+                     r"|who\s+knows|hard\s+to\s+say|i\s+guess|perhaps"),
+    "no": _whole(r"no|nope|nah|not\s+really|no\s+not\s+really|not\s+at\s+all|never|not\s+yet|no\s+thanks"),
+    "yes": _whole(r"yes|yeah|yep|yup|ya|yea|definitely|i\s+think\s+so|kind\s+of|kinda|sort\s+of|a\s+little|a\s+bit"
+                  r"|exactly|absolutely|for\s+sure|i\s+do|i\s+have|i\s+did|sometimes"),
+    "ok": _whole(r"ok(?:ay)?|k|kk|alright|all\s+right|i\s+see|got\s+it|fair\s+enough|hm+|mm+|right|sure|cool|fine"
+                 r"|(?:that\s+)?makes\s+sense|true|oh|ah|lol|haha+|(?:yeah|yes)\s+ok(?:ay)?|ok(?:ay)?\s+(?:then|sure)"),
+}
+_ZH = {
+    "bot": re.compile(r"你是(?:不是)?(?:一个)?(?:机器人|ai|人工智能|真人|程序|bot|自动回复)|是(?:不是)?机器人|是真人吗"
+                      r"|你是人吗|(?:机器人|ai)吗"),
+    "human": re.compile(r"真人|人工客服|转人工|活人|(?:和|跟)人(?:聊|说)"),
+    "goodbye": re.compile(r"^\W*(?:好的?[，,。]?|谢谢(?:你|您|啦|了)?[，,。！!]?)*(?:再见|拜拜|拜|晚安|先这样|下次(?:再)?聊"
+                          r"|回头(?:再)?聊|我先走了|我先下了|我(?:去|要)睡(?:觉)?了|先不聊了|改天(?:再)?聊)"),
+    "thanks": re.compile(r"^\W*(?:好的?[，,]?)?(?:谢谢|感谢|多谢|谢啦|谢了)"),
+    "greeting": re.compile(r"^\W*(?:你好|您好|嗨|哈喽|哈啰|在吗|在不在|有人吗|早上好|早安|晚上好|下午好|hello|hi)"),
+    "unsure": re.compile(r"^\W*(?:不知道|不清楚|说不清|不确定|也许吧|可能吧|不好说|我也不知道)"),
+    "no": re.compile(r"^\W*(?:不是|没有|没|不|不会|不太|并没有|还好)[\W]*$"),
+    "yes": re.compile(r"^\W*(?:是的?|对的?|对啊|没错|有|会|确实|有一点|有点)[\W]*$"),
+    "ok": re.compile(r"^\W*(?:好的?|嗯+|哦+|噢|行|可以|知道了|明白了?|好吧|懂了|哈哈+)[\W]*$"),
+}
+# The question kinds are read anywhere in a message; the others only as (nearly) the whole message.
+_ANYWHERE = ("bot", "human")
+
+_RELATIONS_EN = (
+    "best friend", "boyfriend", "girlfriend", "friend", "friends", "partner", "husband", "wife", "fiance", "fiancee",
+    "ex", "mom", "mum", "mother", "dad", "father", "parents", "stepmom", "stepdad", "sister", "brother", "son",
+    "daughter", "kids", "children", "baby", "grandma", "grandmother", "grandpa", "grandfather", "nan", "aunt", "uncle",
+    "cousin", "roommate", "flatmate", "boss", "manager", "supervisor", "coworker", "coworkers", "colleague",
+    "colleagues", "teacher", "professor", "tutor", "coach", "landlord", "neighbour", "neighbor", "dog", "cat", "puppy",
+    "kitten", "pet", "rabbit", "hamster", "horse", "family", "team", "classmates",
+)
+_RELATION_EN = re.compile(r"\bmy\s+(" + "|".join(sorted(map(re.escape, _RELATIONS_EN), key=len, reverse=True)) + r")\b",
+                          re.I)
+# A name is only taken where the message says it is one: "my dog Max", "my sister, Anna,", "a cat named Bo".
+_NAMED_EN = re.compile(r"\b[Mm]y\s+(?:" + "|".join(sorted(map(re.escape, _RELATIONS_EN), key=len, reverse=True)) +
+                       r")\s*,?\s+([A-Z][a-z]{1,15})\b|\b(?:named|called)\s+([A-Z][a-z]{1,15})\b")
+_NOT_NAMES = {"And", "But", "The", "She", "He", "They", "It", "Is", "Was", "Has", "Had", "Who", "Just", "Never",
+              "Always", "Keeps", "Said", "Says", "Told", "Thinks", "Does", "Did", "Will", "Would", "Can", "Could",
+              "Yelled", "Left", "Died", "Passed", "Got", "Gets", "Wants", "Doesn", "Didn", "Isn", "Hasn", "Won"}
+_RELATIONS_ZH = (
+    "好朋友", "男朋友", "女朋友", "男友", "女友", "对象", "前任", "老公", "老婆", "丈夫", "妻子", "妈妈", "母亲", "爸爸",
+    "父亲", "父母", "爸妈", "姐姐", "妹妹", "哥哥", "弟弟", "儿子", "女儿", "孩子", "奶奶", "爷爷", "外婆", "外公",
+    "闺蜜", "朋友", "室友", "同学", "同事", "老板", "领导", "上司", "老师", "导师", "狗狗", "猫咪", "小狗", "小猫",
+)
+# Family is "你妈妈"; everyone else is "你的老板".
+_KIN_ZH = {"妈妈", "母亲", "爸爸", "父亲", "父母", "爸妈", "姐姐", "妹妹", "哥哥", "弟弟", "奶奶", "爷爷", "外婆", "外公",
+           "老公", "老婆", "儿子", "女儿"}
+_RELATION_ZH = re.compile(r"我(?:的|家)?(" + "|".join(sorted(_RELATIONS_ZH, key=len, reverse=True)) + ")")
+
+_TOPICS_EN = (
+    ("the breakup", r"\bbroke\s+up|\bbreak\s*-?\s*up|\bdumped\b|\bdivorc"),
+    ("your exams", r"\bexams?\b|\bfinals\b|\bmidterms?\b|\btests?\b|\bgrades?\b"),
+    ("work", r"\bwork\b|\bjob\b|\boffice\b|\bshifts?\b|\bcareer\b|\bboss\b|\bmanager\b|\bcoworkers?\b|\bcolleagues?\b"),
+    ("school", r"\bschool\b|\bcollege\b|\buniversity\b|\buni\b|\bclasses\b|\bhomework\b|\bassignments?\b|\bthesis\b"),
+    ("money", r"\bmoney\b|\brent\b|\bbills?\b|\bdebts?\b|\bloans?\b|\bafford\b|\bbroke\b|\bsalary\b|\bpaycheck\b"),
+    ("the move", r"\bmoved\b|\bmoving\b|\bnew\s+city\b"),
+    ("your health", r"\bhealth\b|\billness\b|\bsick\b|\bsurgery\b|\bhospital\b|\bchronic\b"),
+    ("sleep", r"\bsleep\b|\binsomnia\b|\bnightmares?\b"),
+    ("your family", r"\bfamily\b|\bparents\b"),
+)
+_TOPICS_ZH = (
+    ("分手的事", r"分手|离婚|被甩"),
+    ("考试", r"考试|考研|高考|中考|成绩|挂科|期末"),
+    ("工作", r"工作|上班|加班|老板|领导|公司|同事|辞职|裁员"),
+    ("学业", r"学习|学业|作业|论文|上学|学校|毕业"),
+    ("钱的事", r"钱|房租|贷款|欠款|工资|还债|经济"),
+    ("搬家的事", r"搬家|搬到"),
+    ("身体的事", r"身体|生病|住院|手术|病了"),
+    ("睡眠", r"睡不着|失眠|睡不好|做噩梦"),
+    ("家里的事", r"家里|家人|父母|爸妈"),
+)
+_TOPIC_PATTERNS = {"en": tuple((said, re.compile(p, re.I)) for said, p in _TOPICS_EN),
+                   "zh": tuple((said, re.compile(p)) for said, p in _TOPICS_ZH)}
+NEGATION_EN = re.compile(r"\b(?:not|never|no\s+longer|n't|isn't|don't|didn't|wasn't|aren't|ain't)\s+(?:\w+\s+)?$")
+NEGATION_ZH = re.compile(r"(?:不|没有|没|并不|一点也不|不再)[^，。！？,.!?]{0,2}$")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def understand(text: str, *, language: str, feelings: Mapping[str, str], first: bool) -> Understanding:
+    """What `text` is, for a conversation in `language` ("en"/"zh"); `feelings` maps the library's feeling words to
+    the phrases it reflects; `first`: no message of the person's has been answered yet."""
+    text = (text or "").strip()
+    return Understanding(language=language, kind=kind_of(text, language=language, first=first),
+                         people=people_of(text, language), topics=topics_of(text, language),
+                         feelings=feelings_of(text, feelings, language))
+
+
+def kind_of(text: str, *, language: str, first: bool) -> str:
+    """The kind of short turn `text` is, or "" when it has something to say."""
+    lowered = text.lower().replace("\u2019", "'")
+    if lowered and not _LETTERS.search(lowered):
+        return "emoji"  # emoji, ":(", "..." — no words at all
+    zh = language == "zh"
+    patterns = _ZH if zh else _EN
+    for kind in _ANYWHERE:
+        if patterns[kind].search(lowered):
+            return kind
+    too_long = len(text) > SHORT_CHARS_ZH if zh else len(re.findall(r"\w+", lowered)) > SHORT_WORDS
+    if too_long:
+        return ""
+    for kind, pattern in patterns.items():
+        if kind not in _ANYWHERE and pattern.search(lowered):
+            if kind == "greeting" and not first:
+                return "greeting_again"
+            return kind
+    return ""
+
+
+def people_of(text: str, language: str) -> tuple[str, ...]:
+    """The people (and animals) named, in order, as the reply says them."""
+    found: list[tuple[int, str]] = []
+    if language == "zh":
+        for match in _RELATION_ZH.finditer(text):
+            relation = match.group(1)
+            found.append((match.start(), ("你" if relation in _KIN_ZH else "你的") + relation))
+    else:
+        names = {}
+        for match in _NAMED_EN.finditer(text):
+            name = match.group(1) or match.group(2)
+            if name not in _NOT_NAMES:
+                names[match.start()] = name
+        for match in _RELATION_EN.finditer(text):
+            if match.start() in names:
+                found.append((match.start(), names.pop(match.start())))
+            else:
+                found.append((match.start(), "your " + match.group(1).lower()))
+        found += list(names.items())
+    return _unique(said for _, said in sorted(found))
+
+
+def topics_of(text: str, language: str) -> tuple[str, ...]:
+    return _unique(said for said, pattern in _TOPIC_PATTERNS["zh" if language == "zh" else "en"]
+                   if pattern.search(text))
+
+
+def feelings_of(text: str, vocabulary: Mapping[str, str], language: str) -> tuple[str, ...]:
+    """The phrases for the feeling words in `text`, in the order written, leaving out negated ones ("not lonely",
+    "不孤独")."""
+    lowered = text.lower()
+    found: list[tuple[int, int, str]] = []
+    for word, phrase in vocabulary.items():
+        pattern = re.escape(word) if language == "zh" else rf"\b{re.escape(word)}\b"
+        for match in re.finditer(pattern, lowered):
+            before = lowered[max(0, match.start() - 24):match.start()]
+            if not (NEGATION_ZH if language == "zh" else NEGATION_EN).search(before):
+                found.append((match.start(), -len(word), phrase))
+    # The longest word at each place: "feeling down" rather than "down".
+    kept, end = [], -1
+    for start, length, phrase in sorted(found):
+        if start > end:
+            kept.append(phrase)
+            end = start - length - 1
+    return _unique(kept)
+
+
+def _unique(items) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
