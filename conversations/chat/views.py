@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -16,7 +17,7 @@ def chat_page(request: HttpRequest) -> HttpResponse:
     # The WebSocket authenticates with the session cookie, so every visitor gets a session (and a
     # pseudonymous visitor id) here, before their first message.
     identity.visitor_id_ensure(request.session)
-    return render(request, "conversations/chat.html")
+    return render(request, "conversations/chat.html", {"reveal_ms": settings.EMOCHAT_REPLY_REVEAL_MS})
 
 
 @require_GET

@@ -17,8 +17,12 @@ REPLY_BACKENDS = {
     "fake": "inference.backends.fake.TemplateReplyGenerator",
 }
 EMOCHAT_REPLY_BACKEND = env.choice("EMOCHAT_REPLY_BACKEND", "curated", tuple(REPLY_BACKENDS))
-# Pause between the words of a curated reply, so it arrives at a reading pace like a generated one.
-EMOCHAT_CURATED_REPLY_PACE_MS = env.integer("EMOCHAT_CURATED_REPLY_PACE_MS", 25, minimum=0)
+# Pause between the words of a curated reply in the worker. 0: the page paces replies (below), and a worker thread
+# is not held for the length of one.
+EMOCHAT_CURATED_REPLY_PACE_MS = env.integer("EMOCHAT_CURATED_REPLY_PACE_MS", 0, minimum=0)
+# The chat page writes a live reply out one word (or two Chinese characters) per this many milliseconds, however
+# fast it arrives; 0 shows it as it arrives. People who ask their browser for less motion always get 0.
+EMOCHAT_REPLY_REVEAL_MS = env.integer("EMOCHAT_REPLY_REVEAL_MS", 70, minimum=0)
 # emochat's reviewed reply library; an operator may point this at their own reviewed copy.
 EMOCHAT_REPLY_LIBRARY = env.string("EMOCHAT_REPLY_LIBRARY", str(env.BASE_DIR / "inference" / "data" / "replies.toml"))
 # `transformers` replies: a local chat model directory (with a chat template).

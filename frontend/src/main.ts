@@ -6,6 +6,7 @@ import { HelplinesApi } from "./helplines";
 import { createMemoryStorage, type StorageLike } from "./outbox";
 import { PrivacyApi } from "./privacy";
 import { mountPrivacy } from "./privacy-view";
+import { revealPace } from "./reveal";
 import { socketUrl } from "./socket-url";
 import { uuid4 } from "./uuid";
 import { mountChat } from "./view";
@@ -44,7 +45,9 @@ function start(root: HTMLElement): void {
     storage: pickStorage(),
     uuid: () => uuid4(),
   });
-  const view = mountChat(root, client);
+  // The operator's pace (EMOCHAT_REPLY_REVEAL_MS); none for someone who asked for less motion.
+  const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
+  const view = mountChat(root, client, revealPace(root.dataset.revealMs, reducedMotion));
   const privacy = new PrivacyApi({
     fetch: (url, init) => window.fetch(url, init),
     cookies: () => document.cookie,

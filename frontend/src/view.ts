@@ -16,6 +16,7 @@ import {
 import { conversationItems, type ConversationEvent } from "./events";
 import { Follow } from "./follow";
 import { MAX_MESSAGE_LENGTH } from "./protocol";
+import { Reveal } from "./reveal";
 import type { ChatMessage } from "./timeline";
 
 /** What the view needs from the client. */
@@ -70,8 +71,11 @@ function setText(node: Node, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
-/** Builds the chat UI inside `root` (after the server-rendered header) and keeps it in step with the client. */
-export function mountChat(root: HTMLElement, client: ChatController): ChatView {
+/**
+ * Builds the chat UI inside `root` (after the server-rendered header) and keeps it in step with the client. A live
+ * reply is written out one word per `revealMs` (0: as it arrives).
+ */
+export function mountChat(root: HTMLElement, client: ChatController, revealMs: number): ChatView {
   const connection = el("p", { "data-testid": "connection", "data-state": "connecting", role: "status", class: "connection" });
   const newConversation = el(
     "button",
@@ -142,6 +146,15 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
   let latest: ChatState = client.getState();
   let erasures = latest.erasures;
   const follow = new Follow();
+  const reveal = new Reveal({
+    timers: {
+      setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+      clearTimeout: (id) => window.clearTimeout(id),
+    },
+    now: () => performance.now(),
+    paceMs: revealMs,
+    changed: () => render(latest),
+  });
 
   function scrollToEnd(): void {
     list.scrollTop = list.scrollHeight;
@@ -194,14 +207,17 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
 
   function updateMessage(nodes: MessageNodes, message: ChatMessage): void {
     const { li } = nodes;
+    const shown = reveal.text(message.key, message.text, message.streaming);
+    // Still arriving, or still being written out on screen.
+    const writing = message.streaming || reveal.writing(message.key);
     nodes.clientId = message.clientId;
     setAttr(li, "data-role", message.role);
     setAttr(li, "data-id", message.id ?? "");
     setAttr(li, "data-client-id", message.clientId ?? "");
     setAttr(li, "data-status", message.status);
-    setAttr(li, "data-streaming", String(message.streaming));
-    // Keeps screen readers from reading a streaming reply piece by piece.
-    if (message.streaming) setAttr(li, "aria-busy", "true");
+    setAttr(li, "data-streaming", String(writing));
+    // Keeps screen readers from reading a reply word by word: the log announces it once, whole.
+    if (writing) setAttr(li, "aria-busy", "true");
     else li.removeAttribute("aria-busy");
     setText(nodes.who, SPEAKER[message.role]);
     nodes.who.className = message.role === "moderator" ? "who" : "who sr-only";
@@ -209,7 +225,7 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
     if (message.unreadable) setAttr(li, "data-unreadable", "true");
     else li.removeAttribute("data-unreadable");
     nodes.text.className = message.unreadable ? "text unreadable" : "text";
-    setText(nodes.text, message.unreadable ? UNREADABLE_TEXT : message.text);
+    setText(nodes.text, message.unreadable ? UNREADABLE_TEXT : shown);
 
     const waiting = latest.consent === "required" ? WAITING_FOR_CONSENT_TEXT : "Sending…";
     const statusText =
@@ -260,6 +276,7 @@ export function mountChat(root: HTMLElement, client: ChatController): ChatView {
       if (keys.has(key)) continue;
       nodes.li.remove();
       items.delete(key);
+      reveal.forget(key);
     }
     for (const [key, li] of eventItems) {
       if (keys.has(key)) continue;

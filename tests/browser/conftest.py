@@ -16,8 +16,11 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture
-def server(live_database_url, redis_url, tmp_path):
-    env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=redis_url, EMOCHAT_FAKE_REPLY_DELAY_MS="60")
+def server(request, live_database_url, redis_url, tmp_path):
+    """Daphne and a worker; the fake reply comes a word every 60 ms, or at the pace (ms) a test asks for by
+    indirect parametrization (`"0"`: the whole reply at once)."""
+    env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=redis_url,
+                                EMOCHAT_FAKE_REPLY_DELAY_MS=getattr(request, "param", "60"))
     with processes.celery_worker(env, tmp_path), processes.daphne(env, tmp_path) as base:
         yield base
 

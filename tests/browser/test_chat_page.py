@@ -5,10 +5,26 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from conversations.chat import selectors
 from conversations.models import Message
 from tests.browser.pages import ASSISTANT, USER, in_db, open_chat, send, wait_ready
 
 pytestmark = pytest.mark.processes
+
+# Records, in the page, each change of the words the first reply shows, as it happens: sampling from the test
+# would measure Playwright's round trips on a slow machine as much as the page.
+RECORD_REPLY = """() => {
+  const list = document.querySelector("[data-testid=messages]");
+  const samples = (window.replySamples = []);
+  new MutationObserver(() => {
+    const reply = list.querySelector("[data-testid=message][data-role=assistant]");
+    if (!reply) return;
+    const words = reply.querySelector(".text").textContent.split(/\\s+/).filter(Boolean).length;
+    const busy = reply.getAttribute("aria-busy") === "true";
+    const last = samples[samples.length - 1];
+    if (!last || last.words !== words || last.busy !== busy) samples.push({ t: performance.now(), words, busy });
+  }).observe(list, { childList: true, subtree: true, characterData: true, attributes: true });
+}"""
 
 
 def stored_roles() -> list[str]:
@@ -106,3 +122,32 @@ def test_the_chat_works_from_the_keyboard_alone(page: Page):
     expect(page.locator(USER).last.locator(".text")).to_have_text("typed without a mouse\non two lines")
     expect(page.locator(USER).last).to_have_attribute("data-status", "sent")
     expect(page.get_by_test_id("messages")).to_have_attribute("aria-live", "polite")
+
+
+@pytest.mark.parametrize("server", ["0"], indirect=True)  # the whole reply reaches the page at once
+def test_a_reply_is_written_out_at_a_reading_pace_and_announced_once(page: Page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_chat(page)
+    page.evaluate(RECORD_REPLY)
+    send(page, "I feel so sad tonight")
+
+    reply = page.locator(ASSISTANT).last
+    expect(reply).to_have_attribute("data-streaming", "false", timeout=15_000)
+    stored = in_db(lambda: selectors.message_text(Message.objects.get(role="assistant")))
+    assert reply.locator(".text").text_content() == stored
+    expect(reply).not_to_have_attribute("aria-busy", "true")
+
+    samples = page.evaluate("window.replySamples")
+    total = len(stored.split())
+    appeared, final = samples[0], samples[-1]
+    first = next(sample for sample in samples if sample["words"] > 0)
+    assert first["t"] - appeared["t"] < 300, "the first words came late"
+    assert first["words"] < total, "the reply appeared whole"
+    counts = [sample["words"] for sample in samples]
+    assert counts == sorted(counts) and final["words"] == total
+    assert len({count for count in counts if 0 < count < total}) >= 3, f"not written word by word: {counts}"
+    # Timers only ever run late, so a slow machine can only make this longer: 70 ms a word, with room to spare.
+    assert final["t"] - first["t"] >= (total - 1) * 35, f"written too fast: {final['t'] - first['t']:.0f} ms"
+    # Screen readers hear it once, whole: busy until the last word is shown.
+    assert all(sample["busy"] for sample in samples if sample["words"] < total)
+    assert not final["busy"]
