@@ -22,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db import connections
-from django.test.utils import setup_databases, teardown_databases
 
+from bench import replaying
 from bench.bench_crisis import dev_split
 from bench.figures import Figure
 from conversations.chat import replay
@@ -35,7 +34,7 @@ from inference.training.emotion import load_split
 from inference.types import Risk, risk_rank
 
 SMILE_DIALOGUES = 200
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = replaying.RESULTS
 
 
 def _flagged(readings: list[Risk]) -> np.ndarray:
@@ -73,19 +72,6 @@ def goemotions_test(detector) -> list[Figure]:
                    goal="≤ 0.3")]
 
 
-def _conversations(path: Path, speaker_key: str, speaker: str, limit: int | None = None) -> list[replay.Script]:
-    scripts = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            data = json.loads(line)
-            messages = [t["text"] for t in data["turns"] if t[speaker_key] == speaker and t["text"].strip()]
-            if messages:
-                scripts.append(replay.Script(id=str(data["id"]), messages=messages))
-            if limit is not None and len(scripts) >= limit:
-                break
-    return scripts
-
-
 def replayed(name: str, scripts: list[replay.Script], flagged_out) -> list[Figure]:
     """Replay each conversation; figures for the reading alone and after the screening."""
     read_flagged = after_flagged = messages = 0
@@ -116,24 +102,12 @@ def replayed(name: str, scripts: list[replay.Script], flagged_out) -> list[Figur
 
 
 def conversations_replayed() -> list[Figure]:
-    data = Path(settings.EMOCHAT_DATA_DIR)
-    settings.EMOCHAT_REPLY_BACKEND = "curated"  # what the chat answers with by default, not the tests' fake
-    replay.unhurried()
-    for alias in ("default", "keys"):
-        connections[alias].settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{alias}"
-    state = setup_databases(verbosity=0, interactive=False, aliases={"default", "keys"})
-    RESULTS.mkdir(exist_ok=True)
-    try:
-        with (RESULTS / "triage_flagged.jsonl").open("w", encoding="utf-8") as flagged_out:
-            figures = replayed("ESConv dev", _conversations(data / "esconv" / "dev.jsonl", "speaker", "seeker"),
-                               flagged_out)
-            figures += replayed(f"SMILE ({SMILE_DIALOGUES} dialogues)",
-                                _conversations(data / "smile" / "sample.jsonl", "role", "client", SMILE_DIALOGUES),
-                                flagged_out)
-    finally:
-        for alias in ("default", "keys"):
-            connections[alias].close()
-        teardown_databases(state, verbosity=0)
+    with replaying.databases(), (RESULTS / "triage_flagged.jsonl").open("w", encoding="utf-8") as flagged_out:
+        figures = replayed("ESConv dev", [replaying.script(*c) for c in replaying.conversations("esconv")],
+                           flagged_out)
+        figures += replayed(f"SMILE ({SMILE_DIALOGUES} dialogues)",
+                            [replaying.script(*c) for c in replaying.conversations("smile", limit=SMILE_DIALOGUES)],
+                            flagged_out)
     return figures
 
 

@@ -103,7 +103,7 @@ def _row(conversation_id: str, turn: int, message_id: uuid.UUID, cases_before: t
         "case": case,
         "screening": _screening(conversation, str(message_id)),
         "reply": selectors.message_text(reply) if reply is not None else None,
-        "strategy": None,
+        "strategy": reply.strategy if reply is not None else None,
     }
 
 

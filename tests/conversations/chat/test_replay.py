@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from conversations.chat import screening
-from conversations.models import Alert, Case, Consent, Conversation, Message
+from conversations import dispatch
+from conversations.chat import queueing, screening, selectors, services
+from conversations.identity import Owner
+from conversations.models import Alert, Case, Consent, Conversation, Dialogue, Message
+from conversations.privacy import selectors as privacy_selectors
+from conversations.privacy import services as privacy
 from inference import loader
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,8 +60,28 @@ def test_each_message_is_answered_in_turn_as_the_chat_would_and_nothing_is_kept(
     assert (tonight["risk"]["level"], tonight["risk"]["subject"], tonight["case"]) == ("imminent", "self", "opened")
     assert tonight["reply"], "the crisis script answers"
     assert all(row["reply"] for row in rows)
-    for model in (Conversation, Message, Case, Alert, Consent):
+    assert [row["strategy"] for row in rows] == ["other", "question", "", ""], "scripted texts have no strategy"
+    for model in (Conversation, Message, Case, Alert, Consent, Dialogue):
         assert not model.objects.exists(), f"replay kept {model.__name__} rows"
+
+
+def test_the_conversation_keeps_its_state_sealed_and_each_reply_its_strategy(rules_only, settings):
+    settings.EMOCHAT_REPLY_BACKEND = "curated"
+    owner = Owner(visitor_id=uuid.uuid4())
+    privacy.consent_give(owner=owner, version=privacy_selectors.notice_version(), purposes=["support"])
+    conversation = services.conversation_open(owner=owner)
+    for text in ["hi", "my boss yelled at me in front of everyone", "ok", "bye"]:
+        submitted = services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(),
+                                            text=text)
+        dispatch.run_here(queueing.RESPOND_TASK, submitted.message["id"])
+
+    replies = list(Message.objects.filter(role=Message.Role.ASSISTANT).order_by("seq"))
+    state = selectors.dialogue_state(conversation_id=conversation.id)
+    goodbye = selectors.message_text(replies[-1])
+    assert len(replies) == 4 and [r.strategy for r in replies][::3] == ["other", "other"]
+    assert "?" not in goodbye and "hello" not in goodbye.lower(), "a goodbye is closed"
+    assert (state.turns, state.phase, state.people) == (4, "closing", ("your boss",))
+    assert b"boss" not in bytes(Dialogue.objects.get().state_encrypted), "the state is sealed"
 
 
 def test_a_bad_line_is_named_and_the_rest_still_run(tmp_path, rules_only):
