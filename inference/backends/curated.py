@@ -153,8 +153,10 @@ class CuratedReplyGenerator:
     def compose(self, request: ReplyRequest) -> str:
         state, prepared = self.prepared(request)
         library = self.libraries[prepared.understanding.language]
-        # "not read" and "no chip" readings carry no emotion to answer.
-        group = request.emotion.group if request.emotion and request.emotion.group in library.general else "neutral"
+        # "not read" and "no chip" readings carry no emotion to answer; nor does a short answer ("yeah" reads as
+        # joy): the reply follows what was said before it.
+        readable = request.emotion and request.emotion.group in library.general and not prepared.understanding.short
+        group = request.emotion.group if readable else "neutral"
         # A short answer ("ok", "no") is about what the person said last with something in it.
         about = request.text if not prepared.understanding.short else next(
             (turn.text for turn in reversed(request.history) if turn.role == "user" and len(turn.text) > 12), "")

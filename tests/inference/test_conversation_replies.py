@@ -141,3 +141,19 @@ def test_the_strategies_move_from_exploring_to_suggesting(curated):
     assert substantive[0] == "question"
     assert "suggestion" not in substantive[:3]
     assert {"question", "affirmation", "suggestion"} <= set(substantive)
+
+
+def test_a_short_answer_follows_what_was_said_before_not_its_own_emotion(curated):
+    joy = emotion_from_labels((LabelScore("joy", 0.9),))
+    state, history = DialogueState(), []
+    for text, emotion in (("I felt so humiliated today", SAD), ("it was awful", SAD), ("everyone saw it", SAD),
+                          ("yeah", joy)):
+        prepared = manager.prepare(text, emotion=emotion, state=state, library_of=curated.libraries.__getitem__)
+        reply = curated.compose(ReplyRequest(text=text, emotion=emotion, history=tuple(history), conversation_id="y",
+                                             dialogue=state, prepared=prepared))
+        state = manager.after(state, prepared, reply)
+        history += [Turn("user", text), Turn("assistant", reply)]
+
+    joy_entries = curated.libraries["en"].general["joy"]
+    joyful = [*joy_entries.bodies, *joy_entries.questions, *joy_entries.suggestions]
+    assert not any(entry in reply for entry in joyful), reply
