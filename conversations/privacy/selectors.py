@@ -54,12 +54,19 @@ def export_for(*, owner: Owner) -> dict:
             "created_at": conversation.created_at.isoformat(),
             "closed_at": conversation.closed_at.isoformat() if conversation.closed_at else None,
             "messages": messages,
+            # What the assistant keeps of the conversation's course (docs/replies.md); not its fingerprints.
+            "dialogue": _dialogue(chat.dialogue_state(conversation_id=conversation.id)),
         })
     consents = [{"version": c.notice_version, "purposes": c.purposes, "given_at": c.given_at.isoformat(),
                  "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
                 for c in Consent.objects.filter(subject=subject_for(owner))]
     return {"exported_at": timezone.now().isoformat(), "notice_version": notice.VERSION, "consents": consents,
             "conversations": conversations, "access": access_records(owner=owner)}
+
+
+def _dialogue(state) -> dict:
+    kept = state.as_dict()
+    return {key: kept[key] for key in ("language", "phase", "people", "topics", "feelings", "strategies")}
 
 
 def notice_version() -> str:

@@ -12,15 +12,17 @@ import pytest
 from channels.db import database_sync_to_async as sync_to_async
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from conversations import identity
-from conversations.chat import selectors, services
+from conversations.chat import selectors, services, store
 from conversations.identity import VISITOR_KEY, Owner
 from conversations.models import Consent, Conversation, DataKey, Message, TranscriptAccess
 from conversations.privacy import keys, notice, sealing
 from conversations.privacy import services as privacy
+from inference.dialogue.state import DialogueState
 from tests.conversations.chat.test_consumers import connect, send_frame, stored_messages
 from tests.conversations.conftest import chat_socket, consent
 
@@ -118,6 +120,9 @@ def test_export_holds_everything_decrypted(browser, no_workers):
     conversation = services.conversation_open(owner=owner)
     services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(),
                             text="Ünïcode and a secret 🌧")
+    with transaction.atomic():
+        store.dialogue_save(conversation_id=conversation.id, state=DialogueState(
+            phase="exploring", people=("your sister",), strategies=("question",), said=("a1b2c3d4e5f6",)))
 
     response = browser.get("/privacy/export")
     export = json.loads(response.content)
@@ -126,6 +131,8 @@ def test_export_holds_everything_decrypted(browser, no_workers):
     assert response["Cache-Control"] == "no-store"
     assert [m["text"] for m in export["conversations"][0]["messages"]] == ["Ünïcode and a secret 🌧"]
     assert export["conversations"][0]["messages"][0]["unreadable"] is False
+    assert export["conversations"][0]["dialogue"] == {"language": "en", "phase": "exploring", "people": ["your sister"],
+                                                      "topics": [], "feelings": [], "strategies": ["question"]}
     assert export["consents"][0]["purposes"] == ["support"] and export["notice_version"] == notice.VERSION
 
 
