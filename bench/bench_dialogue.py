@@ -10,7 +10,8 @@ through `replay` (the chat's whole pipeline), then
 - semantic similarity (MiniLM cosine) of each reply to the supporter's actual reply, against the same replies
   shuffled across turns: both, and the margin.
 SMILE (CC0, Chinese): the client turns of a sample of dialogues: the share answered in Chinese [100%].
-Twenty sampled exchanges are written to bench/results/dialogue_samples.jsonl (not kept in git) to read by hand.
+Twenty sampled exchanges are written to bench/results/dialogue_samples.jsonl, and the strategies used (ours, the
+supporters', and how they pair) to dialogue_strategies.json (neither kept in git), to read by hand.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def _embed(encoder, texts: list[str]) -> np.ndarray:
 def esconv(encoder) -> tuple[list[Figure], list[dict]]:
     agree = planned = repeated = near = greetings = goodbyes = closed = 0
     human_strategies: Counter = Counter()
+    pairs_by_strategy: Counter = Counter()  # (ours, the supporter's)
     pairs: list[tuple[str, str]] = []
     exchanges_out: list[dict] = []
     for conversation_id, exchanges in replaying.conversations("esconv"):
@@ -67,7 +69,8 @@ def esconv(encoder) -> tuple[list[Figure], list[dict]]:
         near += sum(1 for i in range(len(replies)) for j in range(i + 1, min(len(replies), i + NEAR_TURNS + 1))
                     if float(vectors[i] @ vectors[j]) >= NEAR_COSINE)
         for row, exchange, reply in zip(rows, exchanges, replies):
-            if row["turn"] > 0 and GREETING.search(reply):
+            greeted = kind_of(exchange.text, language="en", first=row["turn"] == 0) in ("greeting", "greeting_again")
+            if row["turn"] > 0 and GREETING.search(reply) and not greeted:  # "Hello?" mid-chat gets "still here"
                 greetings += 1
             if kind_of(exchange.text, language="en", first=row["turn"] == 0) == "goodbye":
                 goodbyes += 1
@@ -78,6 +81,7 @@ def esconv(encoder) -> tuple[list[Figure], list[dict]]:
             if human and row["strategy"]:
                 planned += 1
                 agree += row["strategy"] == human
+                pairs_by_strategy[(row["strategy"], human)] += 1
             if exchange.human_reply and reply:
                 pairs.append((reply, exchange.human_reply))
             exchanges_out.append({"id": conversation_id, "turn": row["turn"], "person": exchange.text,
@@ -87,6 +91,9 @@ def esconv(encoder) -> tuple[list[Figure], list[dict]]:
     aligned = float(np.mean(np.sum(ours * theirs, axis=1)))
     shuffled = float(np.mean(np.sum(ours * theirs[np.random.default_rng(7).permutation(len(pairs))], axis=1)))
     most_common, count = human_strategies.most_common(1)[0]
+    (replaying.RESULTS / "dialogue_strategies.json").write_text(json.dumps({
+        "ours": Counter(o for o, _ in pairs_by_strategy.elements()), "supporters": human_strategies,
+        "confusion": {f"{o} / {h}": n for (o, h), n in pairs_by_strategy.most_common()}}, indent=1))
     return [
         Figure("ESConv: strategy agreement with the supporter", agree / max(1, planned), f"of {planned} replies",
                goal="> 0.31"),

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from inference import scripts
+from inference.dialogue.language import detect
+from inference.dialogue.state import sentence_key, sentences
 
 STEPS = ("thoughts", "method", "intent", "plan", "preparation")
 # The level a "yes" sets: thoughts (with or without a method) are ideation; intent, a plan, or preparation and
@@ -153,16 +156,18 @@ def due(state: State | None, *, level: str, subject: str, score: float, seq: int
     return state.status != ASKING and state.ended_seq is not None and seq - state.ended_seq >= AGAIN_AFTER_MESSAGES
 
 
-def start(*, seq: int, message_id: str, language: str) -> tuple[State, Turn]:
+def start(*, seq: int, message_id: str, language: str, said: Collection[str] = ()) -> tuple[State, Turn]:
+    """Start asking; `said`: the fingerprints of what the conversation has heard (inference/dialogue/state.py)."""
     state = State(step="thoughts", language=language, started_seq=seq, last_message_id=message_id)
-    text = _joined(_pick(language, "lead", message_id) if language == "zh" else "",
-                   _pick(language, "ask.thoughts", message_id))
+    text = _joined(_pick(language, "lead", message_id, said) if language == "zh" else "",
+                   _pick(language, "ask.thoughts", message_id, said))
     turn = Turn("ask", text)
     return replace(state, last_turn=_turn_dict(turn)), turn
 
 
-def answered(state: State, *, text: str, seq: int, message_id: str) -> tuple[State, Turn]:
-    """The state after the person's message `text` answered the question asked last, and what to say."""
+def answered(state: State, *, text: str, seq: int, message_id: str, said: Collection[str] = ()) -> tuple[State, Turn]:
+    """The state after the person's message `text` answered the question asked last, and what to say (never a
+    sentence in `said`, where there is another)."""
     answer = answer_of(text)
     if answer == "unclear" and moved_on(text):
         state = replace(state, status=STOPPED, ended_seq=seq)
@@ -175,12 +180,12 @@ def answered(state: State, *, text: str, seq: int, message_id: str) -> tuple[Sta
         language = state.language
         if following is None:
             closing = "done_yes" if answers.get("thoughts") == "yes" else "done_no"
-            opening = _pick(language, "yes", message_id) if answer == "yes" and state.step == "thoughts" else ""
-            turn = Turn("answered", _joined(opening, _pick(language, closing, message_id)), level)
+            opening = _pick(language, "yes", message_id, said) if answer == "yes" and state.step == "thoughts" else ""
+            turn = Turn("answered", _joined(opening, _pick(language, closing, message_id, said)), level)
             state = replace(state, status=DONE, answers=answers, answer_ids=ids, ended_seq=seq)
         else:
-            ack = _pick(language, "yes" if answer == "yes" and state.step == "thoughts" else "no", message_id)
-            turn = Turn("answered", _joined(ack, _pick(language, f"ask.{following}", message_id)), level)
+            ack = _pick(language, "yes" if answer == "yes" and state.step == "thoughts" else "no", message_id, said)
+            turn = Turn("answered", _joined(ack, _pick(language, f"ask.{following}", message_id, said)), level)
             state = replace(state, step=following, answers=answers, answer_ids=ids)
     return replace(state, last_message_id=message_id, last_turn=_turn_dict(turn)), turn
 
@@ -223,7 +228,7 @@ def helper_text(text: str, message_id: str) -> str:
 
 
 def language_of(text: str) -> str:
-    return "zh" if scripts.mostly_chinese(text or "") else "en"
+    return detect(text)
 
 
 @cache
@@ -232,12 +237,15 @@ def texts() -> dict:
         return tomllib.load(handle)
 
 
-def _pick(language: str, key: str, message_id: str) -> str:
+def _pick(language: str, key: str, message_id: str, said: Collection[str] = ()) -> str:
+    """One of the texts at `key`: chosen by the message, so a task that runs twice says the same thing, and
+    the first in turn whose sentences the conversation has not heard yet (`said`: their fingerprints)."""
     node = texts()[language]
     for part in key.split("."):
         node = node[part]
-    # Chosen by the message, so a task that runs twice says the same thing.
-    return node[sum(message_id.encode()) % len(node)]
+    start = sum(message_id.encode()) % len(node)
+    options = [node[(start + i) % len(node)] for i in range(len(node))]
+    return next((text for text in options if not any(sentence_key(s) in said for s in sentences(text))), options[0])
 
 
 def _joined(*parts: str) -> str:

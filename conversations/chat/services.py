@@ -17,6 +17,7 @@ from conversations.models import Conversation, Message
 from conversations.moderation import services as moderation
 from conversations.privacy import selectors as privacy
 from inference import handles, safety_net
+from inference.dialogue import manager
 from inference.dialogue.state import DialogueState
 from inference.types import FLAGGED_AT, Emotion, ReplyRequest, risk_rank
 
@@ -103,11 +104,15 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
 def _crisis_reply(message: Message, *, text: str, categories: tuple[str, ...]) -> None:
     """Answer at once with the crisis script: it needs no model, so it reaches the person even when every
     inference worker is down. The worker still reads the message's emotion and risk when it can."""
+    state = selectors.dialogue_state(conversation_id=message.conversation_id)
+    prepared = manager.prepare(text, emotion=None, state=state, library_of=handles.reply_library)
     request = ReplyRequest(text=text, emotion=None, conversation_id=str(message.conversation_id),
                            history=selectors.assistant_turns(conversation_id=message.conversation_id),
-                           risk_categories=categories)
+                           risk_categories=categories, dialogue=state, prepared=prepared)
     script = "".join(handles.crisis_generator().stream(request))
-    reply_create(reply_to_id=message.id, conversation_id=message.conversation_id, text=script)
+    scripted = replace(prepared, plan=replace(prepared.plan, strategy=""))  # a script, not the plan's reply
+    reply_create(reply_to_id=message.id, conversation_id=message.conversation_id, text=script,
+                 dialogue=manager.after(state, scripted, script))
 
 
 def _flagged_level(level: str) -> str | None:
@@ -163,13 +168,14 @@ def screening_turn(*, job: selectors.ReplyJob, can_reply: bool) -> screening.Tur
     message_id = str(job.message_id)
     if not _screening_concerns(job, message_id):
         return None  # most messages: no lock taken
+    heard = frozenset(selectors.dialogue_state(conversation_id=job.conversation_id).said)
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=job.conversation_id)
         state = screening.State.from_dict(conversation.screening)
         if state is not None and state.last_message_id == message_id:
             return screening.repeated(state)  # the task ran again: the same turn
         if state is not None and state.status == screening.ASKING and job.seq > state.started_seq:
-            state, turn = screening.answered(state, text=job.text, seq=job.seq, message_id=message_id)
+            state, turn = screening.answered(state, text=job.text, seq=job.seq, message_id=message_id, said=heard)
             if turn.level is not None:
                 moderation.risk_screening_record(message_id=job.message_id, level=turn.level)
             moderation.case_screening_set(conversation_id=conversation.id, answers=state.answers)
@@ -180,7 +186,7 @@ def screening_turn(*, job: selectors.ReplyJob, can_reply: bool) -> screening.Tur
                                                              score=risk.score, seq=job.seq):
                 return None
             state, turn = screening.start(seq=job.seq, message_id=message_id,
-                                          language=screening.language_of(job.text))
+                                          language=screening.language_of(job.text), said=heard)
         if not can_reply and state.status == screening.ASKING:
             state = replace(state, status=screening.STOPPED, ended_seq=job.seq)
         conversation.screening = state.as_dict()

@@ -80,7 +80,7 @@ def crisis_reply(request: ReplyRequest, categories: Sequence[str], library: Libr
     language."""
     library = library or load_library(language=_language_of(request))
     category = next((c for c in categories if library.crisis.get(c)), "self_harm")
-    said = _history_keys(request)
+    said = _history_keys(request) | set(request.dialogue.said if request.dialogue else ())
     options = _rotated(library.crisis[category], request, "crisis")
     return next((o for o in options if _unsaid(o, said)), options[0])
 
@@ -219,17 +219,24 @@ class _Writer:
         if part == "restatement":
             return [s.restatements if s else (), self.library.restatements]
         if part == "affirmation":
-            return [s.bodies if s else (), general.bodies, neutral.bodies]
+            return [s.bodies if s else (), general.bodies, neutral.bodies, *self._heavy("bodies")]
         if part == "question":
             own = s.questions if s else ()
             if self.kind == "thanks":  # after thanks, whether there is more: not a new question on the topic
                 own = next((x.questions for x in self.library.situations if x.name == "gratitude"), ())
-            return [own, general.questions, neutral.questions]
+            return [own, general.questions, neutral.questions, *self._heavy("questions")]
         if part == "suggestion":
             return [s.suggestions if s else (), general.suggestions]
         if part == "information":
             return [s.information if s else ()]
         raise ValueError(f"unknown reply part {part!r}")
+
+    def _heavy(self, key: str) -> list[Sequence[str]]:
+        """The entries for the heavy feelings, the last resort of a long conversation that has used its own:
+        they suit any hard moment, where joy's would not."""
+        if self.group == "joy":
+            return []
+        return [getattr(self.library.general[group], key) for group in ("sadness", "fear", "anger")]
 
     def _first(self, pools: Sequence[Sequence[str]], part: str) -> str:
         """The first entry that can be filled and has not been said: the most specific pool first, each pool in

@@ -9,6 +9,7 @@ from conversations.chat import screening
 from conversations.models import Case, CaseEvent, Conversation, Message
 from conversations.moderation import events as moderation_events
 from inference import loader
+from inference.dialogue.state import sentence_key, sentences
 from tests.conversations.chat.test_consumers import connect, frames_until, send_frame
 from tests.conversations.conftest import chat_socket
 
@@ -177,3 +178,16 @@ def test_every_text_exists_in_both_languages_and_each_question_is_one_question()
             for question in words["ask"][step]:
                 assert question.rstrip().endswith(("?", "？")), (language, step)
                 assert question.count("?") + question.count("？") == 1, (language, step)
+
+
+def test_the_screening_does_not_say_again_what_the_conversation_has_heard():
+    _, first = screening.start(seq=3, message_id="m1", language="en")
+    heard = frozenset(sentence_key(s) for s in sentences(first.text))
+    _, again = screening.start(seq=40, message_id="m1", language="en", said=heard)
+
+    assert again.text != first.text and again.text in screening.texts()["en"]["ask"]["thoughts"]
+    asking = screening.State(step="method", answers={"thoughts": "yes"})
+    _, ack = screening.answered(asking, text="no", seq=5, message_id="m2")
+    _, other = screening.answered(asking, text="no", seq=5, message_id="m2",
+                                  said=frozenset(sentence_key(s) for s in sentences(ack.text)))
+    assert not set(sentences(ack.text)) & set(sentences(other.text))
