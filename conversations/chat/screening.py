@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -69,20 +69,16 @@ _LEADING_BUT_ZH = re.compile(r"^\W*(?:但是|不过|可是)")
 SHORT_WORDS = 6
 
 
-def answer_of(text: str) -> str:
-    """"yes", "no", or "unclear" (said neither: the person may be talking about something else). "Maybe",
-    "sometimes" and "kind of" are a yes, as counsellors take them, and so is a "no" that goes on to say yes ("no,
-    but sometimes I think about it")."""
-    lowered = (text or "").strip().lower().replace("\u2019", "'")
-    if scripts.mostly_chinese(lowered):
-        return _answer_zh(lowered)
-    lowered = _FILLER_EN.sub("", lowered)
-    if _UNSURE_EN.search(lowered):
-        return "unclear"
-    if _NO_EN.search(lowered):
-        rest = _BUT_EN.split(lowered, maxsplit=1)
-        return "yes" if len(rest) == 2 and _YES_EN.search(rest[1].strip(" ,.")) else "no"
-    return "yes" if _yes_en(lowered) else "unclear"
+@dataclass(frozen=True)
+class _Reader:
+    """How answers are read in one language."""
+
+    opening: re.Pattern  # words that open an answer without being one
+    unsure: re.Pattern
+    no: re.Pattern
+    but: re.Pattern  # after a "no", what follows this is read again
+    yes_after_but: re.Pattern
+    yes: Callable[[str], bool]
 
 
 def _yes_en(text: str) -> bool:
@@ -90,14 +86,25 @@ def _yes_en(text: str) -> bool:
     return bool(_YES_EN.search(text) or short and (_YES_EN_SHORT.search(text) or _YES_EN_ALONE.search(text)))
 
 
-def _answer_zh(text: str) -> str:
-    text = _LEADING_BUT_ZH.sub("", text)
-    if _UNSURE_ZH.search(text):
+_READERS = {
+    "en": _Reader(_FILLER_EN, _UNSURE_EN, _NO_EN, _BUT_EN, _YES_EN, _yes_en),
+    "zh": _Reader(_LEADING_BUT_ZH, _UNSURE_ZH, _NO_ZH, _BUT_ZH, _YES_ZH, lambda text: bool(_YES_ZH.search(text))),
+}
+
+
+def answer_of(text: str) -> str:
+    """"yes", "no", or "unclear" (said neither: the person may be talking about something else). "Maybe",
+    "sometimes" and "kind of" are a yes, as counsellors take them, and so is a "no" that goes on to say yes ("no,
+    but sometimes I think about it")."""
+    lowered = (text or "").strip().lower().replace("\u2019", "'")
+    reader = _READERS["zh" if scripts.mostly_chinese(lowered) else "en"]
+    lowered = reader.opening.sub("", lowered)
+    if reader.unsure.search(lowered):
         return "unclear"
-    if _NO_ZH.search(text):
-        rest = _BUT_ZH.split(text, maxsplit=1)
-        return "yes" if len(rest) == 2 and _YES_ZH.search(rest[1].strip("，,。 ")) else "no"
-    return "yes" if _YES_ZH.search(text) else "unclear"
+    if reader.no.search(lowered):
+        rest = reader.but.split(lowered, maxsplit=1)
+        return "yes" if len(rest) == 2 and reader.yes_after_but.search(rest[1].strip(" ,.，。")) else "no"
+    return "yes" if reader.yes(lowered) else "unclear"
 
 
 def moved_on(text: str) -> bool:
