@@ -49,13 +49,16 @@ _YES_EN = re.compile(
 _YES_EN_ALONE = re.compile(r"^\W*(?:right|true|correct|exactly|i\s+think\s+so|i\s+guess(?:\s+so)?|afraid\s+so)\W*$")
 _NO_EN = re.compile(
     r"^\W*(?:no|nope|nah|n|not\s+really|not\s+at\s+all|not\s+anymore|not\s+now|not\s+right\s+now|never|no\s+way"
-    r"|of\s+course\s+not|definitely\s+not|not\s+that|i\s+(?:don'?t|do\s+not|haven'?t|have\s+not|wouldn'?t|won'?t)"
-    r"|(?:i\s+am|i'?m)\s+not|nothing\s+like\s+that)\b")
+    r"|of\s+course\s+not|definitely\s+not|not\s+that|nothing\s+like\s+that"
+    # "I don't", "I haven't": a no as the answer itself, not "I don't know what to think anymore".
+    r"|i\s+(?:don'?t|do\s+not|haven'?t|have\s+not|wouldn'?t|won'?t)(?=\W*$|\W+(?:think\s+so|have\s+(?:any|those|them|that)"
+    r"|want\s+to\s+die|feel\s+that\s+way|think\s+about\s+(?:it|that)|really|at\s+all|no|but)\b)"
+    r"|(?:i\s+am|i'?m)\s+not(?=\W*$|\W+(?:suicidal|thinking|going\s+to|planning|at\s+all|really|but|no)\b))\b")
 # A "no" that goes on to say otherwise: "no, but sometimes I wish I wasn't here", "not really, but I've thought
 # about it". What follows the "but" is read as an answer of its own.
 _BUT_EN = re.compile(r"\bbut\b")
 # Neither yes nor no, whatever word it starts with.
-_UNSURE_EN = re.compile(r"^\W*(?:i\s+don'?t\s+know|idk|dunno|no\s+idea|not\s+sure|i'?m\s+not\s+sure|i\s+am\s+not\s+sure"
+_UNSURE_EN = re.compile(r"^\W*(?:i\s+(?:don'?t|do\s+not)\s+(?:really\s+|even\s+)?know|idk|dunno|no\s+idea|not\s+sure|i'?m\s+not\s+sure|i\s+am\s+not\s+sure"
                         r"|hard\s+to\s+say|i\s+can'?t\s+say)\b")
 # "I have", "I do", "I do, yeah": a yes only as the whole answer ("I have a lot going on" is not one).
 _YES_EN_SHORT = re.compile(r"^\W*i\s+(?:do|have|did|guess|think\s+so|might|would|had)\b(?:\W+\w+){0,2}\W*$")

@@ -21,6 +21,8 @@ STRATEGIES = ("question", "restatement", "reflection", "self_disclosure", "affir
               "other")
 # Substantive messages before the assistant offers steps: enough to have heard what is going on.
 SUGGEST_AFTER = 3
+# Facts help sparingly (skilled supporters give information in about one turn in fifteen, ESConv): one in this many.
+INFORMATION_EVERY = 6
 # Short turns answered with their own entry and nothing else.
 COMPLETE_TURNS = ("goodbye", "greeting", "greeting_again", "emoji")
 
@@ -81,12 +83,13 @@ def _core(state: DialogueState, *, strong: bool, can_restate: bool) -> Plan:
         if recent.count("question") < 2:
             return Plan("question", ("reflection", "question"), "exploring")
         return Plan("reflection", ("reflection", "affirmation"), "understanding")
-    # The situation is known: alternate steps and facts with listening, never the same move three times running.
+    # The situation is known: steps, comfort and questions in turn, and now and then, after a step, a fact; never
+    # the same move three times running, a fact at most once in INFORMATION_EVERY replies.
+    if state.last_strategy == "suggestion" and "information" not in state.strategies[-INFORMATION_EVERY:]:
+        return Plan("information", ("information", "question"), "suggesting")
     for plan in (Plan("suggestion", ("affirmation", "suggestion"), "suggesting"),
-                 Plan("information", ("information", "question"), "suggesting"),
-                 Plan("restatement", ("restatement", "question"), "understanding") if can_restate else None,
-                 Plan("question", ("reflection", "question"), "exploring"),
-                 Plan("affirmation", ("affirmation", "question"), "comforting")):
-        if plan is not None and plan.strategy not in recent:
+                 Plan("affirmation", ("reflection", "affirmation", "question"), "comforting"),
+                 Plan("question", ("restatement" if can_restate else "reflection", "question"), "exploring")):
+        if plan.strategy not in recent:
             return plan
     return Plan("question", ("reflection", "question"), "exploring")

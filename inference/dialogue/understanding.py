@@ -83,6 +83,16 @@ _ZH = {
 }
 # The question kinds are read anywhere in a message; the others only as (nearly) the whole message.
 _ANYWHERE = ("bot", "human")
+# A goodbye inside a longer last message: "Thank you again. I'm going to wrap up the conversation. I'll be okay."
+CLOSING_WORDS = 25
+_CLOSING = {
+    "en": re.compile(r"\b(?:bye|goodbye|good\s*night|have\s+a\s+(?:good|great|nice|lovely|wonderful|blessed)\s+"
+                     r"(?:night|day|evening|weekend|one)|wrap(?:ping)?\s+(?:this|it|things|the\s+conversation)?\s*up"
+                     r"|i'?ll\s+let\s+you\s+go|take\s+care(?!\s+of)|signing\s+off|logging\s+off"
+                     r"|talk\s+(?:to\s+you\s+)?(?:later|soon|tomorrow)"
+                     r"|i\s+(?:have|need|gotta|got)\s+to\s+(?:go|run)(?:\s+now)?(?=\W*$|\s*[,.!]))"),
+    "zh": re.compile(r"再见|拜拜|晚安|先这样吧|下次再聊|我先下了|今天就聊到这"),
+}
 
 _RELATIONS_EN = (
     "best friend", "boyfriend", "girlfriend", "friend", "friends", "partner", "husband", "wife", "fiance", "fiancee",
@@ -158,9 +168,10 @@ def kind_of(text: str, *, language: str, first: bool) -> str:
     for kind in _ANYWHERE:
         if patterns[kind].search(lowered):
             return kind
-    too_long = len(text) > SHORT_CHARS_ZH if zh else len(re.findall(r"\w+", lowered)) > SHORT_WORDS
+    words = len(text) // 2 if zh else len(re.findall(r"\w+", lowered))
+    too_long = len(text) > SHORT_CHARS_ZH if zh else words > SHORT_WORDS
     if too_long:
-        return ""
+        return "goodbye" if words <= CLOSING_WORDS and _CLOSING[language if zh else "en"].search(lowered) else ""
     for kind, pattern in patterns.items():
         if kind not in _ANYWHERE and pattern.search(lowered):
             if kind == "greeting" and not first:

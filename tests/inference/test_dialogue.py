@@ -36,6 +36,9 @@ class TestShortTurns:
         ("are you a bot?", "bot"), ("Am I talking to a real person or an AI?", "bot"),
         ("is someone real there?", "human"), ("can I talk to a real person", "human"),
         ("hi", "greeting"), ("hello, is anyone there?", "greeting"),
+        ("Thank you again. I'm going to wrap up the conversation. I'll be okay.", "goodbye"),
+        ("thanks so much for listening, have a good night!", "goodbye"), ("ok I have to go now, thanks", "goodbye"),
+        ("谢谢你陪我聊了这么久，今天就聊到这吧", "goodbye"),
         ("再见", "goodbye"), ("谢谢你", "thanks"), ("好的", "ok"), ("不知道", "unsure"), ("你是机器人吗", "bot"),
         ("有真人吗", "human"), ("你好", "greeting"),
     ])
@@ -54,6 +57,8 @@ class TestShortTurns:
         "no, it's more that my sister never calls me back anymore",
         "I'm on the train, bad signal",
         "我最近工作压力特别大，每天都加班到很晚",
+        "I need to go to the doctor tomorrow and I'm scared of what they'll say",
+        "I have to take care of my mom every evening and I'm exhausted",
     ])
     def test_a_message_with_something_to_say_is_not_a_short_turn(self, text):
         assert kind_of(text, language=language.detect(text), first=True) == ""

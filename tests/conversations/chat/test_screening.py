@@ -139,6 +139,10 @@ async def test_a_chinese_message_is_asked_in_chinese(session_key, in_process_tas
     ("no but I'm really tired", "no"), ("no, but I have a lot going on", "no"), ("not anymore", "no"),
     ("right", "yes"), ("right now I'm at work, can we talk later", "unclear"), ("I think so", "yes"),
     ("没错", "yes"), ("没有，但是有时候会想", "yes"), ("不过有时候会", "yes"), ("不会", "no"),
+    # "I don't" is a no only as the answer itself.
+    ("I don't", "no"), ("I don't think so", "no"), ("I'm not suicidal, just tired", "no"), ("I haven't, no", "no"),
+    ("I don't really know anymore, nothing makes me happy these days", "unclear"),
+    ("I don't know what to think", "unclear"), ("I'm not sleeping and work is awful", "unclear"),
 ])
 def test_answers_are_read_as_yes_no_or_unclear(text, answer):
     assert screening.answer_of(text) == answer
