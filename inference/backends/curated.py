@@ -39,6 +39,8 @@ MATCH_MARGIN = 0.05
 GROUP_BONUS = 0.05
 # A feeling named back is not named back again in the next few replies, unless the person names it anew.
 REFLECT_AGAIN_AFTER = 3
+# The first substantive messages, where asking what brought the person here still fits.
+EARLY_TURNS = 2
 # Where one part stands in for another that has nothing left to say.
 INSTEAD = {"restatement": "reflection", "suggestion": "affirmation", "information": "affirmation"}
 
@@ -168,7 +170,8 @@ class CuratedReplyGenerator:
             if not prepared.understanding.feelings:
                 slots["feeling"] = library.labels.get(group, slots["feeling"])
         writer = _Writer(request, prepared, library, situation, group, slots,
-                         said=set(state.said) | _history_keys(request, slots), reflected=state.reflected[-REFLECT_AGAIN_AFTER:])
+                         said=set(state.said) | _history_keys(request, slots),
+                         reflected=state.reflected[-REFLECT_AGAIN_AFTER:], early=state.substantive < EARLY_TURNS)
         parts = [text for part in prepared.plan.parts if (text := writer.part(part))]
         joiner = "" if library.language == "zh" else " "
         return joiner.join(parts) or fallback_reply(request, library)
@@ -185,10 +188,12 @@ class _Writer:
     before in the conversation or earlier in this reply; at most one question."""
 
     def __init__(self, request: ReplyRequest, prepared: Prepared, library: Library, situation: Situation | None,
-                 group: str, slots: dict[str, str], said: set[str], reflected: tuple[str, ...] = ()):
+                 group: str, slots: dict[str, str], said: set[str], reflected: tuple[str, ...] = (),
+                 early: bool = True):
         self.request, self.library, self.situation, self.group = request, library, situation, group
         self.slots, self.said, self.asked = slots, said, False
         self.kind, self.parts = prepared.understanding.kind, prepared.plan.parts
+        self.early = early
         self.own_feeling = bool(prepared.understanding.feelings)
         # The feeling was named back lately and the person has not named it since: say something else.
         self.reflected_lately = slots.get("feeling") in reflected and not self.own_feeling
@@ -224,7 +229,8 @@ class _Writer:
             own = s.questions if s else ()
             if self.kind == "thanks":  # after thanks, whether there is more: not a new question on the topic
                 own = next((x.questions for x in self.library.situations if x.name == "gratitude"), ())
-            return [own, general.questions, neutral.questions, *self._heavy("questions")]
+            opening = [general.opening_questions, neutral.opening_questions] if self.early else []
+            return [own, general.questions, *opening, neutral.questions, *self._heavy("questions")]
         if part == "suggestion":
             return [s.suggestions if s else (), general.suggestions]
         if part == "information":

@@ -43,6 +43,7 @@ class General:
     bodies: tuple[str, ...]
     questions: tuple[str, ...]
     suggestions: tuple[str, ...] = ()
+    opening_questions: tuple[str, ...] = ()  # only in a conversation's first turns ("What's brought you here?")
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,8 @@ def _parsed(data: dict, language: str) -> Library:
                       restatements=texts(s, "restatements"), suggestions=texts(s, "suggestions"),
                       information=texts(s, "information"), reflect=s.get("reflect", True))
             for s in data["situation"]),
-        general={g["group"]: General(tuple(g["bodies"]), tuple(g["questions"]), texts(g, "suggestions"))
-                 for g in data["general"]},
+        general={g["group"]: General(tuple(g["bodies"]), tuple(g["questions"]), texts(g, "suggestions"),
+                                     texts(g, "opening_questions")) for g in data["general"]},
         turns={kind: tuple(text for t in data.get("turn", ()) if t["kind"] == kind for text in t["texts"])
                for kind in KINDS},
         restatements=tuple(r["text"] for r in data.get("restatement", ())),

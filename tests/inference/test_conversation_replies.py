@@ -157,3 +157,12 @@ def test_a_short_answer_follows_what_was_said_before_not_its_own_emotion(curated
     joy_entries = curated.libraries["en"].general["joy"]
     joyful = [*joy_entries.bodies, *joy_entries.questions, *joy_entries.suggestions]
     assert not any(entry in reply for entry in joyful), reply
+
+
+@pytest.mark.parametrize("messages", [ENGLISH, CHINESE], ids=["english", "chinese"])
+def test_what_brought_the_person_here_is_asked_only_at_the_start(curated, messages):
+    replies, _ = converse(curated, messages)
+    library = curated.libraries["zh" if messages is CHINESE else "en"]
+    opening = [q for general in library.general.values() for q in general.opening_questions]
+
+    assert opening and not [r for r in replies[4:] if any(q in r for q in opening)]
