@@ -24,8 +24,9 @@ def prepare(text: str, *, emotion: Emotion | None, state: DialogueState, library
     library: Library = library_of(spoken)
     understanding = understand(text, language=spoken, feelings=library.feelings, first=state.turns == 0)
     slots = slot_values(understanding, emotion, library)
+    # A short answer's own reading says little ("no" often reads as anger): only a message with something in it.
     strong = bool(emotion and emotion.group in HEAVY_GROUPS and emotion.labels
-                  and emotion.labels[0].score >= STRONG_AT)
+                  and emotion.labels[0].score >= STRONG_AT and not understanding.short)
     plan = policy.choose(state, understanding, strong=strong)
     return Prepared(understanding, plan, slots)
 
