@@ -269,6 +269,11 @@ def _acknowledge(case: Case, moderator) -> None:
 
 
 def _locked(case_id: uuid.UUID) -> Case:
+    """The case, locked after its conversation. Whatever locks both takes the conversation first (risk_record
+    does, from the worker), so a moderator joining while the worker records a reading never deadlocks with it."""
+    conversation_id = Case.objects.filter(pk=case_id).values_list("conversation_id", flat=True).first()
+    if conversation_id is not None:
+        list(Conversation.objects.select_for_update().filter(pk=conversation_id).values_list("pk", flat=True))
     return Case.objects.select_for_update().get(pk=case_id)
 
 
