@@ -11,7 +11,8 @@ through `replay` (the chat's whole pipeline), then
   shuffled across turns: both, and the margin.
 SMILE (CC0, Chinese): the client turns of a sample of dialogues: the share answered in Chinese [100%].
 Twenty sampled exchanges are written to bench/results/dialogue_samples.jsonl, and the strategies used (ours, the
-supporters', and how they pair) to dialogue_strategies.json (neither kept in git), to read by hand.
+supporters', and how they pair), the sentences said twice and the near-duplicate replies to dialogue_strategies.json
+(neither kept in git), to read by hand.
 """
 
 from __future__ import annotations
@@ -60,14 +61,21 @@ def esconv(encoder) -> tuple[list[Figure], list[dict]]:
     pairs_by_strategy: Counter = Counter()  # (ours, the supporter's)
     pairs: list[tuple[str, str]] = []
     exchanges_out: list[dict] = []
+    twice: list[str] = []  # the sentences said twice and the near-duplicate replies, to read by hand
+    alike: list[str] = []
     for conversation_id, exchanges in replaying.conversations("esconv"):
         rows = replay.conversation_replay(replaying.script(conversation_id, exchanges))
         replies = [row["reply"] or "" for row in rows]
-        keys = [sentence_key(s) for reply in replies for s in sentences(reply)]
-        repeated += sum(count - 1 for count in Counter(keys).values() if count > 1)
+        said = [s for reply in replies for s in sentences(reply)]
+        counts = Counter(sentence_key(s) for s in said)
+        repeated += sum(count - 1 for count in counts.values() if count > 1)
+        twice += [f"{conversation_id}: {s}" for s in dict.fromkeys(s for s in said if counts[sentence_key(s)] > 1)]
         vectors = _embed(encoder, replies)
-        near += sum(1 for i in range(len(replies)) for j in range(i + 1, min(len(replies), i + NEAR_TURNS + 1))
-                    if float(vectors[i] @ vectors[j]) >= NEAR_COSINE)
+        close = [(replies[i], replies[j]) for i in range(len(replies))
+                 for j in range(i + 1, min(len(replies), i + NEAR_TURNS + 1))
+                 if float(vectors[i] @ vectors[j]) >= NEAR_COSINE]
+        near += len(close)
+        alike += [f"{conversation_id}: {a} / {b}" for a, b in close]
         for row, exchange, reply in zip(rows, exchanges, replies):
             greeted = kind_of(exchange.text, language="en", first=row["turn"] == 0) in ("greeting", "greeting_again")
             if row["turn"] > 0 and GREETING.search(reply) and not greeted:  # "Hello?" mid-chat gets "still here"
@@ -93,7 +101,8 @@ def esconv(encoder) -> tuple[list[Figure], list[dict]]:
     most_common, count = human_strategies.most_common(1)[0]
     (replaying.RESULTS / "dialogue_strategies.json").write_text(json.dumps({
         "ours": Counter(o for o, _ in pairs_by_strategy.elements()), "supporters": human_strategies,
-        "confusion": {f"{o} / {h}": n for (o, h), n in pairs_by_strategy.most_common()}}, indent=1))
+        "confusion": {f"{o} / {h}": n for (o, h), n in pairs_by_strategy.most_common()},
+        "said_twice": twice, "near_duplicates": alike}, indent=1, ensure_ascii=False))
     return [
         Figure("ESConv: strategy agreement with the supporter", agree / max(1, planned), f"of {planned} replies",
                goal="> 0.31"),

@@ -41,6 +41,8 @@ GROUP_BONUS = 0.05
 REFLECT_AGAIN_AFTER = 3
 # The first substantive messages, where asking what brought the person here still fits.
 EARLY_TURNS = 2
+# The emotion groups whose entries suit any hard moment (joy's would not): a long conversation's last resort.
+SPARE_GROUPS = ("sadness", "fear", "anger")
 # Where one part stands in for another that has nothing left to say.
 INSTEAD = {"restatement": "reflection", "suggestion": "affirmation", "information": "affirmation"}
 
@@ -70,10 +72,13 @@ def _unsaid(entry: str, said: set[str]) -> bool:
 
 
 def fallback_reply(request: ReplyRequest, library: Library | None = None) -> str:
-    """A safe reply for any message: it replaces a generated reply that failed the safety check."""
+    """A safe reply for any message: it replaces a generated reply that failed the safety check, and answers when
+    a long conversation has used every entry its plan could take. Once the fallbacks are said too, the
+    affirmations that suit any hard moment; a sentence is said again only when all of those are used."""
     library = library or load_library(language=_language_of(request))
     said = _history_keys(request) | set(request.dialogue.said if request.dialogue else ())
-    options = _rotated(library.fallbacks, request, "fallback")
+    spare = (library.fallbacks, *(library.general[group].bodies for group in ("neutral", *SPARE_GROUPS)))
+    options = [option for pool in spare for option in _rotated(pool, request, "fallback")]
     return next((o for o in options if _unsaid(o, said)), options[0])
 
 
@@ -157,8 +162,10 @@ class CuratedReplyGenerator:
         library = self.libraries[prepared.understanding.language]
         # "not read" and "no chip" readings carry no emotion to answer; nor does a short answer ("yeah" reads as
         # joy): the reply follows what was said before it.
-        readable = request.emotion and request.emotion.group in library.general and not prepared.understanding.short
-        group = request.emotion.group if readable else "neutral"
+        # Nor does a reading without a clear feeling in it (manager.felt): "Absolutely." is no reason for joy.
+        emotion = manager.felt(request.emotion)
+        readable = emotion and emotion.group in library.general and not prepared.understanding.short
+        group = emotion.group if readable else "neutral"
         # A short answer ("ok", "no") is about what the person said last with something in it.
         about = request.text if not prepared.understanding.short else next(
             (turn.text for turn in reversed(request.history) if turn.role == "user" and len(turn.text) > 12), "")
@@ -234,7 +241,7 @@ class _Writer:
         if part == "suggestion":
             return [s.suggestions if s else (), general.suggestions]
         if part == "information":
-            return [s.information if s else ()]
+            return [s.information if s else (), general.information]
         raise ValueError(f"unknown reply part {part!r}")
 
     def _heavy(self, key: str) -> list[Sequence[str]]:
@@ -242,7 +249,7 @@ class _Writer:
         they suit any hard moment, where joy's would not."""
         if self.group == "joy":
             return []
-        return [getattr(self.library.general[group], key) for group in ("sadness", "fear", "anger")]
+        return [getattr(self.library.general[group], key) for group in SPARE_GROUPS]
 
     def _first(self, pools: Sequence[Sequence[str]], part: str) -> str:
         """The first entry that can be filled and has not been said: the most specific pool first, each pool in

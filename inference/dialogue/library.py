@@ -44,6 +44,7 @@ class General:
     questions: tuple[str, ...]
     suggestions: tuple[str, ...] = ()
     opening_questions: tuple[str, ...] = ()  # only in a conversation's first turns ("What's brought you here?")
+    information: tuple[str, ...] = ()  # general facts about living with the feeling, never a diagnosis
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def _parsed(data: dict, language: str) -> Library:
                       information=texts(s, "information"), reflect=s.get("reflect", True))
             for s in data["situation"]),
         general={g["group"]: General(tuple(g["bodies"]), tuple(g["questions"]), texts(g, "suggestions"),
-                                     texts(g, "opening_questions")) for g in data["general"]},
+                                     texts(g, "opening_questions"), texts(g, "information"))
+                 for g in data["general"]},
         turns={kind: tuple(text for t in data.get("turn", ()) if t["kind"] == kind for text in t["texts"])
                for kind in KINDS},
         restatements=tuple(r["text"] for r in data.get("restatement", ())),

@@ -15,6 +15,12 @@ from inference.types import Emotion
 # The emotion groups whose strong reading asks the reply to stay with the feeling, and how strong is strong.
 HEAVY_GROUPS = ("sadness", "fear", "anger", "disgust")
 STRONG_AT = 0.5
+# A reading the reply answers as a feeling: its top label at least this sure, and a feeling rather than a stance.
+# "Absolutely. This has put me in a tight spot" reads as approval (joy's group) at 0.21, "yes your good" as
+# approval, a question as curiosity: answered as joy or surprise they get "that's great to hear". Read as neutral,
+# the reply follows what was said.
+FELT_AT = 0.3
+STANCES = frozenset({"approval", "disapproval", "admiration", "caring", "desire", "curiosity", "realization"})
 
 
 def prepare(text: str, *, emotion: Emotion | None, state: DialogueState, library_of, tie: str = "") -> Prepared:
@@ -31,10 +37,19 @@ def prepare(text: str, *, emotion: Emotion | None, state: DialogueState, library
     return Prepared(understanding, plan, slots)
 
 
+def felt(emotion: Emotion | None) -> Emotion | None:
+    """The reading as the reply answers it: None when there is no feeling in it to answer (see FELT_AT)."""
+    if not emotion or not emotion.labels or emotion.group in ("neutral", "none"):
+        return None
+    top = emotion.labels[0]
+    return emotion if top.score >= FELT_AT and top.label not in STANCES else None
+
+
 def slot_values(understanding: Understanding, emotion: Emotion | None, library: Library) -> dict[str, str]:
     """The person's own words for the slots: the first person and topic they named, and the feeling they named
-    (else the detected emotion's phrase)."""
-    label = emotion.labels[0].label if emotion and emotion.labels else "neutral"
+    (else the phrase of the feeling read, when one was read clearly)."""
+    emotion = felt(emotion)
+    label = emotion.labels[0].label if emotion else "neutral"
     feeling = understanding.feelings[0] if understanding.feelings else library.labels.get(
         label, library.labels.get("neutral", ""))
     return {"person": understanding.people[0] if understanding.people else "",

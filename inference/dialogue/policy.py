@@ -25,6 +25,9 @@ SUGGEST_AFTER = 3
 INFORMATION_EVERY = 6
 # Short turns answered with their own entry and nothing else.
 COMPLETE_TURNS = ("goodbye", "greeting", "greeting_again", "emoji")
+# Of those, the ones whose entries end with an open question (docs/replies.md, "Short turns"): a welcome asks what
+# is going on, an emoji asks what is behind it.
+ASKING_TURNS = ("greeting", "emoji")
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,8 @@ def choose(state: DialogueState, understanding: Understanding, *, strong: bool) 
     if kind == "goodbye":
         return Plan("other", ("turn:goodbye",), "closing")
     if kind in COMPLETE_TURNS:
-        return Plan("other", (f"turn:{kind}",), "opening" if state.substantive == 0 else state.phase)
+        strategy = "question" if kind in ASKING_TURNS else "other"
+        return Plan(strategy, (f"turn:{kind}",), "opening" if state.substantive == 0 else state.phase)
     if kind in ("thanks", "bot", "human"):
         # Thanks, or an honest answer about who is here; then the door stays open.
         return Plan("other", (f"turn:{kind}", "question"), state.phase if state.substantive else "opening")

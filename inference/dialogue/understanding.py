@@ -83,6 +83,13 @@ _ZH = {
 }
 # The question kinds are read anywhere in a message; the others only as (nearly) the whole message.
 _ANYWHERE = ("bot", "human")
+# What people say back to a goodbye or to "anything else?": "you too", "no, that's all".
+_LEAVING = {
+    "en": _whole(r"(?:(?:and\s+)?(?:you|u)\s+too|same\s+to\s+(?:you|u)(?:\s+too)?|(?:no\W*\s*)?that'?s\s+(?:all|it)"
+                 r"(?:\s+for\s+(?:now|today))?|nothing\s+else(?:\s+for\s+(?:now|today))?"
+                 r"|i'?m\s+(?:all\s+)?(?:set|good)\s+(?:now|for\s+now|for\s+today))(?:\W*\s*(?:thanks?(?:\s+you)?))?"),
+    "zh": re.compile(r"^\W*(?:你也是|你也一样|同样祝你|没有了|没别的了|就这些|就这样吧?)[\W]*(?:谢谢(?:你|您)?[\W]*)?$"),
+}
 # A goodbye inside a longer last message: "Thank you again. I'm going to wrap up the conversation. I'll be okay."
 CLOSING_WORDS = 25
 _CLOSING = {
@@ -92,6 +99,43 @@ _CLOSING = {
                      r"|talk\s+(?:to\s+you\s+)?(?:later|soon|tomorrow)"
                      r"|i\s+(?:have|need|gotta|got)\s+to\s+(?:go|run)(?:\s+now)?(?=\W*$|\s*[,.!]))"),
     "zh": re.compile(r"再见|拜拜|晚安|先这样吧|下次再聊|我先下了|今天就聊到这"),
+}
+
+# Thanks with a little more: "Thank you for talking with me. It made me feel better." Read as thanks only when one
+# clause thanks and every other is as light (a plan, relief, praise, a closing): "Thanks. My mom died last week"
+# has something to say, and so has anything with a question or a "but".
+GRATITUDE_WORDS = 30
+_THANKS_CLAUSE = {
+    "en": re.compile(r"^\W*(?:ok(?:ay)?|well|oh)?\W*(?:thanks?|thank\s+(?:you|u)|thx|ty|tysm|many\s+thanks)\b"
+                     r"|\bthank\s+(?:you|u)\s+(?:so\s+much\s+|very\s+much\s+|again\s+)?for\b"
+                     r"|\bi\s+(?:really\s+|truly\s+)?appreciate\s+(?:it|you|that|this|your)\b"),
+    "zh": re.compile(r"^\W*(?:好的?[，,]?)?(?:谢谢|感谢|多谢|谢啦|谢了)"),
+}
+_HEAVIER = {"en": re.compile(r"\?|\b(?:but|though|although|however|still|except)\b"),
+            "zh": re.compile(r"[?？]|可是|但是|但|不过|还是|只是")}
+_SO = r"(?:(?:so|very|really|truly|much|a\s+lot|a\s+bit|a\s+little)\s+)?"
+_LIGHT_EN = (
+    # a plan: "I'll try that", "I will go on to facebook now"
+    r"i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)\s+(?:try|give|do|definitely|go|look|think|keep"
+    r"|remember|start|reach|talk|use|check|take)",
+    # praise for the talk: "that helps", "it made me feel better", "you've been so kind"
+    r"(?:this|that|it|you|talking|this\s+chat|our\s+chat)\s+(?:(?:really|has|have|did|does|truly)\s+)*"
+    rf"(?:helps?|helped|been\s+{_SO}(?:helpful|great|kind|lovely|nice)|makes?\s+(?:me\s+feel\s+better|sense)"
+    rf"|made\s+me\s+feel\s+better|means?\s+a\s+lot|(?:is|was)\s+{_SO}(?:helpful|great|a\s+good\s+idea|kind|nice))",
+    rf"(?:you'?re|you\s+are)\s+{_SO}(?:kind|helpful|great|sweet|the\s+best|a\s+good\s+listener)",
+    r"(?:that'?s|that\s+is|what)\s+a\s+(?:good|great|nice|lovely)\s+(?:idea|suggestion|point|thought)",
+    rf"(?:no\W*\s*)?(?:that'?s|that\s+is)\s+{_SO}(?:great|good|fine|okay|wonderful|helpful|kind)",
+    # relief: "I feel much better", "I think I'm okay"
+    rf"i\s+(?:feel|am\s+feeling|'m\s+feeling)\s+{_SO}better",
+    r"i\s+think\s+i(?:'m|\s+am)\s+(?:okay|ok|fine|good|alright)|i(?:'m|\s+am)\s+(?:okay|ok|fine|good|alright)\s+now",
+    rf"(?:i\s+)?{_SO}(?:do\s+)?appreciate\s+(?:it|you|that|this|your)",
+    r"i\s+(?:really\s+)?(?:needed|need)\s+(?:that|this)(?:\s+(?:very\s+much|so\s+much|today|tonight))?\W*$",
+    r"(?:you\s+)?too\W*$|happy\s+holidays|merry\s+christmas|happy\s+new\s+year",
+)
+_LIGHT_CLAUSE = {
+    "en": re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|yes|yeah|i\s+think)\W*\s+)*(?:" + "|".join(_LIGHT_EN) + ")"),
+    "zh": re.compile(r"好多了|轻松(?:了|一些|一点|多了)|有帮助|有用|我会试试|我试试|我会的|说出来|你真好|辛苦你了|舒服多了"
+                     r"|有道理|好主意|受用|暖"),
 }
 
 _RELATIONS_EN = (
@@ -170,14 +214,30 @@ def kind_of(text: str, *, language: str, first: bool) -> str:
             return kind
     words = len(text) // 2 if zh else len(re.findall(r"\w+", lowered))
     too_long = len(text) > SHORT_CHARS_ZH if zh else words > SHORT_WORDS
-    if too_long:
-        return "goodbye" if words <= CLOSING_WORDS and _CLOSING[language if zh else "en"].search(lowered) else ""
-    for kind, pattern in patterns.items():
-        if kind not in _ANYWHERE and pattern.search(lowered):
-            if kind == "greeting" and not first:
-                return "greeting_again"
-            return kind
+    key = "zh" if zh else "en"
+    if not too_long:
+        for kind, pattern in patterns.items():
+            if kind not in _ANYWHERE and pattern.search(lowered):
+                if kind == "greeting" and not first:
+                    return "greeting_again"
+                return kind
+        if _LEAVING[key].search(lowered):
+            return "goodbye"
+    if words <= CLOSING_WORDS and _CLOSING[key].search(lowered):
+        return "goodbye"  # "have a good night", or a goodbye at the end of a longer message
+    if words <= GRATITUDE_WORDS and _grateful(lowered, key):
+        return "thanks"
     return ""
+
+
+def _grateful(lowered: str, language: str) -> bool:
+    """A message that thanks and says nothing heavier: one of its clauses thanks, the others are light."""
+    if _HEAVIER[language].search(lowered):
+        return False
+    parts = [p for p in re.split(r"[.!;,。！；，、\n]+", lowered) if p.strip()]
+    patterns = (_THANKS_CLAUSE[language], _LIGHT_CLAUSE[language], _CLOSING[language], _LEAVING[language])
+    return any(_THANKS_CLAUSE[language].search(p) for p in parts) and all(
+        any(pattern.search(part) for pattern in patterns) for part in parts)
 
 
 def people_of(text: str, language: str) -> tuple[str, ...]:

@@ -41,6 +41,15 @@ class TestShortTurns:
         ("谢谢你陪我聊了这么久，今天就聊到这吧", "goodbye"),
         ("再见", "goodbye"), ("谢谢你", "thanks"), ("好的", "ok"), ("不知道", "unsure"), ("你是机器人吗", "bot"),
         ("有真人吗", "human"), ("你好", "greeting"),
+        # Closings and thanks with a little more, as people write them at the end of a conversation.
+        ("have a good night", "goodbye"), ("You too!", "goodbye"), ("No, that's all.", "goodbye"),
+        ("have a great day also", "goodbye"), ("你也是", "goodbye"), ("没有了，谢谢", "goodbye"),
+        ("Thank you very much for talking with me", "thanks"),
+        ("Thank you for caring about me. I needed that very much.", "thanks"),
+        ("Thank you for some ideas. I really do appreciate it.", "thanks"),
+        ("Thank you, that helps. I will try talking to her tomorrow.", "thanks"),
+        ("I think i am okay! Thank you again for all of your help", "thanks"),
+        ("谢谢你，我感觉好多了", "thanks"),
     ])
     def test_a_short_message_is_read_as_what_it_is(self, text, kind):
         spoken = language.detect(text, tie="en")
@@ -59,6 +68,13 @@ class TestShortTurns:
         "我最近工作压力特别大，每天都加班到很晚",
         "I need to go to the doctor tomorrow and I'm scared of what they'll say",
         "I have to take care of my mom every evening and I'm exhausted",
+        # Thanks with something heavier after it is a message with something to say.
+        "Thanks. My mom died last week and I can't stop crying",
+        "Thank you, but I'm still scared of what he will do",
+        "Thanks. Can I ask you something?",
+        "谢谢你，可是我还是很难过，睡不着",
+        "take care of yourself too",
+        "That's all I can think about lately",
     ])
     def test_a_message_with_something_to_say_is_not_a_short_turn(self, text):
         assert kind_of(text, language=language.detect(text), first=True) == ""
@@ -105,6 +121,7 @@ class TestPolicy:
 
     def test_a_greeting_is_a_welcome_only_on_the_first_turn(self):
         assert plan("hi", state()).parts == ("turn:greeting",)
+        assert plan("hi", state()).strategy == "question"  # the welcome asks what is going on
         later = plan("hello", state(turns=4, substantive=3, phase="exploring"))
         assert later.parts == ("turn:greeting_again",) and later.phase == "exploring"
         assert plan("ok", state(turns=10, substantive=8, phase="suggesting")).parts[0] == "turn:ok"

@@ -16,6 +16,8 @@ from inference.backends.transformers_reply import TransformersReplyGenerator
 from inference.goemotions import emotion_from_labels
 from inference.loader import BackendError
 from inference.prompts import chat_messages
+from inference.dialogue import manager
+from inference.dialogue.state import DialogueState
 from inference.types import LabelScore, ReplyRequest, Turn
 from tests.openai_fake import FakeOpenAI
 from tests.tiny_models import tiny_chat_model
@@ -124,6 +126,30 @@ class TestCuratedReplies:
 
         assert curated.compose(request) == curated.compose(request)
 
+    @pytest.mark.parametrize("reading", [LabelScore("approval", 0.8), LabelScore("joy", 0.2)])
+    def test_a_stance_or_a_faint_reading_is_not_answered_as_a_feeling(self, curated, reading):
+        # "Absolutely." reads as approval, which is joy's group: the hard news after it is no reason for joy.
+        library = load_library()
+        joyful = (*library.openings["joy"], *library.general["joy"].bodies, *library.general["joy"].questions)
+        for turn in range(6):
+            reply = curated.compose(ReplyRequest(text="Absolutely. This has put me in a tight spot, honestly",
+                                                 emotion=emotion_from_labels((reading,)), conversation_id=f"s{turn}"))
+
+            assert not any(entry.split("{")[0] in reply for entry in joyful), reply
+
+    def test_a_planned_fact_is_a_fact_when_no_situation_matched(self, curated):
+        state = DialogueState(turns=5, substantive=5, strategies=("question", "affirmation", "suggestion"))
+        low = emotion_from_labels((LabelScore("sadness", 0.45),))  # felt, not strong enough to stay with
+        prepared = manager.prepare("nothing much has changed since then", emotion=low, state=state,
+                                   library_of=lambda language: load_library(language=language))
+        assert prepared.plan.strategy == "information"
+        assert curated.situation_of("nothing much has changed since then", "sadness", load_library(), first=False) is None
+
+        reply = curated.compose(ReplyRequest(text="nothing much has changed since then", emotion=low,
+                                             conversation_id="i", dialogue=state, prepared=prepared))
+
+        assert any(fact in reply for fact in load_library().general["sadness"].information), reply
+
     def test_a_greeting_is_welcomed_without_a_reflected_feeling(self, curated):
         reply = curated.compose(ReplyRequest(text="hi, is anyone there?", emotion=None, conversation_id="g"))
 
@@ -142,6 +168,16 @@ class TestCuratedReplies:
                                              history=(Turn("assistant", first),)))
 
         assert first != second
+
+    def test_a_fallback_says_nothing_said_before_even_when_every_fallback_has_been_said(self):
+        library = load_library()
+        said = tuple(key for text in library.fallbacks for key in manager.entry_keys(text))
+        request = ReplyRequest(text="x", emotion=None, conversation_id="long", dialogue=DialogueState(said=said))
+
+        reply = fallback_reply(request)
+
+        assert reply not in library.fallbacks
+        assert not set(manager.entry_keys(reply)) & set(said)
 
 
 class TestLocalModelReplies:

@@ -85,7 +85,7 @@ class TestCuratedLibraryReview:
             for key in ("bodies", "questions", "restatements", "suggestions", "information"):
                 yield from ((f"{situation.name}/{key}", text) for text in getattr(situation, key))
         for group, general in library.general.items():
-            for key in ("bodies", "questions", "suggestions", "opening_questions"):
+            for key in ("bodies", "questions", "suggestions", "opening_questions", "information"):
                 yield from ((f"general/{group}/{key}", text) for text in getattr(general, key))
         yield from ((f"turn/{kind}", text) for kind, texts in library.turns.items() for text in texts)
         yield from (("restatement", text) for text in library.restatements)
