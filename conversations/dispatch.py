@@ -14,11 +14,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 
 from celery import current_app
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
+
+from conversations import commit
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def enqueue(name: str, *args: str, queue: str | None = None) -> None:
 
 
 def enqueue_on_commit(name: str, *args: str, queue: str | None = None) -> None:
-    transaction.on_commit(partial(enqueue, name, *args, queue=queue), robust=True)
+    commit.on_commit(enqueue, name, *args, queue=queue)
 
 
 def run_here(name: str, *args: str) -> None:

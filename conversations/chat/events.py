@@ -9,13 +9,12 @@ sent only after the transaction that stored it commits.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from uuid import UUID
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 
+from conversations import commit
 from inference.types import Emotion
 
 CHAT_EVENT = "chat.event"
@@ -124,4 +123,4 @@ def broadcast_all(conversation_id: UUID | str, frames: Iterable[dict]) -> None:
 
 
 def broadcast_on_commit(conversation_id: UUID | str, frame: dict) -> None:
-    transaction.on_commit(partial(broadcast, conversation_id, frame), robust=True)
+    commit.on_commit(broadcast, conversation_id, frame)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from conversations import commit
 from conversations.chat import events, queueing, screening, selectors, store
 from conversations.identity import Owner
 from conversations.models import Conversation, Message
@@ -92,7 +93,7 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
             if recorded.raised_to and not recorded.assistant_paused:
                 _crisis_reply(message, text=text, categories=recorded.risk.categories)
             urgent = risk.level != "none"
-            transaction.on_commit(lambda: queueing.message_respond_enqueue(message.id, urgent=urgent), robust=True)
+            commit.on_commit(queueing.message_respond_enqueue, message.id, urgent=urgent)
     except IntegrityError:
         # The same client_id arrived on another socket at the same moment.
         return _resubmitted(Message.objects.get(conversation_id=conversation_id, client_id=client_id))

@@ -3,13 +3,12 @@ nowhere else; a case is shown by its labels, times and people, never by a word t
 
 from __future__ import annotations
 
-from functools import partial
 from uuid import UUID
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 
+from conversations import commit
 from conversations.chat import screening
 
 # Moderators' queue pages listen on this group.
@@ -53,4 +52,4 @@ def moderators_notify(frame: dict) -> None:
 
 
 def moderators_notify_on_commit(frame: dict) -> None:
-    transaction.on_commit(partial(moderators_notify, frame), robust=True)
+    commit.on_commit(moderators_notify, frame)

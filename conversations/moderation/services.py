@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import permissions
+from conversations import commit, permissions
 from conversations.chat import events as chat_events
 from conversations.chat import queueing, store
 from conversations.chat import selectors as chat_selectors
@@ -181,7 +180,7 @@ def _alert(case: Case, reason: str, *, tier: int = 0) -> None:
         rows.append(Alert(case=case, reason=reason, channel=Alert.Channel.WEBHOOK,
                           target=settings.EMOCHAT_ALERT_WEBHOOK_URL, tier=tier))
     Alert.objects.bulk_create(rows)
-    transaction.on_commit(lambda: alerts.alerts_send([row.id for row in rows]), robust=True)
+    commit.on_commit(alerts.alerts_send, [row.id for row in rows])
 
 
 # --- moderators' actions -----------------------------------------------------------------------------------
@@ -321,7 +320,7 @@ def _hand_back(conversation_id: uuid.UUID, case: Case, moderator) -> None:
         chat_events.broadcast_on_commit(conversation_id, chat_events.support_left())
         waiting = chat_selectors.awaiting_answer(conversation_id=conversation_id)
         if waiting is not None:
-            transaction.on_commit(partial(queueing.message_respond_enqueue, waiting), robust=True)
+            commit.on_commit(queueing.message_respond_enqueue, waiting)
 
 
 def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str) -> dict:
