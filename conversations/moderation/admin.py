@@ -162,6 +162,7 @@ class CaseAdmin(admin.ModelAdmin):
             "is_lead": request.user.has_perm(permissions.LEAD_CASE),
             "workers": selectors.case_workers() if request.user.has_perm(permissions.LEAD_CASE) else (),
             "joined": joined, "messages_read": messages_read,
+            "can_read": request.user.has_perm(permissions.READ_TRANSCRIPT),
             "timeline": [(event, timeline_detail(event.detail)) for event in selectors.case_timeline(case_id=case.pk)],
             "notes": selectors.case_notes(case_id=case.pk),
             "transcript_url": reverse("admin:conversations_conversation_transcript", args=[conversation.pk])
@@ -222,7 +223,10 @@ class CaseAdmin(admin.ModelAdmin):
 
     def _join(self, request, case):
         """Join, or (already joined) show the conversation so far: either way the reading is recorded first,
-        in the same transaction, so no words are shown without a record of who read them and why."""
+        in the same transaction, so no words are shown without a record of who read them and why. Joining shows
+        the person's words, so it needs the permission to read them."""
+        if not request.user.has_perm(permissions.READ_TRANSCRIPT):
+            raise PermissionDenied
         with transaction.atomic():
             joined = services.conversation_join(case_id=case.pk, moderator=request.user)
             messages_read = privacy.transcript_open(staff=request.user, conversation_id=joined.conversation_id,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import commit, permissions
+from conversations import commit, permissions, writing
 from conversations.chat import events as chat_events
 from conversations.chat import queueing, store
 from conversations.chat import selectors as chat_selectors
@@ -237,7 +237,7 @@ def case_move(*, case_id: uuid.UUID, moderator, status: str, outcome: str = "") 
 
 def _written(text: str, *, what: str) -> str:
     """A moderator's text, trimmed; CaseError when there is none or too much (the person's own limit)."""
-    text = text.strip()
+    text = writing.visible(text)
     if not text:
         raise CaseError(f"The {what} is empty.")
     if len(text) > MAX_TEXT_CHARS:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import permissions
+from conversations import permissions, writing
 from conversations.chat import events as chat_events
 from conversations.chat import selectors as chat
 from conversations.identity import Owner, subject_for, subject_of
@@ -23,6 +23,7 @@ from conversations.privacy import keys, notice, sealing
 
 PURGE_BATCH = 1000
 MIN_REASON_LENGTH = 10
+MIN_REASON_LETTERS = 5  # "..........", "1234567890" or ten zero-width spaces are not a reason
 
 
 class PrivacyError(Exception):
@@ -89,9 +90,11 @@ def user_keys_destroy(sender, instance, **kwargs) -> None:
 def transcript_open(*, staff, conversation_id: uuid.UUID, reason: str) -> list[dict]:
     """The decrypted transcript, for staff who gave a reason; the reading is recorded first, so there is no
     reading without a record."""
-    reason = reason.strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise PrivacyError("reason_required", f"Give a reason of at least {MIN_REASON_LENGTH} characters.")
+    if not staff.has_perm(permissions.READ_TRANSCRIPT):
+        raise PrivacyError("forbidden", "Reading a conversation needs the read_transcript permission.")
+    reason = writing.visible(reason)
+    if len(reason) < MIN_REASON_LENGTH or writing.letters(reason) < MIN_REASON_LETTERS:
+        raise PrivacyError("reason_required", f"Give a reason of at least {MIN_REASON_LENGTH} characters, in words.")
     conversation = Conversation.objects.get(pk=conversation_id)
     subject = subject_of(conversation)
     record_id = uuid.uuid4()

@@ -20,7 +20,7 @@ def _error(status: int, code: str, detail: str) -> JsonResponse:
 def _body(request: HttpRequest) -> dict | None:
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: JSON nested too deeply to read
         return None
     return data if isinstance(data, dict) else None
 

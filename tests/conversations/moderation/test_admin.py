@@ -12,7 +12,7 @@ import pytest
 from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.apps import apps
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.test import Client
 
@@ -103,7 +103,7 @@ def timeline(case: Case) -> list[str]:
 
 
 async def moderation_socket(client: Client) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://localhost")]
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
     if "sessionid" in client.cookies:
         headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
     return WebsocketCommunicator(application, "/ws/moderation/", headers=headers)
@@ -387,6 +387,22 @@ async def test_a_moderator_joins_talks_with_the_person_live_and_hands_back(moder
     conversation = await Conversation.objects.aget(pk=conversation.pk)
     assert not conversation.assistant_paused and case.status == "in_progress"
     assert await sync_to_async(timeline)(case) == ["opened", "acknowledged", "joined", "message", "handed_back"]
+
+
+def test_joining_needs_the_permission_to_read_the_conversation(django_user_model):
+    # Works cases, but may not read transcripts: no Join button, and a forged Join neither pauses nor shows.
+    client, user = staff(django_user_model)
+    user.user_permissions.add(Permission.objects.get(codename="work_case"),
+                              Permission.objects.get(codename="view_case"))
+    case = flagged_case()
+
+    page = client.get(f"{QUEUE}{case.pk}/change/")
+    forged = client.post(f"{QUEUE}{case.pk}/act/join/")
+
+    assert page.status_code == 200 and b"Join the conversation" not in page.content
+    assert forged.status_code == 403 and SECRET.encode() not in forged.content
+    assert not Conversation.objects.get(pk=case.conversation_id).assistant_paused
+    assert not TranscriptAccess.objects.exists()
 
 
 def test_joining_pauses_the_assistant_and_only_a_recorded_reader_may_watch(moderator, django_user_model):

@@ -74,7 +74,7 @@ def test_raw_rows_and_full_dumps_hold_no_plaintext_of_any_message(no_workers, dj
     ids = [say(owner, text) for text in texts]
     services.reply_create(reply_to_id=ids[0], conversation_id=Message.objects.get(pk=ids[0]).conversation_id,
                           text="That sounds like a heavy thing to carry alone")
-    staff = django_user_model.objects.create_user("mod", is_staff=True)
+    staff = django_user_model.objects.create_superuser("mod")
     privacy.transcript_open(staff=staff, conversation_id=Message.objects.get(pk=ids[0]).conversation_id,
                             reason="Reviewing the debt conversation after a report")
     everything = [*texts, "That sounds like a heavy thing to carry alone", "Reviewing the debt conversation"]
@@ -245,7 +245,7 @@ def test_an_erased_visitor_is_unreadable_even_from_a_dump_taken_before(no_worker
     erased, kept = person(), person()
     erased_id = say(erased, "please forget everything I said")
     kept_id = say(kept, "I am staying")
-    staff = django_user_model.objects.create_user("mod", is_staff=True)
+    staff = django_user_model.objects.create_superuser("mod")
     conversation = selectors.conversation_open_for(owner=erased)
     privacy.transcript_open(staff=staff, conversation_id=conversation.id, reason="Checking in after a report")
     dump = tmp_path / "before.sql"

@@ -79,8 +79,10 @@ def test_consent_is_recorded_with_version_purposes_and_time_and_can_change_and_b
         ({"version": notice.VERSION, "purposes": ["improve"]}, 400, "invalid"),
         ({"version": notice.VERSION, "purposes": ["support", "marketing"]}, 400, "invalid"),
         ({"version": "2020-01-01", "purposes": ["support"]}, 409, "notice_changed"),
+        (b"[" * 100_000 + b"]" * 100_000, 400, "invalid"),
+        (b"\xff\xfe{}", 400, "invalid"),
     ],
-    ids=["not-json", "no-purposes", "support-missing", "unknown-purpose", "old-notice"],
+    ids=["not-json", "no-purposes", "support-missing", "unknown-purpose", "old-notice", "nested-too-deep", "not-utf8"],
 )
 def test_bad_consent_requests_get_a_clear_error_and_record_nothing(browser, body, status, code):
     got_status, got = post(browser, "/privacy/consent", body)
@@ -88,6 +90,13 @@ def test_bad_consent_requests_get_a_clear_error_and_record_nothing(browser, body
     assert (got_status, got["error"]["code"]) == (status, code)
     assert got["error"]["detail"]
     assert not Consent.objects.exists()
+
+
+def test_an_erasure_request_nested_too_deeply_is_a_clear_error_and_erases_nothing(browser):
+    got_status, got = post(browser, "/privacy/erase", b'{"confirm": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+
+    assert (got_status, got["error"]["code"]) == (400, "confirmation_required")
+    assert browser.get("/privacy/").status_code == 200
 
 
 def test_posts_without_the_csrf_token_are_refused(browser):
@@ -235,6 +244,29 @@ def test_staff_read_a_transcript_only_after_giving_a_reason_and_the_person_sees_
     assert b"Safety review" not in bytes(record.reason_encrypted)
     access = browser.get("/privacy/").json()["access"]
     assert [a["role"] for a in access] == ["moderator"]
+
+
+@pytest.mark.parametrize("reason", ["\u200b" * 12, "1234567890", ". . . . . . . .", "\u200b\u200bok\u200b\u200b\u200b"])
+def test_a_reason_without_words_is_no_reason(conversation_with_a_message, django_user_model, reason):
+    _, conversation = conversation_with_a_message
+    staff, user = staff_client(django_user_model, group="Moderators", can_read=True)
+
+    with pytest.raises(privacy.PrivacyError, match="in words"):
+        privacy.transcript_open(staff=user, conversation_id=conversation.id, reason=reason)
+    read = staff.post(f"/admin/conversations/conversation/{conversation.id}/transcript/", {"reason": reason})
+
+    assert b"three days" not in read.content
+    assert not TranscriptAccess.objects.exists()
+
+
+def test_the_reading_service_itself_refuses_staff_without_the_permission(conversation_with_a_message,
+                                                                          django_user_model):
+    _, conversation = conversation_with_a_message
+    _, user = staff_client(django_user_model, group=None, can_read=False)
+
+    with pytest.raises(privacy.PrivacyError, match="read_transcript"):
+        privacy.transcript_open(staff=user, conversation_id=conversation.id, reason="Safety review after a flag")
+    assert not TranscriptAccess.objects.exists()
 
 
 def test_staff_without_the_permission_cannot_open_a_transcript(conversation_with_a_message, django_user_model):
