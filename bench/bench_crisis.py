@@ -63,7 +63,7 @@ async def _crisis_latencies(base: str, sessions: list[str]) -> tuple[list[float]
     try:
         for i, session in enumerate(sessions):
             url = base.replace("http://", "ws://") + "/ws/chat/?country=GB"
-            headers = {"Cookie": f"sessionid={session}", "Origin": "http://127.0.0.1"}
+            headers = {"Cookie": f"sessionid={session}", "Origin": base}
             async with websockets.asyncio.client.connect(url, additional_headers=headers) as socket:
                 await socket.recv()  # hello
                 started = time.perf_counter()

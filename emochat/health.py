@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -44,6 +45,13 @@ async def _check_database() -> dict:
 
 async def _check_channel_layer() -> dict:
     layer = get_channel_layer()
+    if isinstance(layer, RedisChannelLayer):
+        # Each Redis of the layer answers a PING. Never a receive: channels-redis serves every process-local
+        # channel behind one lock that each open socket holds for up to 5 s, longer than the probe may wait, so
+        # a receive here made the web process look unready whenever anyone was chatting.
+        for index in range(layer.ring_size):
+            await layer.connection(index).ping()
+        return {"backend": type(layer).__name__}
     channel = await layer.new_channel("readyz.")
     await layer.send(channel, {"type": "readyz.ping"})
     message = await layer.receive(channel)

@@ -103,7 +103,7 @@ def chat(base: str, text: str, *, session: str | None = None, until: str = "repl
     """Send one message as a visitor over a real WebSocket; return every frame up to the first of type `until`."""
     session = session or visitor_session(base)
     url = base.replace("http://", "ws://") + "/ws/chat/" + (f"?{query}" if query else "")
-    headers = {"Cookie": f"sessionid={session}", "Origin": "http://127.0.0.1"}
+    headers = {"Cookie": f"sessionid={session}", "Origin": base}  # the page's own origin, port included
     frames = []
     with websockets.sync.client.connect(url, additional_headers=headers) as socket:
         frames.append(json.loads(socket.recv(timeout=10)))

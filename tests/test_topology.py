@@ -32,6 +32,20 @@ def test_production_topology_is_ready(live_database_url, redis_url, tmp_path):
     assert page.status_code == 200
 
 
+def test_readyz_stays_ready_while_people_are_connected(live_database_url, redis_url, tmp_path):
+    # An open chat socket waits on the channel layer's receive; the probe must not queue behind it.
+    env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=redis_url)
+
+    with processes.celery_worker(env, tmp_path), processes.daphne(env, tmp_path) as base:
+        url = base.replace("http://", "ws://") + "/ws/chat/"
+        headers = {"Cookie": f"sessionid={processes.visitor_session(base)}", "Origin": base}
+        with websockets.sync.client.connect(url, additional_headers=headers, open_timeout=10) as socket:
+            assert json.loads(socket.recv(timeout=10))["type"] == "hello"
+            statuses = [httpx.get(f"{base}/readyz", timeout=10).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 200]
+
+
 def test_readyz_names_channel_layer_and_broker_when_redis_is_unreachable(live_database_url, tmp_path):
     nobody_listens = f"redis://127.0.0.1:{processes.free_port()}/0"
     env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=nobody_listens)
@@ -104,7 +118,7 @@ def test_serve_without_redis_runs_the_embedded_default(tmp_path):
 def chat_once(url: str, session: str) -> list[dict]:
     """Send one message and collect every frame up to its reply's end."""
     frames = []
-    headers = {"Cookie": f"sessionid={session}", "Origin": "http://127.0.0.1"}
+    headers = {"Cookie": f"sessionid={session}", "Origin": url.replace("ws://", "http://").split("/ws/")[0]}
     with websockets.sync.client.connect(url, additional_headers=headers, open_timeout=10) as socket:
         frames.append(json.loads(socket.recv(timeout=10)))
         socket.send(json.dumps({"type": "message.send", "client_id": str(uuid.uuid4()), "text": "I feel sad"}))

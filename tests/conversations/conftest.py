@@ -29,8 +29,8 @@ def visitor_session(*, consented: bool = True) -> str:
 
 
 @contextlib.asynccontextmanager
-async def chat_socket(session_key: str | None, *, origin: str = "http://localhost"):
-    headers = [(b"origin", origin.encode())]
+async def chat_socket(session_key: str | None, *, origin: str = "http://localhost", host: str = "localhost"):
+    headers = [(b"origin", origin.encode()), (b"host", host.encode())]
     if session_key:
         headers.append((b"cookie", f"sessionid={session_key}".encode()))
     communicator = WebsocketCommunicator(application, "/ws/chat/", headers=headers)

@@ -383,3 +383,10 @@ async def test_messages_and_typing_from_someone_else_arrive_live_and_on_replay(s
     assert live["message"]["role"] == "moderator" and live["message"]["seq"] == 1
     assert typing_off["state"] is False
     assert replayed == live
+
+
+async def test_socket_from_the_same_host_on_another_port_is_refused(session_key):
+    async with chat_socket(session_key, origin="http://localhost:3000", host="localhost:8000") as socket:
+        connected, _ = await socket.connect()
+
+    assert not connected

@@ -27,7 +27,7 @@ class Client:
     def __init__(self, base_url: str, session_cookie: str):
         self.url = base_url.replace("http://", "ws://") + "/ws/chat/"
         self.session = session_cookie
-        self.headers = {"Cookie": f"sessionid={session_cookie}", "Origin": "http://127.0.0.1"}
+        self.headers = {"Cookie": f"sessionid={session_cookie}", "Origin": base_url}
         self.frames: list[dict] = []
         self.seen: set[int] = set()
         self.watermark = 0
