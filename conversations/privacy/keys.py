@@ -2,15 +2,20 @@
 
 Only crypto.py handles key material; this module stores the wrapped keys (in the keys database) and hands
 crypto.DataKey objects to the code that seals and opens values. Unwrapping costs a database read and an AES
-operation, so unwrapped keys are cached per process for EMOCHAT_DATA_KEY_CACHE_SECONDS.
+operation, so unwrapped keys are cached per process: at most EMOCHAT_DATA_KEY_CACHE_SIZE of them, each for
+EMOCHAT_DATA_KEY_CACHE_SECONDS, then forgotten (cachetools' TTLCache evicts; nothing stale stays in memory).
+
+A key may be destroyed (an erasure) or retired (a rotation) by another process while this one holds it, so the
+key a value is about to be sealed under is checked in the keys database first: nothing is ever sealed under a
+key that is gone.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 
+from cachetools import TTLCache
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,30 +25,49 @@ from conversations.privacy import crypto
 from conversations.privacy.routers import KEYS_DATABASE
 
 _lock = threading.Lock()
-# Keyed by the id's 16 bytes, as they appear in a value's header.
-_by_id: dict[bytes, tuple[float, crypto.DataKey]] = {}
-_active: dict[str, tuple[float, crypto.DataKey]] = {}
+_caches: dict[tuple[int, int], tuple[TTLCache, TTLCache]] = {}
 
 
-def _fresh(entry: tuple[float, crypto.DataKey] | None) -> crypto.DataKey | None:
-    if entry is None or time.monotonic() - entry[0] > settings.EMOCHAT_DATA_KEY_CACHE_SECONDS:
-        return None
-    return entry[1]
+def _stores() -> tuple[TTLCache, TTLCache]:
+    """The caches by key id (its 16 bytes, as in a value's header) and by subject (the active key), shaped by
+    the current settings. Callers hold _lock."""
+    shape = (settings.EMOCHAT_DATA_KEY_CACHE_SIZE, settings.EMOCHAT_DATA_KEY_CACHE_SECONDS)
+    if shape not in _caches:
+        _caches.clear()
+        _caches[shape] = (TTLCache(maxsize=shape[0], ttl=shape[1]), TTLCache(maxsize=shape[0], ttl=shape[1]))
+    return _caches[shape]
 
 
 def _remember(subject: str | None, key: crypto.DataKey) -> crypto.DataKey:
-    now = time.monotonic()
     with _lock:
-        _by_id[key.id.bytes] = (now, key)
+        by_id, active = _stores()
+        by_id[key.id.bytes] = key
         if subject is not None:
-            _active[subject] = (now, key)
+            active[subject] = key
     return key
+
+
+def _forget(subject: str | None, key_ids: list[uuid.UUID]) -> None:
+    with _lock:
+        by_id, active = _stores()
+        if subject is not None:
+            active.pop(subject, None)
+        for key_id in key_ids:
+            by_id.pop(key_id.bytes, None)
 
 
 def forget_all() -> None:
     with _lock:
-        _by_id.clear()
-        _active.clear()
+        for cache in _stores():
+            cache.clear()
+
+
+def cached() -> int:
+    """How many unwrapped keys this process holds now (expired ones are dropped first)."""
+    with _lock:
+        by_id, _ = _stores()
+        by_id.expire()
+        return len(by_id)
 
 
 def _open(row: DataKey) -> crypto.DataKey:
@@ -57,10 +81,14 @@ def _create(subject: str) -> DataKey:
 
 
 def active_key(subject: str) -> crypto.DataKey:
-    """The key that seals the subject's new values; created on their first value."""
-    key = _fresh(_active.get(subject))
+    """The key that seals the subject's new values; created on their first value. A cached key is used only
+    while the keys database still holds it as active."""
+    with _lock:
+        key = _stores()[1].get(subject)
     if key is not None:
-        return key
+        if DataKey.objects.filter(pk=key.id, state=DataKey.State.ACTIVE).exists():
+            return key
+        _forget(subject, [key.id])  # destroyed or retired by another process since it was cached
     row = DataKey.objects.filter(subject=subject, state=DataKey.State.ACTIVE).first()
     if row is None:
         try:
@@ -73,11 +101,11 @@ def active_key(subject: str) -> crypto.DataKey:
 
 
 def key_by_id(raw_id: bytes) -> crypto.DataKey | None:
-    """A data key by the 16 bytes of its id, active or retired; None once destroyed. Called once per value read,
-    so the cache check is inlined."""
-    entry = _by_id.get(raw_id)
-    if entry is not None and time.monotonic() - entry[0] <= settings.EMOCHAT_DATA_KEY_CACHE_SECONDS:
-        return entry[1]
+    """A data key by the 16 bytes of its id, active or retired; None once destroyed. Called once per value read."""
+    with _lock:
+        key = _stores()[0].get(raw_id)
+    if key is not None:
+        return key
     row = DataKey.objects.filter(pk=uuid.UUID(bytes=raw_id)).first()
     return None if row is None else _remember(None, _open(row))
 
@@ -94,11 +122,9 @@ def key_replace(subject: str) -> crypto.DataKey:
 
 def subject_keys_destroy(subject: str) -> int:
     """Crypto-shredding: every value sealed under these keys, in any copy of the database, becomes unreadable.
-    Other processes may keep an unwrapped copy in memory for EMOCHAT_DATA_KEY_CACHE_SECONDS at most."""
+    Other processes seal nothing more under them (active_key checks first) and forget their unwrapped copies
+    within EMOCHAT_DATA_KEY_CACHE_SECONDS."""
     destroyed = list(DataKey.objects.filter(subject=subject).values_list("id", flat=True))
     DataKey.objects.filter(id__in=destroyed).delete()
-    with _lock:
-        _active.pop(subject, None)
-        for key_id in destroyed:
-            _by_id.pop(key_id.bytes, None)
+    _forget(subject, destroyed)
     return len(destroyed)
