@@ -27,6 +27,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,3 +127,4 @@ from .channels import *  # noqa: E402,F401,F403
 from .crypto import *  # noqa: E402,F401,F403
 from .inference import *  # noqa: E402,F401,F403
 from .moderation import *  # noqa: E402,F401,F403
+from .security import *  # noqa: E402,F401,F403

@@ -32,6 +32,9 @@ def stored_roles() -> list[str]:
 
 
 def test_a_message_is_acknowledged_gets_an_emotion_chip_and_a_streamed_reply(page: Page):
+    # Under the page's Content-Security-Policy: anything it blocked would be reported on the console.
+    blocked = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
     open_chat(page)
     send(page, "I feel so sad tonight")
 
@@ -44,6 +47,7 @@ def test_a_message_is_acknowledged_gets_an_emotion_chip_and_a_streamed_reply(pag
     expect(reply).to_have_attribute("data-streaming", "false", timeout=15_000)
     expect(reply.locator(".text")).to_contain_text("What feels most important")
     expect(page.get_by_test_id("typing")).to_be_hidden()
+    assert blocked == []
 
 
 def test_messages_written_offline_are_delivered_once_when_back(page: Page):
