@@ -6,7 +6,7 @@ import json
 import uuid
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -233,6 +233,8 @@ def test_a_transcript_reading_appears_in_the_access_log(page: Page):
 
         moderator = User.objects.create_user("mod", password="x", is_staff=True)
         moderator.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+        # The group's permissions go with the database flush between tests: the one reading needs, given here.
+        moderator.user_permissions.add(Permission.objects.get(codename="read_transcript"))
         conversation = Conversation.objects.get(visitor_id=visitor)
         return privacy.transcript_open(staff=moderator, conversation_id=conversation.id,
                                        reason="Checking a safety flag raised on this conversation")

@@ -60,7 +60,8 @@ def test_each_message_is_answered_in_turn_as_the_chat_would_and_nothing_is_kept(
     assert (tonight["risk"]["level"], tonight["risk"]["subject"], tonight["case"]) == ("imminent", "self", "opened")
     assert tonight["reply"], "the crisis script answers"
     assert all(row["reply"] for row in rows)
-    assert [row["strategy"] for row in rows] == ["other", "question", "", ""], "scripted texts have no strategy"
+    # The welcome asks what is going on (a question); scripted texts have no strategy.
+    assert [row["strategy"] for row in rows] == ["question", "question", "", ""], "scripted texts have no strategy"
     for model in (Conversation, Message, Case, Alert, Consent, Dialogue):
         assert not model.objects.exists(), f"replay kept {model.__name__} rows"
 
@@ -78,7 +79,7 @@ def test_the_conversation_keeps_its_state_sealed_and_each_reply_its_strategy(rul
     replies = list(Message.objects.filter(role=Message.Role.ASSISTANT).order_by("seq"))
     state = selectors.dialogue_state(conversation_id=conversation.id)
     goodbye = selectors.message_text(replies[-1])
-    assert len(replies) == 4 and [r.strategy for r in replies][::3] == ["other", "other"]
+    assert len(replies) == 4 and [r.strategy for r in replies][::3] == ["question", "other"]  # welcome, goodbye
     assert "?" not in goodbye and "hello" not in goodbye.lower(), "a goodbye is closed"
     assert (state.turns, state.phase, state.people) == (4, "closing", ("your boss",))
     assert b"boss" not in bytes(Dialogue.objects.get().state_encrypted), "the state is sealed"
