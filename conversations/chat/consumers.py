@@ -14,6 +14,7 @@ from django.conf import settings
 from conversations import identity
 from conversations.chat import events, helplines, protocol, selectors, services
 from conversations.chat.ordering import SeqGate, seq_of
+from conversations.chat.throttle import SocketThrottle
 from inference.types import risk_rank
 
 # How long an out-of-order event waits for the one before it before the gap is read from the database.
@@ -34,6 +35,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.waiting: dict[str, asyncio.Task] = {}
         self.gate = SeqGate()
         self.backfill: asyncio.Task | None = None
+        self.throttle = SocketThrottle(self.channel_name)
         await self.accept()
         if self.owner is None:
             await self._forbid("Open the chat page first: this connection has no session.")
@@ -42,6 +44,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self._switch_to(conversation.id, last_seq=conversation.last_seq)
 
     async def disconnect(self, code: int) -> None:
+        self.throttle.forget()
         for task in [*self.waiting.values(), self.backfill]:
             if task is not None:
                 task.cancel()
@@ -60,19 +63,32 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         if self.conversation_id is None:
             return
+        if not self.throttle.allow(data["type"]):
+            await self._refuse(data)
+            return
         if isinstance(frame, protocol.Send):
             await self._send_message(frame)
-        elif isinstance(frame, protocol.Resume):
-            await self._replay(after_seq=frame.after_seq)
+        elif isinstance(frame, protocol.Resume) and not self.throttle.replaying:
+            self.throttle.replaying = True
+            try:
+                await self._replay(after_seq=frame.after_seq)
+            finally:
+                self.throttle.replaying = False
         elif isinstance(frame, protocol.Typing):
             await self.channel_layer.group_send(
                 events.group_name(self.conversation_id),
                 {"type": events.CHAT_EVENT, "event": events.typing(role="user", state=frame.state)},
             )
         elif isinstance(frame, protocol.NewConversation):
-            conversation = await database_sync_to_async(services.conversation_restart)(
-                owner=self.owner, conversation_id=self.conversation_id
-            )
+            try:
+                conversation = await database_sync_to_async(services.conversation_restart)(
+                    owner=self.owner, conversation_id=self.conversation_id
+                )
+            except services.RateLimited:
+                await self.send_json(events.error(
+                    code="rate_limited", detail="You've started many conversations this hour. Please carry on in "
+                    "this one for now."))
+                return
             await self._switch_to(conversation.id, last_seq=conversation.last_seq)
 
     async def _send_message(self, frame: protocol.Send) -> None:
@@ -180,6 +196,31 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._crisis_show(level)
         if paused:
             await self.send_json(events.support_joined())
+
+    async def _refuse(self, data: dict) -> None:
+        """A frame over its rate: answered and dropped; a socket that keeps on is closed."""
+        if self.throttle.exhausted:
+            await self._close_too_much()
+            return
+        client_id = data.get("client_id") if data["type"] == "message.send" else None
+        await self.send_json(events.error(code="rate_limited", detail="That's a lot at once. Please wait a moment.",
+                                          client_id=client_id if isinstance(client_id, str) else None))
+
+    async def send_json(self, content: dict, close: bool = False) -> None:
+        """Every frame to the page goes out here, counted against the socket's output budget: a page that asks
+        for more than it reads is closed rather than buffered without limit."""
+        if self.throttle.closed:
+            return
+        text = await self.encode_json(content)
+        self.throttle.sent(len(text))
+        if self.throttle.exhausted:
+            await self._close_too_much()
+            return
+        await self.send(text_data=text, close=close)
+
+    async def _close_too_much(self) -> None:
+        self.throttle.closed = True
+        await self.close(code=protocol.CLOSE_TOO_MUCH)
 
     async def _forbid(self, detail: str) -> None:
         await self.send_json(events.error(code="forbidden", detail=detail))

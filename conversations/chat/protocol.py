@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from uuid import UUID
 
 MAX_TEXT_CHARS = 4000
-# WebSocket close codes (docs/protocol.md): no session or not yours; the person erased everything.
+# WebSocket close codes (docs/protocol.md): no session or not yours; the person erased everything; the socket
+# asked for or was sent too much (chat/throttle.py).
 CLOSE_FORBIDDEN = 4403
 CLOSE_ERASED = 4410
+CLOSE_TOO_MUCH = 4429
 
 
 class ProtocolError(Exception):

@@ -51,6 +51,14 @@ def conversation_open_for(*, owner: Owner) -> Conversation | None:
     return _owned(owner).filter(status=Conversation.Status.OPEN).first()
 
 
+def conversations_started_since(*, owner: Owner, since: datetime) -> int:
+    return _owned(owner).filter(created_at__gte=since).count()
+
+
+def conversation_is_empty(*, conversation_id: UUID) -> bool:
+    return not Message.objects.filter(conversation_id=conversation_id).exists()
+
+
 def user_messages_since(*, owner: Owner, since: datetime) -> int:
     return Message.objects.filter(
         conversation__in=_owned(owner), role=Message.Role.USER, created_at__gte=since

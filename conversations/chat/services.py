@@ -49,7 +49,16 @@ def conversation_open(*, owner: Owner) -> Conversation:
 
 
 def conversation_restart(*, owner: Owner, conversation_id: uuid.UUID) -> Conversation:
-    """Close the owner's current conversation and start a fresh one; every socket of the old one follows."""
+    """Close the owner's current conversation and start a fresh one; every socket of the old one follows. A
+    conversation with nothing in it yet is already fresh: it stays. RateLimited after
+    EMOCHAT_CONVERSATIONS_PER_HOUR new ones in an hour (each is a row kept for the retention period)."""
+    if selectors.conversation_is_empty(conversation_id=conversation_id):
+        current = selectors.conversation_open_for(owner=owner)
+        if current is not None and current.id == conversation_id:
+            return current
+    since = timezone.now() - timedelta(hours=1)
+    if selectors.conversations_started_since(owner=owner, since=since) >= settings.EMOCHAT_CONVERSATIONS_PER_HOUR:
+        raise RateLimited
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation_id, status=Conversation.Status.OPEN).update(
             status=Conversation.Status.CLOSED, closed_at=timezone.now()

@@ -37,7 +37,10 @@ def case_notes(*, case_id: UUID) -> list[NoteRead]:
 
 def case_workers():
     """Who a lead may assign a case to: active users allowed to work the queue."""
-    return get_user_model().objects.with_perm(permissions.WORK_CASE).order_by("username")
+    # Permissions live in the database (ModelBackend); the sign-in throttle's backend holds none.
+    users = get_user_model().objects
+    return users.with_perm(permissions.WORK_CASE, backend="django.contrib.auth.backends.ModelBackend").order_by(
+        "username")
 
 
 def case_followable(*, case_id: UUID, reader_id: int) -> UUID | None:

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
     "emochat",
     "conversations",
     "inference",
@@ -36,6 +37,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login (emochat/settings/security.py)
 ]
 
 ROOT_URLCONF = "emochat.urls"
@@ -97,6 +99,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Messages one person may send per minute; the next is refused with `rate_limited` and not stored.
 EMOCHAT_RATE_LIMIT_PER_MINUTE = env.integer("EMOCHAT_RATE_LIMIT_PER_MINUTE", 20, minimum=1)
+# New conversations one person may start in an hour ("New conversation"; each is a row kept for retention).
+EMOCHAT_CONVERSATIONS_PER_HOUR = env.integer("EMOCHAT_CONVERSATIONS_PER_HOUR", 20, minimum=1)
 
 LOG_LEVEL = env.choice("EMOCHAT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {

@@ -1,11 +1,16 @@
-"""What the browser is told to allow (django-csp, django-permissions-policy).
+"""What the browser is told to allow (django-csp, django-permissions-policy), and how often a password may be
+guessed (django-axes).
 
 The chat page and the admin load only emochat's own scripts, styles and images, and open sockets only to
 emochat: no inline script, no eval, no frames, no other site. The page needs no camera, microphone, location or
 payment, so nothing on it may ask for them.
 """
 
+from datetime import timedelta
+
 from csp.constants import NONE, SELF
+
+from emochat import env
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -30,3 +35,14 @@ PERMISSIONS_POLICY = {
                     "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment", "usb",
                     "screen-wake-lock", "xr-spatial-tracking")
 }
+
+# Staff sign-in: after EMOCHAT_LOGIN_FAILURES wrong passwords for one username from one address, that pair is
+# refused (HTTP 429) for EMOCHAT_LOGIN_COOLOFF_MINUTES, even with the right password; a success clears the count.
+# The attempts are kept in the database, so every web process sees them.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.integer("EMOCHAT_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.integer("EMOCHAT_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+# The address is REMOTE_ADDR, which Daphne's --proxy-headers sets from the proxy's X-Forwarded-For.

@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from conversations import identity
-from conversations.chat import events, store
+from conversations.chat import events, protocol, store, throttle
 from conversations.models import Conversation, Message
 from conversations.privacy import sealing
 from tests.conversations.conftest import chat_socket
@@ -245,14 +245,17 @@ async def test_events_never_reach_another_visitors_socket(session_key, other_ses
         assert await theirs.receive_nothing(timeout=0.5)
 
 
-async def test_two_tabs_share_the_conversation_and_both_follow_a_new_one(session_key, in_process_tasks):
+async def test_two_tabs_share_the_conversation_and_both_follow_a_new_one(session_key, no_workers):
     async with chat_socket(session_key) as tab1, chat_socket(session_key) as tab2:
         first = await connect(tab1)
         assert (await connect(tab2))["conversation_id"] == first["conversation_id"]
+        await tab1.send_json_to(send_frame("something to close"))
+        await frames_until(tab1, lambda f: f["type"] == "message.ack")
 
         await tab1.send_json_to({"type": "conversation.new"})
-        hello1 = await tab1.receive_json_from()
-        hello2 = await tab2.receive_json_from()
+        hello1 = await frames_until(tab1, lambda f: f["type"] == "hello")
+        hello2 = await frames_until(tab2, lambda f: f["type"] == "hello")
+        hello1, hello2 = hello1[-1], hello2[-1]
 
     assert hello1["type"] == hello2["type"] == "hello"
     assert hello1["conversation_id"] == hello2["conversation_id"] != first["conversation_id"]
@@ -390,3 +393,80 @@ async def test_socket_from_the_same_host_on_another_port_is_refused(session_key)
         connected, _ = await socket.connect()
 
     assert not connected
+
+
+async def test_a_new_conversation_from_an_empty_one_keeps_it(session_key, no_workers):
+    async with chat_socket(session_key) as socket:
+        first = await connect(socket)
+        await socket.send_json_to({"type": "conversation.new"})
+        hello = await socket.receive_json_from()
+
+    assert hello["type"] == "hello" and hello["conversation_id"] == first["conversation_id"]
+    assert await Conversation.objects.acount() == 1
+
+
+async def test_new_conversations_are_limited_per_hour_and_the_current_one_stays(session_key, no_workers, settings):
+    settings.EMOCHAT_CONVERSATIONS_PER_HOUR = 3
+    async with chat_socket(session_key) as socket:
+        hello = await connect(socket)
+        for _ in range(2):  # the first conversation and two more make three this hour
+            await socket.send_json_to(send_frame("a few words"))
+            await frames_until(socket, lambda f: f["type"] == "message.ack")
+            await socket.send_json_to({"type": "conversation.new"})
+            hello = (await frames_until(socket, lambda f: f["type"] == "hello"))[-1]
+        await socket.send_json_to(send_frame("and a few more"))
+        await frames_until(socket, lambda f: f["type"] == "message.ack")
+
+        await socket.send_json_to({"type": "conversation.new"})
+        refused = await frames_until(socket, lambda f: f["type"] in ("error", "hello"))
+
+    assert refused[-1]["type"] == "error" and refused[-1]["code"] == "rate_limited"
+    assert await Conversation.objects.acount() == 3
+    assert (await Conversation.objects.aget(pk=hello["conversation_id"])).status == "open"
+
+
+async def test_a_flood_of_frames_is_refused_then_the_socket_is_closed(session_key, no_workers):
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        for _ in range(throttle.FRAME_RATES["typing"].amount + throttle.FRAMES_REFUSED_BEFORE_CLOSE + 2):
+            await socket.send_json_to({"type": "typing", "state": True})
+        frames = []
+        while (output := await socket.receive_output(timeout=5))["type"] != "websocket.close":
+            frames.append(json.loads(output["text"]))
+
+    assert output["code"] == protocol.CLOSE_TOO_MUCH
+    assert frames and {(f["type"], f["code"]) for f in frames} == {("error", "rate_limited")}
+
+
+async def test_resumes_are_answered_at_a_bounded_rate(session_key, no_workers):
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        for text in ("one", "two", "three"):
+            await socket.send_json_to(send_frame(text))
+            await frames_until(socket, lambda f: f["type"] == "message.ack")
+        for _ in range(20):
+            await socket.send_json_to({"type": "resume", "after_seq": 0})
+        frames = []
+        while not await socket.receive_nothing(timeout=1):
+            frames.append(await socket.receive_json_from())
+
+    replayed = [f for f in frames if f["type"] == "message.ack"]
+    refused = [f for f in frames if f["type"] == "error" and f["code"] == "rate_limited"]
+    assert len(replayed) == 3 * throttle.FRAME_RATES["resume"].amount
+    assert len(refused) == 20 - throttle.FRAME_RATES["resume"].amount
+
+
+async def test_a_page_that_asks_for_more_than_the_output_budget_is_closed(session_key, no_workers, monkeypatch):
+    async with chat_socket(session_key) as socket:
+        await connect(socket)
+        for text in ("one", "two", "three"):
+            await socket.send_json_to(send_frame(text * 100))
+            await frames_until(socket, lambda f: f["type"] == "message.ack")
+        # A budget the next replays of this history soon exceed.
+        monkeypatch.setattr(throttle, "OUTPUT_BYTES_PER_MINUTE", 5000)
+        await socket.send_json_to({"type": "resume", "after_seq": 0})
+        await socket.send_json_to({"type": "resume", "after_seq": 0})
+        while (output := await socket.receive_output(timeout=5))["type"] != "websocket.close":
+            pass
+
+    assert output["code"] == protocol.CLOSE_TOO_MUCH
