@@ -22,6 +22,7 @@ from inference.dialogue.language import LANGUAGES
 from inference.dialogue.library import DEFAULT_LIBRARY, GROUPS, Library, Situation, load_library
 from inference.dialogue.policy import Prepared
 from inference.dialogue.state import DialogueState
+from inference.dialogue.understanding import people_of, topics_of
 from inference.modeling.checkpoints import base_model_path
 from inference.modeling.devices import pick_device
 from inference.types import ReplyRequest
@@ -39,6 +40,8 @@ MATCH_MARGIN = 0.05
 GROUP_BONUS = 0.05
 # A feeling named back is not named back again in the next few replies, unless the person names it anew.
 REFLECT_AGAIN_AFTER = 3
+# A message shorter than this, naming no one and no topic, is read with the one before it to find its situation.
+FOLLOW_UP_WORDS = 12
 # The first substantive messages, where asking what brought the person here still fits.
 EARLY_TURNS = 2
 # The emotion groups whose entries suit any hard moment (joy's would not): a long conversation's last resort.
@@ -96,6 +99,16 @@ def _language_of(request: ReplyRequest) -> str:
     if request.prepared is not None:
         return request.prepared.understanding.language
     return manager.language.detect(request.text, tie=request.dialogue.language if request.dialogue else "en")
+
+
+def _with_context(text: str, before: str, *, language: str) -> str:
+    """What a message's situation is read from: the message, with the one before it when it is a brief follow-up
+    naming no one and no topic of its own (Chinese, written without spaces, counted as two characters a word)."""
+    words = len(text) // 2 if language == "zh" else len(text.split())
+    named = people_of(text, language) or topics_of(text, language)
+    if before and text and words < FOLLOW_UP_WORDS and not named:
+        return f"{before} {text}"
+    return text
 
 
 def pieces_of(text: str) -> list[str]:
@@ -166,9 +179,15 @@ class CuratedReplyGenerator:
         emotion = manager.felt(request.emotion)
         readable = emotion and emotion.group in library.general and not prepared.understanding.short
         group = emotion.group if readable else "neutral"
-        # A short answer ("ok", "no") is about what the person said last with something in it.
-        about = request.text if not prepared.understanding.short else next(
-            (turn.text for turn in reversed(request.history) if turn.role == "user" and len(turn.text) > 12), "")
+        # A short answer ("ok", "no") is about what the person said last with something in it; a brief follow-up
+        # ("I keep replaying it at night") is read together with it, so it stays about the boss who yelled
+        # rather than becoming a regret of the person's own.
+        earlier = [turn.text for turn in reversed(request.history) if turn.role == "user" and len(turn.text) > 12][:2]
+        if prepared.understanding.short:
+            earlier, text = earlier[1:], earlier[0] if earlier else ""
+        else:
+            text = request.text
+        about = _with_context(text, earlier[0] if earlier else "", language=library.language)
         situation = self.situation_of(about, group, library, first=state.turns == 0) if about else None
         slots = dict(prepared.slots)
         if group == "neutral" and situation is not None and situation.groups:

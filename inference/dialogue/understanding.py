@@ -119,7 +119,8 @@ _LIGHT_EN = (
     r"i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)\s+(?:try|give|do|definitely|go|look|think|keep"
     r"|remember|start|reach|talk|use|check|take)",
     # praise for the talk: "that helps", "it made me feel better", "you've been so kind"
-    r"(?:this|that|it|you|talking|this\s+chat|our\s+chat)\s+(?:(?:really|has|have|did|does|truly)\s+)*"
+    r"(?:this|that|it|you|talking|this\s+chat|our\s+chat)\s+"
+    r"(?:(?:really|actually|has|have|did|does|truly|honestly)\s+)*"
     rf"(?:helps?|helped|been\s+{_SO}(?:helpful|great|kind|lovely|nice)|makes?\s+(?:me\s+feel\s+better|sense)"
     rf"|made\s+me\s+feel\s+better|means?\s+a\s+lot|(?:is|was)\s+{_SO}(?:helpful|great|a\s+good\s+idea|kind|nice))",
     rf"(?:you'?re|you\s+are)\s+{_SO}(?:kind|helpful|great|sweet|the\s+best|a\s+good\s+listener)",

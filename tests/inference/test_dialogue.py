@@ -49,7 +49,7 @@ class TestShortTurns:
         ("Thank you for some ideas. I really do appreciate it.", "thanks"),
         ("Thank you, that helps. I will try talking to her tomorrow.", "thanks"),
         ("I think i am okay! Thank you again for all of your help", "thanks"),
-        ("谢谢你，我感觉好多了", "thanks"),
+        ("谢谢你，我感觉好多了", "thanks"), ("Thank you for listening. It actually helped to say it.", "thanks"),
     ])
     def test_a_short_message_is_read_as_what_it_is(self, text, kind):
         spoken = language.detect(text, tie="en")

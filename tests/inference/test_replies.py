@@ -121,6 +121,35 @@ class TestCuratedReplies:
 
         assert len(said) == len(set(said)), said
 
+    def test_a_brief_follow_up_stays_with_the_situation_before_it(self, curated):
+        # Alone, "I keep replaying it at night" reads as a regret of the person's own; after the boss who yelled,
+        # it is still about work.
+        regret = next(s for s in load_library().situations if s.name == "guilt_regret")
+        first = "my boss yelled at me in front of everyone on Monday and I can't stop thinking about it"
+        request = ReplyRequest(text="I keep replaying it at night", emotion=None, conversation_id="follow",
+                               history=(Turn("user", first), Turn("assistant", "That sounds hard.")))
+
+        reply = curated.compose(request)
+        unsure = curated.compose(ReplyRequest(text="I don't know", emotion=None, conversation_id="follow", history=(
+            *request.history, Turn("user", request.text), Turn("assistant", reply))))
+
+        for said in (reply, unsure):
+            assert not any(entry.split("{")[0] in said for entry in (*regret.bodies, *regret.questions,
+                                                                    *regret.suggestions)), said
+
+    def test_a_message_naming_its_own_subject_is_read_on_its_own(self, curated):
+        # Brief, and in Chinese (no spaces), but about the mother: not the work named before it.
+        work = next(s for s in load_library(language="zh").situations if s.name == "work_stress")
+        request = ReplyRequest(text="我妈妈总是打电话催我结婚，我很烦", emotion=None, conversation_id="mother",
+                               history=(Turn("user", "我最近压力特别大，工作一直加班"), Turn("assistant", "辛苦了。")))
+
+        reply = curated.compose(request)
+        unsure = curated.compose(ReplyRequest(text="不知道", emotion=None, conversation_id="mother", history=(
+            *request.history, Turn("user", request.text), Turn("assistant", reply))))
+
+        for said in (reply, unsure):
+            assert not any(entry in said for entry in (*work.bodies, *work.questions, *work.suggestions)), said
+
     def test_the_same_message_gets_the_same_reply_when_retried(self, curated):
         request = ReplyRequest(text="exams are killing me", emotion=SAD, conversation_id="retry")
 
