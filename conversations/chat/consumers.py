@@ -119,9 +119,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if submitted.awaiting_reply and submitted.message["id"] not in self.waiting:
             self.waiting[submitted.message["id"]] = asyncio.create_task(self._reply_watch(submitted.message))
 
-    async def _reply_watch(self, message: dict) -> None:
-        """Tell the person, calmly, when no reply has started in time. The message stays queued."""
-        await asyncio.sleep(settings.EMOCHAT_REPLY_TIMEOUT)
+    async def _reply_watch(self, message: dict, *, waited: float = 0.0) -> None:
+        """Tell the person, calmly, when no reply has started in time (`waited`: seconds it has waited already).
+        The message stays queued."""
+        await asyncio.sleep(max(0.0, settings.EMOCHAT_REPLY_TIMEOUT - waited))
         self.waiting.pop(message["id"], None)
         await self.send_json(events.error(code="unavailable", detail=UNAVAILABLE, client_id=message["client_id"]))
 
@@ -196,6 +197,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._crisis_show(level)
         if paused:
             await self.send_json(events.support_joined())
+        # A reply the page was waiting for before it (re)connected is watched here too: late, the person is told.
+        pending = await database_sync_to_async(selectors.reply_pending)(conversation_id=conversation_id)
+        if pending is not None and pending.message_id not in self.waiting:
+            message = {"id": pending.message_id, "client_id": pending.client_id}
+            self.waiting[pending.message_id] = asyncio.create_task(self._reply_watch(message, waited=pending.waited))
 
     async def _refuse(self, data: dict) -> None:
         """A frame over its rate: answered and dropped; a socket that keeps on is closed."""

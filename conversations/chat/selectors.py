@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from conversations.chat import events
 from conversations.identity import Owner
@@ -194,6 +195,26 @@ def awaiting_answer(*, conversation_id: UUID) -> UUID | None:
     if newest is None or newest[1] != Message.Role.USER or Message.objects.filter(reply_to_id=newest[0]).exists():
         return None
     return newest[0]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The person's newest message, waiting for the assistant's reply."""
+
+    message_id: str
+    client_id: str
+    waited: float  # seconds since it was stored
+
+
+def reply_pending(*, conversation_id: UUID) -> Pending | None:
+    """What a (re)connecting page is still waiting for: the newest message when it is the person's, unanswered,
+    and the assistant is answering (not paused while a moderator has joined)."""
+    message_id = awaiting_answer(conversation_id=conversation_id)
+    if message_id is None or conversation_paused(conversation_id=conversation_id):
+        return None
+    client_id, created_at = Message.objects.values_list("client_id", "created_at").get(pk=message_id)
+    return Pending(message_id=str(message_id), client_id=str(client_id),
+                   waited=(timezone.now() - created_at).total_seconds())
 
 
 def _moderator_after(conversation_id, seq) -> Q:

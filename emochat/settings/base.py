@@ -92,7 +92,12 @@ STATICFILES_DIRS = [("app", BASE_DIR / "frontend" / "dist")]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+# The session ends when the browser closes, by default: a person on a shared or watched device leaves nothing
+# that reopens their conversation. EMOCHAT_SESSION_REMEMBER_DAYS > 0 keeps it that many days instead. Either way
+# the server forgets a session after 30 days at most.
+EMOCHAT_SESSION_REMEMBER_DAYS = env.integer("EMOCHAT_SESSION_REMEMBER_DAYS", 0, minimum=0)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = EMOCHAT_SESSION_REMEMBER_DAYS == 0
+SESSION_COOKIE_AGE = 60 * 60 * 24 * (EMOCHAT_SESSION_REMEMBER_DAYS or 30)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -288,6 +288,35 @@ async def test_no_reply_in_time_tells_the_person_and_keeps_the_message(session_k
     assert [m.client_id for m in await stored_messages()] == [uuid.UUID(frame["client_id"])]
 
 
+async def test_a_page_that_reconnects_is_told_when_the_reply_it_waits_for_is_late(session_key, no_workers,
+                                                                                    settings):
+    settings.EMOCHAT_REPLY_TIMEOUT = 2
+    frame = send_frame("is anyone there?")
+    async with chat_socket(session_key) as dropped:
+        await connect(dropped)
+        await dropped.send_json_to(frame)
+        assert (await dropped.receive_json_from())["type"] == "message.ack"
+    # The connection dropped before the reply's time was up; the page comes back on a new socket.
+    async with chat_socket(session_key) as back:
+        await connect(back)
+        error = await back.receive_json_from(timeout=5)
+
+    assert (error["type"], error["code"], error["client_id"]) == ("error", "unavailable", frame["client_id"])
+
+
+async def test_a_page_that_reconnects_to_an_answered_conversation_is_told_nothing(session_key, in_process_tasks,
+                                                                                  settings):
+    settings.EMOCHAT_REPLY_TIMEOUT = 1
+    async with chat_socket(session_key) as first:
+        await connect(first)
+        await first.send_json_to(send_frame("hello there"))
+        await frames_until(first, lambda f: f["type"] == "reply.end")
+    async with chat_socket(session_key) as back:
+        await connect(back)
+
+        assert await back.receive_nothing(timeout=2)
+
+
 async def test_frames_are_json_objects_with_a_type(session_key, in_process_tasks):
     async with chat_socket(session_key) as socket:
         await connect(socket)
