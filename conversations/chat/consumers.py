@@ -27,6 +27,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     conversation_id: UUID | None = None
 
     async def connect(self) -> None:
+        self.throttle = SocketThrottle(self.channel_name)
         self.owner = await database_sync_to_async(identity.owner_from_scope)(self.scope)
         self.country = helplines.country_code(_query(self.scope).get("country"),
                                               _header(self.scope, b"accept-language"))
@@ -35,7 +36,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.waiting: dict[str, asyncio.Task] = {}
         self.gate = SeqGate()
         self.backfill: asyncio.Task | None = None
-        self.throttle = SocketThrottle(self.channel_name)
         await self.accept()
         if self.owner is None:
             await self._forbid("Open the chat page first: this connection has no session.")

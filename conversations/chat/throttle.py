@@ -1,9 +1,9 @@
 """What one chat socket may ask of the server (the `limits` library's moving windows, per socket, in memory).
 
 - Frames: each kind has its own rate, and all frames together one more; a frame over its rate is answered with
-  `rate_limited` and not acted on. A socket that keeps going after FRAMES_REFUSED_BEFORE_CLOSE refusals, or that
-  has been sent more than OUTPUT_BYTES_PER_MINUTE (a page that never reads its socket makes Daphne buffer
-  without limit), is closed with CLOSE_TOO_MUCH.
+  `rate_limited` and not acted on. A socket refused more than FRAMES_REFUSED_BEFORE_CLOSE times in a minute, or
+  sent more than OUTPUT_BYTES_PER_MINUTE in one (a page that never reads its socket makes Daphne buffer without
+  limit), is closed with CLOSE_TOO_MUCH.
 - A replay at a time: a `resume` that arrives while one is being answered is dropped; the one under way sends
   everything the page lacks.
 """
@@ -37,7 +37,7 @@ class SocketThrottle:
 
     def __init__(self, key: str):
         self.key = key
-        self.refused = 0
+        self._refused: deque[float] = deque()  # when frames were refused, the last minute's
         self.replaying = False
         self.closed = False  # closed for asking or being sent too much: nothing more goes out
         self._sent: deque[tuple[float, int]] = deque()
@@ -48,13 +48,16 @@ class SocketThrottle:
         rate = FRAME_RATES.get(kind)
         allowed = _limiter.hit(ANY_FRAME, self.key, "any") and (rate is None or _limiter.hit(rate, self.key, kind))
         if not allowed:
-            self.refused += 1
+            now = time.monotonic()
+            self._refused.append(now)
+            while self._refused[0] < now - 60:
+                self._refused.popleft()
         return allowed
 
     @property
     def exhausted(self) -> bool:
-        """Refused too often, or sent too much in the last minute: the socket should be closed."""
-        return self.refused > FRAMES_REFUSED_BEFORE_CLOSE or self._sent_bytes > OUTPUT_BYTES_PER_MINUTE
+        """Refused too often, or sent too much, in the last minute: the socket should be closed."""
+        return len(self._refused) > FRAMES_REFUSED_BEFORE_CLOSE or self._sent_bytes > OUTPUT_BYTES_PER_MINUTE
 
     def sent(self, size: int) -> None:
         now = time.monotonic()
