@@ -24,6 +24,10 @@ class Owner:
     visitor_id: uuid.UUID | None = None
 
 
+def visitor_known(session: SessionBase) -> bool:
+    return VISITOR_KEY in session
+
+
 def visitor_id_ensure(session: SessionBase) -> uuid.UUID:
     if VISITOR_KEY not in session:
         session[VISITOR_KEY] = str(uuid.uuid4())

@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from conversations import identity
+from conversations import admission, identity
 from conversations.chat import events, helplines, protocol, selectors, services
 from conversations.chat.ordering import SeqGate, seq_of
 from conversations.chat.throttle import SocketThrottle
@@ -21,6 +21,8 @@ from inference.types import risk_rank
 GAP_FILL_DELAY_S = 1.0
 UNAVAILABLE = ("We're taking longer than usual to reply. Your message is saved and will be answered as soon "
                "as we can.")
+TOO_MANY_CONNECTS = "Too many connections from your network just now. The page will try again in a moment."
+ELSEWHERE = "This chat is open in another tab or window. Reload this page to continue here."
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -28,23 +30,35 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.throttle = SocketThrottle(self.channel_name)
+        self.person: str | None = None  # the data subject, once known: their open sockets are counted
+        self.waiting: dict[str, asyncio.Task] = {}
+        self.backfill: asyncio.Task | None = None
+        address = admission.address_of_scope(self.scope)
+        if not await asyncio.to_thread(admission.allow, admission.SOCKET_CONNECT, address):
+            await self.accept()
+            await self.send_json(events.error(code="rate_limited", detail=TOO_MANY_CONNECTS))
+            await self._close_too_much()
+            return
         self.owner = await database_sync_to_async(identity.owner_from_scope)(self.scope)
         self.country = helplines.country_code(_query(self.scope).get("country"),
                                               _header(self.scope, b"accept-language"))
         # The highest crisis level this socket's page has been shown helplines for.
         self.crisis_shown = "none"
-        self.waiting: dict[str, asyncio.Task] = {}
         self.gate = SeqGate()
-        self.backfill: asyncio.Task | None = None
         await self.accept()
         if self.owner is None:
             await self._forbid("Open the chat page first: this connection has no session.")
             return
+        self.person = identity.subject_for(self.owner)
+        for channel in await asyncio.to_thread(admission.socket_open, person=self.person, channel=self.channel_name):
+            await self.channel_layer.send(channel, {"type": "socket.elsewhere"})
         conversation = await database_sync_to_async(services.conversation_open)(owner=self.owner)
         await self._switch_to(conversation.id, last_seq=conversation.last_seq)
 
     async def disconnect(self, code: int) -> None:
         self.throttle.forget()
+        if self.person is not None:
+            await asyncio.to_thread(admission.socket_closed, person=self.person, channel=self.channel_name)
         for task in [*self.waiting.values(), self.backfill]:
             if task is not None:
                 task.cancel()
@@ -146,6 +160,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if kind in ("reply.start", "reply.end") and reply_to in self.waiting:
             self.waiting.pop(reply_to).cancel()
         await self._deliver(frame)
+
+    async def socket_elsewhere(self, event: dict) -> None:
+        """The person opened the chat in more places than allowed, and this socket is the oldest."""
+        await self.send_json(events.error(code="elsewhere", detail=ELSEWHERE))
+        await self.close(code=protocol.CLOSE_ELSEWHERE)
 
     async def _crisis_show(self, level: str) -> None:
         """Send the page helplines for its country, once per level reached."""

@@ -10,8 +10,10 @@ from uuid import UUID
 
 MAX_TEXT_CHARS = 4000
 # WebSocket close codes (docs/protocol.md): no session or not yours; the person erased everything; the socket
-# asked for or was sent too much (chat/throttle.py).
+# asked for or was sent too much (chat/throttle.py), or its address connected too often (admission.py); the person
+# opened the chat in more places than allowed and this is the oldest.
 CLOSE_FORBIDDEN = 4403
+CLOSE_ELSEWHERE = 4409
 CLOSE_ERASED = 4410
 CLOSE_TOO_MUCH = 4429
 

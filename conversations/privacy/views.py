@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from conversations import identity
+from conversations import admission, identity
 from conversations.privacy import selectors, services
 
 
@@ -47,6 +47,9 @@ def privacy_state(request: HttpRequest, owner: identity.Owner) -> HttpResponse:
 @require_POST
 @_with_owner
 def consent_give(request: HttpRequest, owner: identity.Owner) -> HttpResponse:
+    if not admission.allow(admission.CONSENT, admission.address_of_request(request)):
+        return _error(429, "rate_limited", "Too many people have joined from your network just now. Please try "
+                                           "again in a few minutes.")
     body = _body(request)
     if body is None or not isinstance(body.get("version"), str) or not isinstance(body.get("purposes"), list) \
             or not all(isinstance(p, str) for p in body["purposes"]):

@@ -106,6 +106,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 EMOCHAT_RATE_LIMIT_PER_MINUTE = env.integer("EMOCHAT_RATE_LIMIT_PER_MINUTE", 20, minimum=1)
 # New conversations one person may start in an hour ("New conversation"; each is a row kept for retention).
 EMOCHAT_CONVERSATIONS_PER_HOUR = env.integer("EMOCHAT_CONVERSATIONS_PER_HOUR", 20, minimum=1)
+# Per network address (an IPv6 /64): new sessions and consents an hour, socket connects a minute. Many people can
+# share one address (a campus, a carrier's NAT): raise these behind large ones (conversations/admission.py).
+EMOCHAT_SESSIONS_PER_HOUR_PER_ADDRESS = env.integer("EMOCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", 120, minimum=1)
+EMOCHAT_CONSENTS_PER_HOUR_PER_ADDRESS = env.integer("EMOCHAT_CONSENTS_PER_HOUR_PER_ADDRESS", 120, minimum=1)
+EMOCHAT_CONNECTS_PER_MINUTE_PER_ADDRESS = env.integer("EMOCHAT_CONNECTS_PER_MINUTE_PER_ADDRESS", 60, minimum=1)
+# Sockets one person may hold open (tabs, devices); the newest gets in and the oldest is closed.
+EMOCHAT_SOCKETS_PER_PERSON = env.integer("EMOCHAT_SOCKETS_PER_PERSON", 5, minimum=1)
 
 LOG_LEVEL = env.choice("EMOCHAT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {

@@ -8,6 +8,10 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("EMOCHAT_CHANNEL_PREFIX", "emochat-test")
 # The chat's own tests time their streams on the deterministic fake; tests/inference run every real backend.
 os.environ.setdefault("EMOCHAT_REPLY_BACKEND", "fake")
+# Every test client comes from 127.0.0.1: per-address limits are tested on their own (tests/conversations/chat/
+# test_admission.py), not by the suite's hundreds of connects a minute.
+for _name in ("SESSIONS_PER_HOUR", "CONSENTS_PER_HOUR", "CONNECTS_PER_MINUTE"):
+    os.environ.setdefault(f"EMOCHAT_{_name}_PER_ADDRESS", "1000000")
 
 from .local import *  # noqa: E402,F401,F403
 

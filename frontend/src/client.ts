@@ -59,6 +59,7 @@ export interface ChatState {
 export type Listener = (state: ChatState) => void;
 
 const CLOSE_FORBIDDEN = 4403;
+const CLOSE_ELSEWHERE = 4409;
 const CLOSE_ERASED = 4410;
 /** A socket that opens but never says hello (a captive portal, a half-dead mobile link) is retried. */
 export const HELLO_TIMEOUT_MS = 15_000;
@@ -260,14 +261,20 @@ export class ChatClient {
       this.forbid();
       return false;
     }
+    // The person opened the chat in another tab or window, and this one is the oldest: coming back on our
+    // own would close that one in turn.
+    if (code === CLOSE_ELSEWHERE) {
+      this.forbid(NOTICES.elsewhere);
+      return false;
+    }
     return !this.offline && !this.stopped;
   }
 
-  private forbid(): void {
+  private forbid(notice: string = NOTICES.forbidden): void {
     this.stopped = true;
     this.socket.cancelRetry();
     this.socket.drop();
-    this.conversation.notice = NOTICES.forbidden;
+    this.conversation.notice = notice;
     // Not "offline": nothing will be sent by waiting, and the page must not promise it.
     this.connection = "closed";
     this.emit();

@@ -33,6 +33,7 @@ export const NOTICES = {
   error: "Something went wrong. Please try again.",
   consent: "Please read the privacy notice and agree to it. Your message is kept and will be sent then.",
   erased: "Everything you wrote here has been deleted.",
+  elsewhere: "This chat is open in another tab or window. Reload this page to continue here.",
 } as const;
 
 const FAILED_DETAIL: Record<string, string> = {
@@ -289,6 +290,9 @@ export class ConversationState {
         return null;
       case "unavailable":
         this.notice = NOTICES.unavailable;
+        return null;
+      case "elsewhere":
+        this.notice = NOTICES.elsewhere;
         return null;
       case "invalid":
       case "too_long":

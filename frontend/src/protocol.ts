@@ -4,7 +4,14 @@ export const MAX_MESSAGE_LENGTH = 4000;
 
 export type Role = "user" | "assistant" | "moderator";
 export type TypingRole = "assistant" | "moderator";
-export type ErrorCode = "invalid" | "too_long" | "rate_limited" | "forbidden" | "unavailable" | "consent_required";
+export type ErrorCode =
+  | "invalid"
+  | "too_long"
+  | "rate_limited"
+  | "forbidden"
+  | "unavailable"
+  | "consent_required"
+  | "elsewhere";
 /** How worrying what the person wrote is, least to most. */
 export type CrisisLevel = "ideation" | "behavior" | "imminent";
 export const CRISIS_LEVELS: readonly CrisisLevel[] = ["ideation", "behavior", "imminent"];

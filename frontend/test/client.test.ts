@@ -172,6 +172,27 @@ describe("connection", () => {
     assert.equal(h.timers.pending, 0);
   });
 
+  test("opened in another tab: this one stops, says so, and does not come back to close that one", () => {
+    const h = setup();
+    h.socket().hello();
+    h.socket().receive({ type: "error", code: "elsewhere", detail: "open elsewhere" });
+    h.socket().drop(4409);
+    assert.equal(h.last().connection, "closed");
+    assert.equal(h.last().notice, NOTICES.elsewhere);
+    assert.equal(h.timers.pending, 0);
+    h.client.goOnline();
+    h.timers.advance(120_000);
+    assert.equal(h.sockets.length, 1);
+  });
+
+  test("too many connects from the address (4429): the page tries again later", () => {
+    const h = setup();
+    h.socket().receive({ type: "error", code: "rate_limited", detail: "too many connections" });
+    h.socket().drop(4429);
+    assert.equal(h.last().connection, "reconnecting");
+    assert.equal(h.timers.pending, 1);
+  });
+
   test("a socket factory that throws is retried with backoff", () => {
     let failures = 2;
     const h = setup({ refuse: () => failures-- > 0 });
