@@ -56,7 +56,7 @@ class Process:
         self.hostname = ""
         self.log_path = log_dir / f"{name}.log"
         self._log = self.log_path.open("wb")
-        # A new session, so that stop() reaches every child (honcho's, Celery's pool) with one signal.
+        # A new session, so that stop() reaches every child (supervisord's, Celery's pool) with one signal.
         self.popen = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                       start_new_session=True)
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
+import subprocess
 import sys
+import time
 import uuid
 
 import httpx
@@ -76,9 +79,44 @@ def test_serve_runs_daphne_both_worker_queues_and_beat_and_ctrl_c_stops_them_all
         serve.stop()
 
     log = serve.log()
-    assert "SIGINT received" in log
-    for name in ("web", "inference", "default", "beat"):
-        assert f"{name} stopped" in log, log[-3000:]
+    assert "received SIGINT" in log
+    for name in ("web", "inference", "priority", "default", "beat"):
+        assert f"stopped: {name}" in log, log[-3000:]
+    assert serve.popen.returncode == 0
+
+
+def test_serve_restarts_a_worker_that_dies_on_its_own_and_the_web_tier_stays_up(live_database_url, redis_url,
+                                                                                 tmp_path):
+    port = processes.free_port()
+    env = processes.environment(DATABASE_URL=live_database_url, REDIS_URL=redis_url, PORT=str(port))
+    serve = processes.Process("serve", [sys.executable, "manage.py", "serve"], env, tmp_path)
+    control = [sys.executable, "-m", "supervisor.supervisorctl", "--configuration",
+               str(processes.ROOT / ".data" / f"supervisor-{port}" / "supervisord.conf")]
+    base = f"http://127.0.0.1:{port}"
+    try:
+        processes.wait_for_http(serve, f"{base}/readyz")
+        inference = f"inference@{processes.worker_hostname_suffix()}"
+        processes.wait_for_workers(serve, {inference})
+        killed = int(subprocess.check_output([*control, "pid", "inference"], text=True))
+        web = int(subprocess.check_output([*control, "pid", "web"], text=True))
+        os.kill(killed, signal.SIGKILL)
+
+        statuses, restarted = [], 0
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and restarted in (0, killed):
+            statuses.append(httpx.get(f"{base}/healthz", timeout=5).status_code)
+            restarted = int(subprocess.check_output([*control, "pid", "inference"], text=True))
+            time.sleep(0.2)
+        processes.wait_for_workers(serve, {inference})
+        frames = processes.chat(base, "I feel a bit low today")
+        web_after = int(subprocess.check_output([*control, "pid", "web"], text=True))
+    finally:
+        serve.stop()
+
+    assert restarted not in (0, killed), serve.log()[-3000:]
+    assert statuses and set(statuses) == {200}
+    assert web_after == web  # the web tier never went down
+    assert frames[-1]["type"] == "reply.end"
 
 
 def test_serve_without_redis_runs_the_embedded_default(tmp_path):

@@ -1,9 +1,12 @@
 """`python manage.py serve`: run emochat in the topology its configuration calls for.
 
-With REDIS_URL set, this is the production topology: Daphne, Celery workers for the `inference`,
-`priority` and `default` queues, and Celery beat for housekeeping, all supervised by honcho so that Ctrl-C (or one process dying) stops
-them all. Without it, the embedded default: one Daphne process with an in-process channel layer and
-tasks run in-process, which needs no server installed.
+With REDIS_URL set, this is the production topology on one host: Daphne, Celery workers for the `inference`,
+`priority` and `default` queues, and Celery beat for housekeeping, under supervisord. Each process is restarted
+on its own when it dies (a crashed inference worker never takes the web tier down); Ctrl-C stops them all, each
+given time to finish what it holds. `supervisorctl -c <the config it prints>` shows and restarts them.
+
+Without REDIS_URL, the embedded default: one Daphne process with an in-process channel layer and tasks run
+in-process, which needs no server installed.
 """
 
 from __future__ import annotations
@@ -11,12 +14,16 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from honcho.manager import Manager
 
 from emochat import env
+
+# Seconds a process is given to finish on SIGTERM before it is killed: a Celery worker's warm shutdown finishes
+# the reply it is streaming (and a task it could not finish goes back to the queue: late acknowledgement).
+STOP_WAIT_S = 30
 
 
 def processes(*, host: str, port: int, inference_concurrency: int) -> dict[str, list[str]]:
@@ -41,8 +48,32 @@ def processes(*, host: str, port: int, inference_concurrency: int) -> dict[str, 
     }
 
 
+def supervisor_config(commands: dict[str, list[str]], *, directory: Path) -> str:
+    """A supervisord configuration running `commands`, logging to this terminal, controllable over a socket in
+    `directory`."""
+    sections = [
+        "[supervisord]\nnodaemon=true\nlogfile=/dev/stdout\nlogfile_maxbytes=0\nloglevel=info\n"
+        f"pidfile={directory / 'supervisord.pid'}\n",
+        f"[unix_http_server]\nfile={directory / 'supervisor.sock'}\nchmod=0700\n",
+        "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n",
+        f"[supervisorctl]\nserverurl=unix://{directory / 'supervisor.sock'}\n",
+    ]
+    for name, argv in commands.items():
+        sections.append(
+            # supervisord expands %(name)s in its values: Celery's %h must reach Celery as written.
+            f"[program:{name}]\ncommand={shlex.join(argv).replace('%', '%%')}\ndirectory={settings.BASE_DIR}\n"
+            # Restarted whenever it exits; a process that keeps failing within its first seconds is retried
+            # with a growing delay, then given up on (supervisorctl start brings it back).
+            "autorestart=true\nstartsecs=3\nstartretries=10\n"
+            # TERM to the process alone (a Celery worker then stops its own pool, warm); KILL to all of it.
+            f"stopsignal=TERM\nstopwaitsecs={STOP_WAIT_S}\nstopasgroup=false\nkillasgroup=true\n"
+            "redirect_stderr=true\nstdout_logfile=/dev/stdout\nstdout_logfile_maxbytes=0\n"
+        )
+    return "\n".join(sections)
+
+
 class Command(BaseCommand):
-    help = "Serve emochat: Daphne, plus Celery workers when REDIS_URL is set. Ctrl-C stops everything."
+    help = "Serve emochat: Daphne, plus Celery workers under supervisord when REDIS_URL is set."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=env.string("HOST", "127.0.0.1"))
@@ -53,10 +84,15 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, inference_concurrency: int, **options):
         settings.DATA_DIR.mkdir(exist_ok=True)
         commands = processes(host=host, port=port, inference_concurrency=inference_concurrency)
-        topology = "embedded (in-process channel layer and tasks)" if len(commands) == 1 else "Daphne + Celery workers"
-        self.stdout.write(f"emochat: {topology} on http://{host}:{port}/  (Ctrl-C stops everything)")
-        manager = Manager()
-        for name, argv in commands.items():
-            manager.add_process(name, shlex.join(argv), env=os.environ.copy())
-        manager.loop()
-        sys.exit(manager.returncode)
+        if len(commands) == 1:
+            self.stdout.write(f"emochat: embedded (in-process channel layer and tasks) on http://{host}:{port}/")
+            self.stdout.flush()
+            os.execv(commands["web"][0], commands["web"])
+        directory = settings.DATA_DIR / f"supervisor-{port}"
+        directory.mkdir(exist_ok=True)
+        config = directory / "supervisord.conf"
+        config.write_text(supervisor_config(commands, directory=directory))
+        self.stdout.write(f"emochat: Daphne + Celery workers on http://{host}:{port}/  (Ctrl-C stops everything)\n"
+                          f"emochat: supervisorctl -c {config} status")
+        self.stdout.flush()
+        os.execv(sys.executable, [sys.executable, "-m", "supervisor.supervisord", "--configuration", str(config)])
