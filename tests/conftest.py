@@ -1,5 +1,5 @@
-"""Shared fixtures. The suite runs against real PostgreSQL and Redis; if either is missing it stops at once
-with a message that says which one and how to start it, instead of skipping tests."""
+"""Shared fixtures. The suite runs against real PostgreSQL, Redis and RabbitMQ (the optional broker); if one is
+missing it stops at once with a message that says which one and how to start it, instead of skipping tests."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from collections.abc import Iterator
 import pytest
 import redis
 from django.conf import settings
+from kombu import Connection
 
 from tests import processes
 
 START_HINTS = {
     "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
     "Redis": 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no',
+    "RabbitMQ": "rabbitmq-server -detached",
 }
+AMQP_URL = processes.AMQP_URL
 
 
 def _missing_services() -> list[str]:
@@ -35,6 +38,12 @@ def _missing_services() -> list[str]:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
     except redis.RedisError as exc:
         missing.append(f"Redis at {settings.REDIS_URL} ({type(exc).__name__}); start it with: {START_HINTS['Redis']}")
+    try:
+        with Connection(AMQP_URL, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as exc:  # noqa: BLE001 - kombu raises the transport's own errors
+        missing.append(f"RabbitMQ at {AMQP_URL.split('@')[-1]} ({type(exc).__name__}); start it with: "
+                       f"{START_HINTS['RabbitMQ']} (or set EMOCHAT_TEST_AMQP_URL)")
     return missing
 
 

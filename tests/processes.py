@@ -20,9 +20,12 @@ from pathlib import Path
 
 import httpx
 import websockets.sync.client
+from celery import Celery
 from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
+# RabbitMQ, for the tests of emochat on it as the Celery broker.
+AMQP_URL = os.environ.get("EMOCHAT_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 START_TIMEOUT_S = 60.0
 
 
@@ -126,15 +129,19 @@ def wait_for_http(process: Process, url: str, timeout: float = START_TIMEOUT_S) 
     process.fail(f"did not answer {url} within {timeout:g}s")
 
 
-def wait_for_workers(process: Process, hostnames: set[str], timeout: float = START_TIMEOUT_S) -> None:
+def wait_for_workers(process: Process, hostnames: set[str], timeout: float = START_TIMEOUT_S, *,
+                     broker_url: str | None = None) -> None:
+    """Wait until every worker in `hostnames` answers a ping over the test's broker, or `broker_url`'s."""
     from emochat.celery import app
 
+    # Broadcasts go out through an app's own producer pool: another broker needs an app of its own.
+    probe = app if broker_url is None else Celery("probe", broker=broker_url)
     deadline = time.monotonic() + timeout
     seen: set[str] = set()
     while time.monotonic() < deadline:
         if not process.alive():
             process.fail(f"exited with {process.popen.returncode} before its workers answered")
-        for reply in app.control.ping(timeout=1.0) or []:
+        for reply in probe.control.ping(timeout=1.0) or []:
             seen.update(reply)
         if hostnames <= seen:
             return
@@ -166,7 +173,7 @@ def celery_worker(env: dict[str, str], log_dir: Path, *, queues: str = "priority
     process = Process(name, argv, env, log_dir)
     process.hostname = hostname
     try:
-        wait_for_workers(process, {hostname})
+        wait_for_workers(process, {hostname}, broker_url=env.get("CELERY_BROKER_URL"))
         yield process
     finally:
         process.stop()

@@ -1,4 +1,7 @@
-"""Celery: Redis broker when REDIS_URL is set, otherwise tasks run in-process (the embedded default)."""
+"""Celery: a RabbitMQ broker when CELERY_BROKER_URL names one (amqp://), else Redis when REDIS_URL is set,
+otherwise tasks run in-process (the embedded default)."""
+
+from kombu import Exchange, Queue
 
 from emochat import env
 
@@ -40,6 +43,24 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 # Queues: `priority` (model work for a person who may be at risk: never waits behind ordinary traffic),
 # `inference` (emotion readings and replies) and `default` (alerts, email, housekeeping).
 PRIORITY_QUEUE = "priority"
+QUEUES = (PRIORITY_QUEUE, "inference", "default")
+BROKER_IS_RABBITMQ = CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://"))
+if BROKER_IS_RABBITMQ:
+    # RabbitMQ hands a dead worker's unacknowledged tasks to another worker the moment its connection drops (no
+    # visibility timeout to wait out) and keeps queued tasks through its own restart. Quorum queues: durable
+    # and replicated across a cluster; a task delivered 10 times without finishing is dropped (dead-lettered)
+    # rather than crash workers for ever. Retries with a delay use Celery's native delayed delivery, which needs
+    # a topic exchange.
+    _exchange = Exchange("emochat", type="topic", durable=True)
+    CELERY_TASK_QUEUES = [
+        Queue(name, _exchange, routing_key=name, durable=True,
+              queue_arguments={"x-queue-type": "quorum", "x-delivery-limit": 10})
+        for name in QUEUES
+    ]
+    CELERY_TASK_DEFAULT_EXCHANGE = _exchange.name
+    CELERY_TASK_DEFAULT_EXCHANGE_TYPE = _exchange.type
+    CELERY_TASK_DEFAULT_ROUTING_KEY = CELERY_TASK_DEFAULT_QUEUE
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 CELERY_TASK_ROUTES = {
     "conversations.tasks.message_respond": {"queue": "inference"},
     "conversations.tasks.message_risk_assess": {"queue": PRIORITY_QUEUE},
