@@ -78,9 +78,9 @@ def reply_library(language: str) -> library.Library:
 def models_check() -> None:
     """Raise loader.BackendError, naming the setting, when a configured model cannot load (no weights loaded)."""
     path = settings.EMOTION_BACKENDS.get(settings.EMOCHAT_EMOTION_BACKEND, settings.EMOCHAT_EMOTION_BACKEND)
-    if path == settings.EMOTION_BACKENDS["transformers"]:
-        # The backend's module imports torch: only a process configured to serve the model pays for it.
-        from inference.backends.transformers_emotion import check_model_dir
+    if path in {settings.EMOTION_BACKENDS[name] for name in ("transformers", "onnx", "auto")}:
+        # The module imports torch: only a process configured to serve the model pays for it.
+        from inference.modeling.emotion import check_model_dir
 
         check_model_dir(settings.EMOCHAT_EMOTION_MODEL)
     if settings.RISK_BACKENDS.get(settings.EMOCHAT_RISK_BACKEND) == settings.RISK_BACKENDS["transformers"]:

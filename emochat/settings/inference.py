@@ -5,11 +5,14 @@ from emochat import env
 EMOCHAT_DEVICE = env.choice("EMOCHAT_DEVICE", "auto", ("auto", "cpu", "cuda"))
 
 # Backends by name (or a dotted path), built once per process (inference/loader.py).
+# `auto`: `onnx` where the models run on the CPU (EMOCHAT_DEVICE) and onnxruntime is installed, else `transformers`.
 EMOTION_BACKENDS = {
+    "auto": "inference.backends.onnx_emotion.auto_emotion_classifier",
     "keyword": "inference.backends.fake.KeywordEmotionClassifier",
+    "onnx": "inference.backends.onnx_emotion.OnnxEmotionClassifier",
     "transformers": "inference.backends.transformers_emotion.TransformersEmotionClassifier",
 }
-EMOCHAT_EMOTION_BACKEND = env.string("EMOCHAT_EMOTION_BACKEND", "transformers")
+EMOCHAT_EMOTION_BACKEND = env.string("EMOCHAT_EMOTION_BACKEND", "auto")
 REPLY_BACKENDS = {
     "curated": "inference.backends.curated.CuratedReplyGenerator",
     "transformers": "inference.backends.transformers_reply.TransformersReplyGenerator",
@@ -60,9 +63,19 @@ EMOCHAT_EMOTION_ARTIFACT = str(env.BASE_DIR / "inference" / "models" / "emotion-
 EMOCHAT_EMOTION_MODEL = env.string("EMOCHAT_EMOTION_MODEL", EMOCHAT_EMOTION_ARTIFACT)
 # The risk model (crisis detection's second layer): a LoRA adapter over all-MiniLM-L6-v2 (`manage.py train_risk`).
 EMOCHAT_RISK_MODEL = env.string("EMOCHAT_RISK_MODEL", str(env.BASE_DIR / "inference" / "models" / "risk-minilm"))
+# `onnx` emotion readings: the int8 graph built from EMOCHAT_EMOTION_MODEL is kept here (`manage.py
+# emotion_export_onnx` builds it ahead of time; a worker builds it at start when it is missing), and ONNX Runtime's
+# threads per call (0: one per physical core).
+EMOCHAT_ONNX_CACHE_DIR = env.string("EMOCHAT_ONNX_CACHE_DIR", str(env.BASE_DIR / ".data" / "onnx"))
+EMOCHAT_ONNX_THREADS = env.integer("EMOCHAT_ONNX_THREADS", 0, minimum=0)
 EMOTION_BACKEND_OPTIONS = {
-    "inference.backends.transformers_emotion.TransformersEmotionClassifier": {
-        "model_dir": EMOCHAT_EMOTION_MODEL, "device": EMOCHAT_DEVICE,
+    EMOTION_BACKENDS["transformers"]: {"model_dir": EMOCHAT_EMOTION_MODEL, "device": EMOCHAT_DEVICE},
+    EMOTION_BACKENDS["onnx"]: {
+        "model_dir": EMOCHAT_EMOTION_MODEL, "cache_dir": EMOCHAT_ONNX_CACHE_DIR, "threads": EMOCHAT_ONNX_THREADS,
+    },
+    EMOTION_BACKENDS["auto"]: {
+        "model_dir": EMOCHAT_EMOTION_MODEL, "device": EMOCHAT_DEVICE, "cache_dir": EMOCHAT_ONNX_CACHE_DIR,
+        "threads": EMOCHAT_ONNX_THREADS,
     },
 }
 

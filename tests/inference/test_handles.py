@@ -137,9 +137,10 @@ def test_models_check_passes_on_what_is_configured_without_loading_it():
         handles.models_check()
 
 
+@pytest.mark.parametrize("emotion_backend", ["transformers", "onnx", "auto"])
 @pytest.mark.parametrize("setting", ["EMOCHAT_EMOTION_MODEL", "EMOCHAT_RISK_MODEL", "EMOCHAT_REPLY_LIBRARY"])
-def test_models_check_names_the_setting_of_a_model_that_cannot_load(tmp_path, setting):
-    bad = {"EMOCHAT_EMOTION_BACKEND": "transformers", "EMOCHAT_RISK_BACKEND": "transformers",
+def test_models_check_names_the_setting_of_a_model_that_cannot_load(tmp_path, setting, emotion_backend):
+    bad = {"EMOCHAT_EMOTION_BACKEND": emotion_backend, "EMOCHAT_RISK_BACKEND": "transformers",
            setting: str(tmp_path / "no-such-model")}
 
     with override_settings(**bad), pytest.raises(loader.BackendError, match=setting) as caught:
