@@ -10,12 +10,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from conversations.routing import websocket_urlpatterns  # noqa: E402
+from emochat.observability.sockets import SocketMetrics  # noqa: E402
 from emochat.origins import SameOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Open sockets, closes by code and refused origins, counted for /metrics.
+        "websocket": SocketMetrics(SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
     }
 )
 

@@ -2,8 +2,18 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import celeryd_after_setup, worker_process_init
+from celery.signals import (
+    celeryd_after_setup,
+    setup_logging,
+    task_failure,
+    task_postrun,
+    task_prerun,
+    worker_process_init,
+    worker_process_shutdown,
+)
+from django.conf import settings
 
+from emochat.observability import logs, workers
 from inference import handles
 from inference.loader import BackendError
 
@@ -41,3 +51,27 @@ def _note_queues(sender, instance, **kwargs) -> None:
 def _load_models(**kwargs) -> None:
     if _serves_models:
         handles.models_load()
+
+
+@setup_logging.connect
+def _logging(**kwargs) -> None:
+    # Celery leaves logging to emochat's LOGGING (JSON lines in production), like every other process.
+    logs.configure(settings.LOGGING)
+
+
+# Every task counted and timed by name and outcome; its ids bound to what it logs (emochat/observability/workers.py).
+task_prerun.connect(workers.task_started)
+task_postrun.connect(workers.task_ended)
+task_failure.connect(workers.task_failed)
+
+
+@celeryd_after_setup.connect
+def _serve_metrics(sender, instance, **kwargs) -> None:
+    workers.metrics_serve(port=settings.EMOCHAT_WORKER_METRICS_PORT, address=settings.EMOCHAT_WORKER_METRICS_ADDR,
+                          prefork=instance.pool_cls.__module__.endswith("prefork"),
+                          multiproc_dir=settings.PROMETHEUS_MULTIPROC_DIR)
+
+
+@worker_process_shutdown.connect
+def _process_exited(**kwargs) -> None:
+    workers.process_exited(settings.PROMETHEUS_MULTIPROC_DIR)

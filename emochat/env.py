@@ -7,6 +7,7 @@ variable, so a typo stops the process at start-up instead of surfacing as odd be
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -66,6 +67,17 @@ def csv(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def networks(name: str, default: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated addresses or CIDR ranges, e.g. `10.0.0.0/8,::1`; `none` for no address at all."""
+    value = string(name)
+    if value is not None and value.strip().lower() == "none":
+        return []
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in csv(name, default)]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be IP addresses or CIDR ranges, separated by commas.") from None
 
 
 def choice(name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 
 from inference.base import EmotionClassifier
@@ -25,8 +25,10 @@ from inference.types import Emotion
 class BatchingEmotionClassifier:
     """An EmotionClassifier that pools concurrent `classify` calls into batches for the one underneath."""
 
-    def __init__(self, classifier: EmotionClassifier, *, max_size: int = 32, max_wait_s: float = 0.005):
+    def __init__(self, classifier: EmotionClassifier, *, max_size: int = 32, max_wait_s: float = 0.005,
+                 observe: Callable[[int], None] | None = None):
         self.classifier = classifier
+        self.observe = observe  # told the size of each batch run (the workers' metrics)
         self.max_size = max_size
         self.max_wait = max_wait_s
         self.requests: queue.SimpleQueue[tuple[str, Future]] = queue.SimpleQueue()
@@ -57,6 +59,8 @@ class BatchingEmotionClassifier:
 
     def _classify(self, batch: list[tuple[str, Future]]) -> None:
         self.batches = [*self.batches[-999:], len(batch)]
+        if self.observe is not None:
+            self.observe(len(batch))
         try:
             readings = self.classifier.classify([text for text, _ in batch])
         except Exception as exc:  # noqa: BLE001 - every waiting caller gets the failure

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from inference import loader
 from inference.dialogue import library
@@ -36,7 +37,8 @@ def emotion_classifier() -> EmotionClassifier:
         return classifier
     return loader.build("EMOCHAT_EMOTION_BATCH_SIZE", BATCHER, classifier=classifier,
                         max_size=settings.EMOCHAT_EMOTION_BATCH_SIZE,
-                        max_wait_s=settings.EMOCHAT_EMOTION_BATCH_WAIT_MS / 1000)
+                        max_wait_s=settings.EMOCHAT_EMOTION_BATCH_WAIT_MS / 1000,
+                        observe=import_string(settings.EMOCHAT_EMOTION_BATCH_OBSERVER))
 
 
 def risk_detector() -> RiskDetector:

@@ -15,6 +15,7 @@ from conversations import admission, identity
 from conversations.chat import events, helplines, protocol, selectors, services
 from conversations.chat.ordering import SeqGate, seq_of
 from conversations.chat.throttle import SocketThrottle
+from emochat.observability import context, metrics
 from inference.types import risk_rank
 
 # How long an out-of-order event waits for the one before it before the gap is read from the database.
@@ -78,6 +79,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if self.conversation_id is None:
             return
         if not self.throttle.allow(data["type"]):
+            metrics.throttle_refused(data["type"])
             await self._refuse(data)
             return
         if isinstance(frame, protocol.Send):
@@ -106,6 +108,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._switch_to(conversation.id, last_seq=conversation.last_seq)
 
     async def _send_message(self, frame: protocol.Send) -> None:
+        received = metrics.message_received()
         try:
             submitted = await database_sync_to_async(services.message_submit)(
                 owner=self.owner, conversation_id=self.conversation_id, client_id=frame.client_id, text=frame.text
@@ -130,6 +133,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._deliver(ack)
         else:
             await self.send_json(ack)  # a resend is answered even though its seq went out before
+        metrics.ack_sent(received_at=received, resend=not submitted.created)
         if submitted.awaiting_reply and submitted.message["id"] not in self.waiting:
             self.waiting[submitted.message["id"]] = asyncio.create_task(self._reply_watch(submitted.message))
 
@@ -207,6 +211,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.waiting.clear()
         self.gate.reset(last_seq)
         self.conversation_id = conversation_id
+        context.bind_ids(conversation_id=conversation_id)  # on what this socket logs from now on
         self.crisis_shown = "none"
         await self.channel_layer.group_add(events.group_name(conversation_id), self.channel_name)
         await self.send_json(events.hello(conversation_id=conversation_id, last_seq=last_seq))

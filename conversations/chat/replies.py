@@ -16,7 +16,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+from django.utils import timezone
+
 from conversations.chat import events, screening, selectors, services, store
+from emochat.observability import metrics
 from inference import handles, safety
 from inference.dialogue import manager
 from inference.dialogue.policy import Prepared
@@ -84,6 +87,7 @@ def reply_stream(job: selectors.ReplyJob, request: ReplyRequest, pieces: Callabl
     sentence failing the safety check) the reply starts over, curated."""
     reply_id = store.reply_id_for(job.message_id)
     sent: list[str] = []
+    timer = metrics.ReplyTimer(stored_at=job.stored_at or timezone.now())
 
     def stream():
         yield events.typing(role="assistant", state=True)
@@ -91,17 +95,21 @@ def reply_stream(job: selectors.ReplyJob, request: ReplyRequest, pieces: Callabl
         try:
             for piece in pieces():
                 sent.append(piece)
+                timer.piece()
                 yield events.reply_delta(message_id=reply_id, text=piece)
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, the person gets a safe reply
+            timer.fell_back()
             logger.warning("reply %s replaced by a curated one: %s", reply_id, _why(exc))
             sent.clear()
             # A second reply.start tells the page to start the reply over (docs/protocol.md).
             yield events.reply_start(message_id=reply_id, reply_to=job.message_id)
             for piece in handles.fallback_generator().stream(request):
                 sent.append(piece)
+                timer.piece()
                 yield events.reply_delta(message_id=reply_id, text=piece)
 
     events.broadcast_all(job.conversation_id, stream())
+    timer.finished()
     text = "".join(sent)
     services.reply_create(reply_to_id=job.message_id, conversation_id=job.conversation_id, text=text,
                           strategy=prepared.plan.strategy,

@@ -104,6 +104,7 @@ class ReplyJob:
     # It has an answer: a reply (the crisis script, written at once by the web process), or a moderator's words.
     answered: bool = False
     seq: int = 0
+    stored_at: datetime | None = None  # when the message was stored: the reply's latency is counted from it
 
 
 def reply_job(*, message_id: UUID) -> ReplyJob | None:
@@ -133,6 +134,7 @@ def reply_job(*, message_id: UUID) -> ReplyJob | None:
         assistant_paused=message.conversation.assistant_paused,
         answered=answered,
         seq=message.seq,
+        stored_at=message.created_at,
     )
 
 

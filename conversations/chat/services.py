@@ -17,6 +17,7 @@ from conversations.identity import Owner
 from conversations.models import Conversation, Message
 from conversations.moderation import services as moderation
 from conversations.privacy import selectors as privacy
+from emochat.observability import metrics
 from inference import handles, safety_net
 from inference.dialogue import manager
 from inference.dialogue.state import DialogueState
@@ -145,6 +146,7 @@ def message_emotion_set(*, message_id: uuid.UUID, emotion: Emotion) -> None:
         message.emotion = emotion.as_dict()
         message.emotion_seq = store.next_seq(message.conversation_id)
         message.save(update_fields=["emotion", "emotion_seq"])
+        metrics.emotion_read(stored_at=message.created_at)
         events.broadcast_on_commit(
             message.conversation_id,
             events.message_emotion(message_id=message.id, seq=message.emotion_seq, emotion=emotion),

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from conversations import dispatch
 from conversations.models import Alert, Case
+from emochat.observability import metrics
 from conversations.moderation import events
 from conversations.privacy import crypto
 
@@ -59,6 +60,7 @@ def alert_deliver(alert_id: uuid.UUID) -> bool:
             return False
         alert.status, alert.sent_at, alert.last_error = Alert.Status.SENT, timezone.now(), ""
         alert.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        metrics.alert_delivered(channel=alert.channel, created_at=alert.created_at)
         logger.info("alert %s sent (%s, case %s, %s)", alert.id, alert.channel, alert.case_id, alert.reason)
         return True
 
@@ -95,6 +97,7 @@ def _failed(alert: Alert, kind: str) -> None:
         logger.warning("alert %s (%s, case %s) failed (%s); retry %d in %d s", alert.id, alert.channel,
                        alert.case_id, kind, alert.attempts + 1, delay)
     alert.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+    metrics.alert_failed(channel=alert.channel, given_up=alert.status == Alert.Status.FAILED)
 
 
 def _send(alert: Alert) -> None:

@@ -22,6 +22,7 @@ from conversations.identity import subject_of_conversation
 from conversations.models import Alert, Case, CaseEvent, CaseNote, Conversation, Message
 from conversations.moderation import alerts, events, rules
 from conversations.privacy import sealing
+from emochat.observability import metrics
 from inference.types import Risk, risk_higher
 
 
@@ -81,7 +82,9 @@ def risk_model_record(*, message_id: uuid.UUID, risk: Risk) -> Recorded | None:
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.risk and message.risk.get("model_read"):
             return None
-        return risk_record(message=message, risk=risk, model_read=True)
+        recorded = risk_record(message=message, risk=risk, model_read=True)
+    metrics.risk_read(stored_at=message.created_at, reader="model")
+    return recorded
 
 
 # How sure a screening answer is: the person said it of themselves, answering a direct question.
@@ -92,8 +95,11 @@ def risk_screening_record(*, message_id: uuid.UUID, level: str) -> Recorded:
     """Record the level a screening answer sets (conversations/chat/screening.py) as the message's risk."""
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        return risk_record(message=message, risk=Risk(level=level, score=SCREENING_SCORE, categories=("self_harm",),
-                                                      source="screening", subject="self"))
+        recorded = risk_record(message=message, risk=Risk(level=level, score=SCREENING_SCORE,
+                                                          categories=("self_harm",), source="screening",
+                                                          subject="self"))
+    metrics.risk_read(stored_at=message.created_at, reader="screening")
+    return recorded
 
 
 def case_screening_set(*, conversation_id: uuid.UUID, answers: dict[str, str]) -> None:

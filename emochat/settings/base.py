@@ -114,33 +114,10 @@ EMOCHAT_CONNECTS_PER_MINUTE_PER_ADDRESS = env.integer("EMOCHAT_CONNECTS_PER_MINU
 # Sockets one person may hold open (tabs, devices); the newest gets in and the oldest is closed.
 EMOCHAT_SOCKETS_PER_PERSON = env.integer("EMOCHAT_SOCKETS_PER_PERSON", 5, minimum=1)
 
-LOG_LEVEL = env.choice("EMOCHAT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "filters": {
-        "redact": {"()": "emochat.redaction.RedactSecrets"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        # Daphne's access log names paths only; WebSocket frames (message text) are never logged.
-        "daphne": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        # HTTP clients log each request's URL at INFO; a webhook URL is itself a secret (Slack's are).
-        "httpx2": {"level": "WARNING"},
-        "httpx": {"level": "WARNING"},
-    },
-}
-
 from .celery import *  # noqa: E402,F401,F403
 from .channels import *  # noqa: E402,F401,F403
 from .crypto import *  # noqa: E402,F401,F403
 from .inference import *  # noqa: E402,F401,F403
 from .moderation import *  # noqa: E402,F401,F403
+from .observability import *  # noqa: E402,F401,F403
 from .security import *  # noqa: E402,F401,F403

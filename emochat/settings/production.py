@@ -3,10 +3,16 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from emochat import env
+from emochat.observability import logs
 
 from .base import *  # noqa: F401,F403
 from .base import DATABASES, DEBUG
 from .crypto import INSECURE_DEV_ENCRYPTION_KEYS, INSECURE_DEV_SECRET_KEY
+from .observability import LOG_LEVEL
+
+# Logs go to a collector: one JSON object per line, unless EMOCHAT_LOG_FORMAT asks for plain text.
+EMOCHAT_LOG_FORMAT = env.choice("EMOCHAT_LOG_FORMAT", "json", logs.FORMATS)
+LOGGING = logs.logging_config(log_format=EMOCHAT_LOG_FORMAT, level=LOG_LEVEL)
 
 SECRET_KEY = env.required("DJANGO_SECRET_KEY", why="production needs its own secret key (50+ random characters).")
 if SECRET_KEY == INSECURE_DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
@@ -43,7 +49,7 @@ STORAGES = {
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Probes from inside the cluster speak plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.integer("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
