@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
+from django.conf import settings
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -20,7 +21,7 @@ from limits.strategies import MovingWindowRateLimiter
 # Rates per socket. The person's own limit on messages (EMOCHAT_RATE_LIMIT_PER_MINUTE, across all their
 # sockets) still applies after these.
 FRAME_RATES = {
-    "message.send": parse("30/minute"),
+    "message.send": parse(f"{settings.EMOCHAT_SOCKET_MESSAGES_PER_MINUTE}/minute"),
     "typing": parse("30/10seconds"),
     "resume": parse("6/minute"),
     "conversation.new": parse("6/minute"),

@@ -111,6 +111,8 @@ EMOCHAT_CONVERSATIONS_PER_HOUR = env.integer("EMOCHAT_CONVERSATIONS_PER_HOUR", 2
 EMOCHAT_SESSIONS_PER_HOUR_PER_ADDRESS = env.integer("EMOCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", 120, minimum=1)
 EMOCHAT_CONSENTS_PER_HOUR_PER_ADDRESS = env.integer("EMOCHAT_CONSENTS_PER_HOUR_PER_ADDRESS", 120, minimum=1)
 EMOCHAT_CONNECTS_PER_MINUTE_PER_ADDRESS = env.integer("EMOCHAT_CONNECTS_PER_MINUTE_PER_ADDRESS", 60, minimum=1)
+# message.send frames one socket may send a minute (each is also counted against the person's limit above).
+EMOCHAT_SOCKET_MESSAGES_PER_MINUTE = env.integer("EMOCHAT_SOCKET_MESSAGES_PER_MINUTE", 30, minimum=1)
 # Sockets one person may hold open (tabs, devices); the newest gets in and the oldest is closed.
 EMOCHAT_SOCKETS_PER_PERSON = env.integer("EMOCHAT_SOCKETS_PER_PERSON", 5, minimum=1)
 
