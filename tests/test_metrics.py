@@ -17,7 +17,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import redis
 from celery import Celery
-from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
@@ -427,17 +426,21 @@ def test_every_dashboard_query_asks_only_for_metrics_emochat_exports(client, tra
 
 # Recorded where it happens: one message through the real socket, stored, read and answered in this process.
 
+@pytest.fixture
+def visitor(transactional_db) -> str:
+    return visitor_session()
+
+
 @pytest.mark.django_db(transaction=True)
-async def test_a_message_is_counted_from_its_ack_to_its_reply(settings):
+async def test_a_message_is_counted_from_its_ack_to_its_reply(settings, visitor):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMOCHAT_FAKE_REPLY_DELAY_MS = 0
     before = {name: sample(name) for name in ("emochat_chat_messages_received_total", "emochat_chat_ack_seconds_count",
                                              "emochat_emotion_latency_seconds_count",
                                              "emochat_reply_first_chunk_seconds_count")}
     acks = sample("emochat_chat_acks_sent_total", kind="new")
-    session_key = await database_sync_to_async(visitor_session)()
 
-    async with chat_socket(session_key) as socket:
+    async with chat_socket(visitor) as socket:
         await socket.connect()
         while (await socket.receive_json_from(timeout=5))["type"] != "hello":
             pass

@@ -7,11 +7,10 @@ import json
 from urllib.parse import parse_qs
 from uuid import UUID
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from conversations import admission, identity
+from conversations import admission, database, identity
 from conversations.chat import events, helplines, protocol, selectors, services
 from conversations.chat.ordering import SeqGate, seq_of
 from conversations.chat.throttle import SocketThrottle
@@ -40,7 +39,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(events.error(code="rate_limited", detail=TOO_MANY_CONNECTS))
             await self._close_too_much()
             return
-        self.owner = await database_sync_to_async(identity.owner_from_scope)(self.scope)
+        self.owner = await database.in_pool(identity.owner_from_scope)(self.scope)
         self.country = helplines.country_code(_query(self.scope).get("country"),
                                               _header(self.scope, b"accept-language"))
         # The highest crisis level this socket's page has been shown helplines for.
@@ -53,7 +52,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.person = identity.subject_for(self.owner)
         for channel in await asyncio.to_thread(admission.socket_open, person=self.person, channel=self.channel_name):
             await self.channel_layer.send(channel, {"type": "socket.elsewhere"})
-        conversation = await database_sync_to_async(services.conversation_open)(owner=self.owner)
+        conversation = await database.in_pool(services.conversation_open)(owner=self.owner)
         await self._switch_to(conversation.id, last_seq=conversation.last_seq)
 
     async def disconnect(self, code: int) -> None:
@@ -97,7 +96,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
         elif isinstance(frame, protocol.NewConversation):
             try:
-                conversation = await database_sync_to_async(services.conversation_restart)(
+                conversation = await database.in_pool(services.conversation_restart)(
                     owner=self.owner, conversation_id=self.conversation_id
                 )
             except services.RateLimited:
@@ -110,7 +109,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def _send_message(self, frame: protocol.Send) -> None:
         received = metrics.message_received()
         try:
-            submitted = await database_sync_to_async(services.message_submit)(
+            submitted = await database.in_pool(services.message_submit)(
                 owner=self.owner, conversation_id=self.conversation_id, client_id=frame.client_id, text=frame.text
             )
         except services.ConsentRequired:
@@ -195,7 +194,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._replay(after_seq=self.gate.delivered)
 
     async def _replay(self, *, after_seq: int) -> None:
-        replay = await database_sync_to_async(selectors.replay)(
+        replay = await database.in_pool(selectors.replay)(
             conversation_id=self.conversation_id, after_seq=after_seq
         )
         for event in replay:
@@ -216,13 +215,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(events.group_name(conversation_id), self.channel_name)
         await self.send_json(events.hello(conversation_id=conversation_id, last_seq=last_seq))
         # What still applies to this conversation, for a page that (re)connects.
-        level, paused = await database_sync_to_async(_standing)(conversation_id)
+        level, paused = await database.in_pool(_standing)(conversation_id)
         if level:
             await self._crisis_show(level)
         if paused:
             await self.send_json(events.support_joined())
         # A reply the page was waiting for before it (re)connected is watched here too: late, the person is told.
-        pending = await database_sync_to_async(selectors.reply_pending)(conversation_id=conversation_id)
+        pending = await database.in_pool(selectors.reply_pending)(conversation_id=conversation_id)
         if pending is not None and pending.message_id not in self.waiting:
             message = {"id": pending.message_id, "client_id": pending.client_id}
             self.waiting[pending.message_id] = asyncio.create_task(self._reply_watch(message, waited=pending.waited))

@@ -68,9 +68,13 @@ DATABASES = {
 for _db in DATABASES.values():
     if _db["ENGINE"] == "django.db.backends.postgresql":
         _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-        _db["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 0, minimum=0)
+        # Kept open between requests (a fresh connection costs more than most of emochat's queries), checked
+        # before reuse.
+        _db["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 300, minimum=0)
         _db["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["conversations.privacy.routers.KeysRouter"]
+# Threads a web process gives its sockets' database work (conversations/database.py), each with a connection.
+EMOCHAT_DATABASE_THREADS = env.integer("EMOCHAT_DATABASE_THREADS", 8, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,6 +8,8 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("EMOCHAT_CHANNEL_PREFIX", "emochat-test")
 # The chat's own tests time their streams on the deterministic fake; tests/inference run every real backend.
 os.environ.setdefault("EMOCHAT_REPLY_BACKEND", "fake")
+# Connections closed after each request, so no test leaves one open on the test database it then drops.
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
 # Every test client comes from 127.0.0.1: per-address limits are tested on their own (tests/conversations/chat/
 # test_admission.py), not by the suite's hundreds of connects a minute.
 for _name in ("SESSIONS_PER_HOUR", "CONSENTS_PER_HOUR", "CONNECTS_PER_MINUTE"):

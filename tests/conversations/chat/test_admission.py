@@ -7,13 +7,12 @@ import random
 
 import pytest
 import redis
-from channels.db import database_sync_to_async
 from django.test import Client
 
 from conversations import admission
 from conversations.chat import protocol
 from conversations.privacy import notice
-from tests.conversations.conftest import chat_socket, visitor_session
+from tests.conversations.conftest import chat_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,9 +36,10 @@ async def close_of(socket) -> tuple[list[dict], int]:
     return frames, output["code"]
 
 
-async def test_an_address_that_connects_too_often_is_told_and_closed_and_others_are_not(settings, no_workers):
+async def test_an_address_that_connects_too_often_is_told_and_closed_and_others_are_not(settings, session_key,
+                                                                                        no_workers):
     settings.EMOCHAT_CONNECTS_PER_MINUTE_PER_ADDRESS = 3
-    key = await visitor_session_async()
+    key = session_key
     crowded, other = an_address(), an_address()
 
     for _ in range(3):
@@ -61,9 +61,10 @@ async def test_an_address_that_connects_too_often_is_told_and_closed_and_others_
     assert hello["type"] == "hello"
 
 
-async def test_the_newest_socket_gets_in_and_the_oldest_is_told_the_chat_is_open_elsewhere(settings, no_workers):
+async def test_the_newest_socket_gets_in_and_the_oldest_is_told_the_chat_is_open_elsewhere(settings, session_key,
+                                                                                            no_workers):
     settings.EMOCHAT_SOCKETS_PER_PERSON = 2
-    key = await visitor_session_async()
+    key = session_key
 
     async with chat_socket(key) as first, chat_socket(key) as second:
         await first.connect()
@@ -85,9 +86,10 @@ async def test_the_newest_socket_gets_in_and_the_oldest_is_told_the_chat_is_open
     assert [(f["type"], f["code"]) for f in frames] == [("error", "elsewhere")]
 
 
-async def test_another_persons_sockets_are_not_counted_with_yours(settings, no_workers):
+async def test_another_persons_sockets_are_not_counted_with_yours(settings, session_key, other_session_key,
+                                                                  no_workers):
     settings.EMOCHAT_SOCKETS_PER_PERSON = 1
-    mine, theirs = await visitor_session_async(), await visitor_session_async()
+    mine, theirs = session_key, other_session_key
 
     async with chat_socket(mine) as socket, chat_socket(theirs) as other:
         await socket.connect()
@@ -164,6 +166,3 @@ def test_redis_holds_no_address_or_person_in_clear(settings):
     assert keys
     assert not [key for key in keys if address in key or person in key]
 
-
-async def visitor_session_async() -> str:
-    return await database_sync_to_async(visitor_session)()
