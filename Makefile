@@ -9,12 +9,13 @@ FRONTEND_SOURCES := $(shell find frontend/src -type f) frontend/tsconfig.json
 # Browser tests drive a system Chromium (Playwright cannot download its own browser everywhere).
 export EMOCHAT_CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup run test test-frontend browser bench frontend migrate lock clean
+.PHONY: help setup run test test-frontend browser bench chaos frontend migrate lock clean
 
 help:
 	@echo "make run    - set up and serve http://127.0.0.1:8000 (HOST/PORT override)"
 	@echo "make test   - run the whole suite against PostgreSQL and Redis on localhost"
 	@echo "make bench  - run the benchmarks; JSON under bench/results/"
+	@echo "make chaos  - chat while workers die, Redis restarts and sockets drop (CHAOS_ARGS=\"--clients 50\")"
 	@echo "make lock   - re-pin requirements*.txt from requirements*.in"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -62,6 +63,9 @@ test: setup browser test-frontend
 
 bench: setup
 	DJANGO_SETTINGS_MODULE=emochat.settings.test $(PY) -m bench
+
+chaos: setup
+	DJANGO_SETTINGS_MODULE=emochat.settings.test $(PY) -m bench.chaos $(CHAOS_ARGS)
 
 lock: $(VENV)/.installed
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in

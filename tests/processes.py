@@ -182,3 +182,25 @@ def celery_worker(env: dict[str, str], log_dir: Path, *, queues: str = "priority
 def worker_hostname_suffix() -> str:
     """What Celery's `%h` expands to in `serve`'s worker names."""
     return socket.gethostname()
+
+
+class RedisServer:
+    """A Redis server of a test's own, which it may kill and start again on the same port (empty: no persistence)."""
+
+    def __init__(self, port: int, log_dir: Path):
+        self.port, self.log = port, (log_dir / "redis.log").open("ab")
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                                         "--save", "", "--appendonly", "no"], stdout=self.log, stderr=self.log)
+        time.sleep(0.5)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from urllib.parse import parse_qs
 from uuid import UUID
 
+import redis
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
@@ -17,6 +19,11 @@ from conversations.chat.throttle import SocketThrottle
 from emochat.observability import context, metrics
 from inference.types import risk_rank
 
+logger = logging.getLogger(__name__)
+# The channel layer's failures (Redis restarting or unreachable): the socket stays open through them.
+LAYER_ERRORS = (redis.RedisError, OSError)
+# Seconds between attempts to rejoin the conversation's group while the channel layer is down.
+LAYER_RETRY_S = 1.0
 # How long an out-of-order event waits for the one before it before the gap is read from the database.
 GAP_FILL_DELAY_S = 1.0
 UNAVAILABLE = ("We're taking longer than usual to reply. Your message is saved and will be answered as soon "
@@ -26,7 +33,29 @@ ELSEWHERE = "This chat is open in another tab or window. Reload this page to con
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
+    """While the channel layer is down the socket stays open: messages are still stored and acknowledged and
+    helplines shown (all sent straight to this socket), and once the layer is back the socket rejoins its
+    conversation's group (a restarted Redis has forgotten it) and reads what it missed from the database."""
+
     conversation_id: UUID | None = None
+    _rejoin: asyncio.Task | None = None
+
+    @property
+    def channel_receive(self):
+        return self._channel_receive
+
+    @channel_receive.setter
+    def channel_receive(self, receive) -> None:
+        # Channels sets this to the layer's receive and ends the consumer (closing the socket) if it raises.
+        async def receive_through_outages() -> dict:
+            while True:
+                try:
+                    return await receive()
+                except LAYER_ERRORS:
+                    self._layer_failed()
+                    await asyncio.sleep(LAYER_RETRY_S)
+
+        self._channel_receive = receive_through_outages
 
     async def connect(self) -> None:
         self.throttle = SocketThrottle(self.channel_name)
@@ -62,8 +91,33 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         for task in [*self.waiting.values(), self.backfill]:
             if task is not None:
                 task.cancel()
+        if self._rejoin is not None:
+            self._rejoin.cancel()
         if self.conversation_id is not None:
+            await self._group_leave()
+
+    async def _group_leave(self) -> None:
+        try:
             await self.channel_layer.group_discard(events.group_name(self.conversation_id), self.channel_name)
+        except LAYER_ERRORS:
+            pass  # a group that cannot be reached forgets its members by itself (channels-redis group expiry)
+
+    def _layer_failed(self) -> None:
+        """The channel layer failed under this socket: rejoin the conversation's group once it answers again."""
+        if self.conversation_id is not None and (self._rejoin is None or self._rejoin.done()):
+            logger.warning("chat socket: the channel layer is unreachable; rejoining its group when it is back")
+            self._rejoin = asyncio.create_task(self._rejoin_when_back())
+
+    async def _rejoin_when_back(self) -> None:
+        while True:
+            await asyncio.sleep(LAYER_RETRY_S)
+            try:
+                await self.channel_layer.group_add(events.group_name(self.conversation_id), self.channel_name)
+                break
+            except LAYER_ERRORS:
+                continue
+        # What was announced meanwhile never reached this socket: the database has it.
+        await self._replay(after_seq=self.gate.delivered)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
@@ -90,10 +144,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             finally:
                 self.throttle.replaying = False
         elif isinstance(frame, protocol.Typing):
-            await self.channel_layer.group_send(
-                events.group_name(self.conversation_id),
-                {"type": events.CHAT_EVENT, "event": events.typing(role="user", state=frame.state)},
-            )
+            try:
+                await self.channel_layer.group_send(
+                    events.group_name(self.conversation_id),
+                    {"type": events.CHAT_EVENT, "event": events.typing(role="user", state=frame.state)},
+                )
+            except LAYER_ERRORS:
+                self._layer_failed()  # typing is ephemeral: nothing to keep
         elif isinstance(frame, protocol.NewConversation):
             try:
                 conversation = await database.in_pool(services.conversation_restart)(
@@ -204,7 +261,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _switch_to(self, conversation_id: UUID, *, last_seq: int) -> None:
         if self.conversation_id is not None:
-            await self.channel_layer.group_discard(events.group_name(self.conversation_id), self.channel_name)
+            await self._group_leave()
         for task in self.waiting.values():
             task.cancel()
         self.waiting.clear()
@@ -212,7 +269,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.conversation_id = conversation_id
         context.bind_ids(conversation_id=conversation_id)  # on what this socket logs from now on
         self.crisis_shown = "none"
-        await self.channel_layer.group_add(events.group_name(conversation_id), self.channel_name)
+        try:
+            await self.channel_layer.group_add(events.group_name(conversation_id), self.channel_name)
+        except LAYER_ERRORS:
+            self._layer_failed()
         await self.send_json(events.hello(conversation_id=conversation_id, last_seq=last_seq))
         # What still applies to this conversation, for a page that (re)connects.
         level, paused = await database.in_pool(_standing)(conversation_id)
