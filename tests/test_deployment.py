@@ -1,7 +1,8 @@
 """The deployment files, checked offline: the Dockerfile by hadolint, the compose files against the Compose
-specification's schema, the Kubernetes manifests against Kubernetes' own schemas (strict), KEDA's ScaledObject by
-the fields KEDA requires; and how they agree with the code: every Celery queue consumed, exactly one beat, every
-variable they set one that emochat reads, every setting production requires supplied."""
+specification's schema, the Kubernetes manifests against Kubernetes' own schemas (strict), KEDA's ScaledObject and
+TriggerAuthentication by the fields KEDA requires; and how they agree with the code: RabbitMQ the broker and Redis
+the channel layer, KEDA scaling on the queues the inference workers consume, every Celery queue consumed, exactly
+one beat, every variable they set one that emochat reads, every setting production requires supplied."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ COMPOSE_GPU = ROOT / "docker" / "compose.gpu.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 K8S = ROOT / "deploy" / "k8s"
 SECRET_TEMPLATE = K8S / "secret.template.yaml"
-GPU_OVERLAY = K8S / "gpu"
+GPU_OVERLAY = ROOT / "deploy" / "k8s-gpu"
 # The oldest Kubernetes the manifests are meant for, and the newest whose schemas kubernetes-validate carries.
 K8S_VERSIONS = ("1.30.0", kubernetes_validate.latest_version())
 # Set by the deployment files but read by others than emochat's code, each for a reason.
@@ -48,7 +49,14 @@ REQUIRED_BESIDES = {"DJANGO_ALLOWED_HOSTS"}
 KEDA_SPEC_FIELDS = {"scaleTargetRef", "pollingInterval", "cooldownPeriod", "initialCooldownPeriod",
                     "idleReplicaCount", "minReplicaCount", "maxReplicaCount", "fallback", "advanced", "triggers"}
 KEDA_TRIGGER_FIELDS = {"type", "name", "metadata", "authenticationRef", "metricType", "useCachedMetrics"}
-REDIS_ADDRESS_FIELDS = {"address", "addressFromEnv", "host", "hostFromEnv"}
+# The rabbitmq scaler's metadata (keda.sh/docs/latest/scalers/rabbitmq-queue); `host` and `hostFromEnv` would
+# put the broker's password in the manifest or in every worker's environment: it comes from authenticationRef.
+RABBITMQ_TRIGGER_METADATA = {"protocol", "mode", "value", "activationValue", "queueName", "vhostName", "useRegex",
+                             "excludeUnacknowledged", "pageSize", "operation", "timeout", "unsafeSsl"}
+KEDA_AUTH_SPEC_FIELDS = {"secretTargetRef", "env", "configMapTargetRef", "podIdentity", "hashiCorpVault",
+                         "azureKeyVault", "awsSecretManager", "gcpSecretManager", "boundServiceAccountToken"}
+# A value the bad-variant tests put where a field should be removed.
+REMOVE = object()
 
 
 # --- reading the files --------------------------------------------------------------------------------------
@@ -174,8 +182,10 @@ def kubernetes_problems(doc: dict, version: str) -> list[str]:
     return []
 
 
-def scaled_object_problems(scaled: dict, deployments: dict[str, dict], queues: set[str]) -> list[str]:
-    """What KEDA would refuse in a ScaledObject, and what would scale the wrong workers or on the wrong lists."""
+def scaled_object_problems(scaled: dict, deployments: dict[str, dict], queues: set[str],
+                           authentications: dict[str, dict]) -> list[str]:
+    """What KEDA would refuse in a ScaledObject, and what would scale the wrong workers, on the wrong queues or
+    without the broker's address."""
     problems = []
     if scaled.get("apiVersion") != "keda.sh/v1alpha1" or scaled.get("kind") != "ScaledObject":
         problems.append("not a keda.sh/v1alpha1 ScaledObject")
@@ -194,30 +204,105 @@ def scaled_object_problems(scaled: dict, deployments: dict[str, dict], queues: s
     triggers = spec.get("triggers")
     if not isinstance(triggers, list) or not triggers:
         return [*problems, "spec.triggers is empty"]
-    lists = set()
+    names = set()
     for trigger in triggers:
         metadata = trigger.get("metadata") or {}
         if unknown := set(trigger) - KEDA_TRIGGER_FIELDS:
             problems.append(f"unknown trigger fields {sorted(unknown)}")
-        if trigger.get("type") != "redis":
-            problems.append(f"trigger type {trigger.get('type')!r}: the queues are Redis lists")
+        if trigger.get("type") != "rabbitmq":
+            problems.append(f"trigger type {trigger.get('type')!r}: the queues are RabbitMQ queues")
         if not all(isinstance(value, str) for value in metadata.values()):
             problems.append(f"trigger metadata values must all be strings: {metadata}")
-        if not REDIS_ADDRESS_FIELDS & set(metadata):
-            problems.append(f"trigger names no Redis address: {metadata}")
-        if not str(metadata.get("listLength", "")).isdigit() or int(metadata["listLength"]) < 1:
-            problems.append(f"listLength must be a whole number of at least 1: {metadata.get('listLength')!r}")
-        if not metadata.get("listName"):
-            problems.append("a trigger has no listName")
-        lists.add(metadata.get("listName"))
-    if not lists <= queues:
-        problems.append(f"listName {sorted(map(str, lists - queues))} is no queue of emochat.settings.celery")
+        if unknown := set(metadata) - RABBITMQ_TRIGGER_METADATA:
+            problems.append(f"trigger metadata {sorted(unknown)}: no rabbitmq scaler field, or the broker's "
+                            f"address outside its TriggerAuthentication")
+        if metadata.get("protocol") != "amqp":
+            problems.append(f"protocol {metadata.get('protocol')!r}: the broker URL is amqp://")
+        if metadata.get("mode") != "QueueLength":
+            problems.append(f"mode {metadata.get('mode')!r}: scale on the backlog, QueueLength")
+        if not str(metadata.get("value", "")).isdigit() or int(metadata["value"]) < 1:
+            problems.append(f"value must be a whole number of at least 1: {metadata.get('value')!r}")
+        if not metadata.get("queueName"):
+            problems.append("a trigger has no queueName")
+        names.add(metadata.get("queueName"))
+        reference = trigger.get("authenticationRef") or {}
+        if reference.get("kind", "TriggerAuthentication") != "TriggerAuthentication" or reference.get(
+                "name") not in authentications:
+            problems.append(f"authenticationRef names no TriggerAuthentication of the manifests: {reference}")
+    if not names <= queues:
+        problems.append(f"queueName {sorted(map(str, names - queues))} is no queue of emochat.settings.celery")
     if target.get("name") in deployments:
         consumed = set()
         for container in pod_spec(deployments[target["name"]])["containers"]:
             consumed |= set((celery_command(container.get("command")) or {}).get("queues", []))
-        if lists != consumed:
-            problems.append(f"scales on {sorted(map(str, lists))} but its workers consume {sorted(consumed)}")
+        if names != consumed:
+            problems.append(f"scales on {sorted(map(str, names))} but its workers consume {sorted(consumed)}")
+    return problems
+
+
+def trigger_authentication_problems(authentication: dict, secret: dict) -> list[str]:
+    """What KEDA would refuse in a TriggerAuthentication, and what would leave the rabbitmq scaler without the
+    broker's URL: its `host` must come from a key the Secret template holds."""
+    problems = []
+    if authentication.get("apiVersion") != "keda.sh/v1alpha1" or authentication.get(
+            "kind") != "TriggerAuthentication":
+        problems.append("not a keda.sh/v1alpha1 TriggerAuthentication")
+    spec = authentication.get("spec") or {}
+    if unknown := set(spec) - KEDA_AUTH_SPEC_FIELDS:
+        problems.append(f"unknown spec fields {sorted(unknown)}")
+    references = spec.get("secretTargetRef")
+    if not isinstance(references, list) or not references:
+        return [*problems, "spec.secretTargetRef is empty"]
+    for reference in references:
+        if set(reference) != {"parameter", "name", "key"}:
+            problems.append(f"a secretTargetRef needs parameter, name and key, no more: {reference}")
+        if reference.get("name") != secret["metadata"]["name"]:
+            problems.append(f"secretTargetRef names {reference.get('name')!r}, not the Secret "
+                            f"{secret['metadata']['name']!r}")
+        elif reference.get("key") not in secret["stringData"]:
+            problems.append(f"secretTargetRef key {reference.get('key')!r} is not in the Secret template")
+    if [reference.get("parameter") for reference in references].count("host") != 1:
+        problems.append("no secretTargetRef gives the rabbitmq scaler its `host` (the broker URL)")
+    return problems
+
+
+def compose_broker_problems(services: dict[str, dict]) -> list[str]:
+    """RabbitMQ started with the rest (no profile), on a volume, under a fixed node name; every app service on it,
+    started only once it is healthy, with its password from .env; Redis the channel layer."""
+    problems = []
+    rabbitmq = services.get("rabbitmq")
+    if not rabbitmq:
+        return ["no rabbitmq service"]
+    if rabbitmq.get("profiles"):
+        problems.append(f"rabbitmq is behind profiles {rabbitmq['profiles']}: it must start with the rest")
+    if not re.fullmatch(r"rabbitmq:\d+\.\d+\.\d+-management", str(rabbitmq.get("image"))):
+        problems.append(f"rabbitmq image {rabbitmq.get('image')!r} is not pinned to a release")
+    if not (rabbitmq.get("healthcheck") or {}).get("test"):
+        problems.append("rabbitmq has no health check")
+    if not any(str(volume).endswith(":/var/lib/rabbitmq") for volume in rabbitmq.get("volumes", [])):
+        problems.append("rabbitmq keeps its queues on no volume")
+    if not rabbitmq.get("hostname"):
+        problems.append("rabbitmq has no fixed hostname: a recreated container would not find its queues")
+    environment = rabbitmq.get("environment") or {}
+    user = environment.get("RABBITMQ_DEFAULT_USER")
+    password = re.fullmatch(r"\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}", str(environment.get("RABBITMQ_DEFAULT_PASS")))
+    if not password:
+        problems.append("RABBITMQ_DEFAULT_PASS must be required from .env: ${NAME:?...}")
+    for name, service in services.items():
+        if not str(service.get("image", "")).startswith("emochat"):
+            continue
+        app_environment = service.get("environment") or {}
+        url = str(app_environment.get("CELERY_BROKER_URL", ""))
+        match = re.fullmatch(r"amqp://([^:/@]+):\$\{([A-Z][A-Z0-9_]*):\?\}@rabbitmq:5672/.*", url)
+        if not match:
+            problems.append(f"{name}: CELERY_BROKER_URL {url!r} is not amqp://user:${{PASSWORD:?}}@rabbitmq:5672/")
+        elif (match[1], match[2]) != (user, password and password[1]):
+            problems.append(f"{name}: CELERY_BROKER_URL's user or password is not rabbitmq's own")
+        if not str(app_environment.get("REDIS_URL", "")).startswith("redis://redis:"):
+            problems.append(f"{name}: REDIS_URL (the channel layer) is not the redis service")
+        condition = ((service.get("depends_on") or {}).get("rabbitmq") or {}).get("condition")
+        if condition != "service_healthy":
+            problems.append(f"{name}: starts before rabbitmq is healthy (depends_on condition {condition!r})")
     return problems
 
 
@@ -353,15 +438,42 @@ def test_gpu_override_gives_the_inference_workers_a_gpu_and_the_cuda_image():
     assert devices == [{"driver": "nvidia", "count": 1, "capabilities": ["gpu"]}]
 
 
-def test_rabbitmq_is_optional_and_redis_stays_the_default():
+def test_compose_runs_rabbitmq_as_the_broker_and_redis_as_the_channel_layer():
     services = compose_services()
-    app = next(iter(compose_app_services().values()))
 
-    assert services["rabbitmq"]["profiles"] == ["rabbitmq"]
-    assert re.fullmatch(r"rabbitmq:\d+\.\d+\.\d+-management", services["rabbitmq"]["image"])
-    assert app["environment"]["REDIS_URL"].startswith("redis://redis:")
-    assert "CELERY_BROKER_URL" not in app["environment"]
-    assert "rabbitmq" not in app.get("depends_on", {})
+    assert compose_broker_problems(services) == []
+    assert {"redis", "rabbitmq"} <= set(services) and "rabbitmq" in load_yaml(COMPOSE)["volumes"]
+    assert set(compose_app_services()) >= {"migrate", "web", "worker-inference", "worker-priority", "worker-default",
+                                           "beat"}
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        (lambda s: s["rabbitmq"].update(profiles=["rabbitmq"]), "behind profiles"),
+        (lambda s: s["rabbitmq"].pop("healthcheck"), "no health check"),
+        (lambda s: s["rabbitmq"].update(image="rabbitmq:management"), "not pinned"),
+        (lambda s: s["rabbitmq"].pop("volumes"), "no volume"),
+        (lambda s: s["rabbitmq"].pop("hostname"), "fixed hostname"),
+        (lambda s: s["rabbitmq"]["environment"].update(RABBITMQ_DEFAULT_PASS="${RABBITMQ_PASSWORD:-}"), "required"),
+        (lambda s: s["beat"]["environment"].pop("CELERY_BROKER_URL"), "beat: CELERY_BROKER_URL"),
+        (lambda s: s["web"]["environment"].update(CELERY_BROKER_URL="redis://redis:6379/0"), "web: CELERY_BROKER"),
+        (lambda s: s["web"]["environment"].update(CELERY_BROKER_URL="amqp://emochat:secret@rabbitmq:5672//"),
+         "web: CELERY_BROKER"),
+        (lambda s: s["web"]["environment"].update(
+            CELERY_BROKER_URL="amqp://guest:${RABBITMQ_PASSWORD:?}@rabbitmq:5672//"), "not rabbitmq's own"),
+        (lambda s: s["worker-default"]["depends_on"].pop("rabbitmq"), "worker-default: starts before rabbitmq"),
+        (lambda s: s["migrate"]["depends_on"]["rabbitmq"].update(condition="service_started"), "migrate: starts"),
+        (lambda s: s["worker-inference"]["environment"].update(REDIS_URL="amqp://rabbitmq"), "channel layer"),
+    ],
+)
+def test_compose_broker_check_rejects_a_wrong_compose_file(change, complaint):
+    # A copy per service: the services share the anchor's mappings, which compose would not.
+    services = {name: copy.deepcopy(service) for name, service in compose_services().items()}
+    change(services)
+
+    assert any(complaint in problem for problem in compose_broker_problems(services)), compose_broker_problems(
+        services)
 
 
 # --- Kubernetes -----------------------------------------------------------------------------------------------
@@ -420,7 +532,9 @@ def test_gpu_overlay_patches_the_inference_workers_into_a_valid_gpu_deployment(v
     merged = strategic_merge(deployments[patch["metadata"]["name"]], patch)
     [worker] = pod_spec(merged)["containers"]
 
-    assert overlay["resources"] == [".."]
+    # Beside the base: kustomize refuses a base directory that contains its overlay (a cycle).
+    assert [(GPU_OVERLAY / base).resolve() for base in overlay["resources"]] == [K8S.resolve()]
+    assert not GPU_OVERLAY.resolve().is_relative_to(K8S.resolve())
     assert kubernetes_problems(merged, version) == []
     assert worker["resources"]["limits"]["nvidia.com/gpu"] == 1
     assert {"name": "EMOCHAT_DEVICE", "value": "cuda"} in worker["env"]
@@ -429,26 +543,56 @@ def test_gpu_overlay_patches_the_inference_workers_into_a_valid_gpu_deployment(v
         pod_spec(deployments["worker-inference"])["containers"][0]["command"])["queues"]
 
 
-def test_keda_scales_the_inference_workers_on_their_redis_lists():
+def test_keda_scales_the_inference_workers_on_their_rabbitmq_queues():
     docs = load_manifests(K8S)
     [scaled] = of_kind(docs, "ScaledObject").values()
-    redis_url = of_kind(docs, "ConfigMap")["emochat-config"]["data"]["REDIS_URL"]
-    address, database = re.fullmatch(r"redis://([^/@]+)/(\d+)", redis_url).groups()
+    authentications = of_kind(docs, "TriggerAuthentication")
+    secret = load_yaml(SECRET_TEMPLATE)
 
-    assert scaled_object_problems(scaled, of_kind(docs, "Deployment"), settings_queues()) == []
+    assert scaled_object_problems(scaled, of_kind(docs, "Deployment"), settings_queues(), authentications) == []
     assert scaled["spec"]["scaleTargetRef"]["name"] == "worker-inference"
-    assert {trigger["metadata"]["listName"] for trigger in scaled["spec"]["triggers"]} == MODEL_QUEUES
+    assert {trigger["metadata"]["queueName"] for trigger in scaled["spec"]["triggers"]} == MODEL_QUEUES
+    assert authentications and all(trigger_authentication_problems(authentication, secret) == []
+                                   for authentication in authentications.values())
     for trigger in scaled["spec"]["triggers"]:
-        assert (trigger["metadata"]["address"], trigger["metadata"]["databaseIndex"]) == (address, database)
+        [host] = [reference for reference in authentications[trigger["authenticationRef"]["name"]]["spec"][
+            "secretTargetRef"] if reference["parameter"] == "host"]
+        # The workers' own broker URL: KEDA counts the very queues they consume.
+        assert host["key"] == "CELERY_BROKER_URL" and secret["stringData"][host["key"]].startswith("amqp://")
     assert "replicas" not in of_kind(docs, "Deployment")["worker-inference"]["spec"], "KEDA sets the replicas"
+
+
+def changed(document: dict, path: tuple, value: object) -> dict:
+    """A copy of the document with the value at path replaced (or removed, for REMOVE)."""
+    document = copy.deepcopy(document)
+    *parents, last = path
+    node = document
+    for key in parents:
+        node = node[key]
+    if value is REMOVE:
+        del node[last]
+    else:
+        node[last] = value
+    return document
 
 
 @pytest.mark.parametrize(
     ("path", "value", "complaint"),
     [
-        (("spec", "triggers", 1, "metadata", "listName"), "inferense", "no queue"),
-        (("spec", "triggers", 0, "metadata", "listLength"), 5, "strings"),
-        (("spec", "triggers", 0, "type"), "rabbitmq", "Redis lists"),
+        (("spec", "triggers", 1, "metadata", "queueName"), "inferense", "no queue"),
+        (("spec", "triggers", 0, "metadata", "queueName"), REMOVE, "no queueName"),
+        (("spec", "triggers", 0, "metadata", "value"), 5, "strings"),
+        (("spec", "triggers", 0, "metadata", "value"), "0", "at least 1"),
+        (("spec", "triggers", 0, "type"), "redis", "RabbitMQ queues"),
+        (("spec", "triggers", 0, "metadata", "protocol"), "http", "amqp://"),
+        (("spec", "triggers", 0, "metadata", "mode"), "MessageRate", "QueueLength"),
+        (("spec", "triggers", 0, "metadata", "host"), "amqp://emochat:secret@rabbitmq:5672/emochat",
+         "outside its TriggerAuthentication"),
+        (("spec", "triggers", 1, "metadata", "listName"), "inference", "no rabbitmq scaler field"),
+        (("spec", "triggers", 1, "authenticationRef", "name"), "rabbitmq-brokr", "no TriggerAuthentication"),
+        (("spec", "triggers", 0, "authenticationRef"), REMOVE, "no TriggerAuthentication"),
+        (("spec", "triggers", 0, "authenticationRef", "kind"), "ClusterTriggerAuthentication",
+         "no TriggerAuthentication"),
         (("spec", "scaleTargetRef", "name"), "worker-inferense", "no Deployment"),
         (("spec", "minReplicaCount"), 0, "stays warm"),
         (("spec", "maxReplicas"), 3, "unknown spec fields"),
@@ -457,14 +601,42 @@ def test_keda_scales_the_inference_workers_on_their_redis_lists():
 )
 def test_keda_check_rejects_a_wrong_scaled_object(path, value, complaint):
     docs = load_manifests(K8S)
-    scaled = copy.deepcopy(next(iter(of_kind(docs, "ScaledObject").values())))
-    *parents, last = path
-    node = scaled
-    for key in parents:
-        node = node[key]
-    node[last] = value
+    scaled = changed(next(iter(of_kind(docs, "ScaledObject").values())), path, value)
 
-    problems = scaled_object_problems(scaled, of_kind(docs, "Deployment"), settings_queues())
+    problems = scaled_object_problems(scaled, of_kind(docs, "Deployment"), settings_queues(),
+                                      of_kind(docs, "TriggerAuthentication"))
+
+    assert any(complaint in problem for problem in problems), problems
+
+
+def test_keda_check_rejects_a_scaled_object_on_other_queues_than_its_workers():
+    docs = load_manifests(K8S)
+    scaled = changed(next(iter(of_kind(docs, "ScaledObject").values())), ("spec", "triggers"),
+                     [changed(trigger, ("metadata", "queueName"), "default")
+                      for trigger in of_kind(docs, "ScaledObject")["worker-inference"]["spec"]["triggers"]])
+
+    problems = scaled_object_problems(scaled, of_kind(docs, "Deployment"), settings_queues(),
+                                      of_kind(docs, "TriggerAuthentication"))
+
+    assert any("but its workers consume" in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "complaint"),
+    [
+        (("spec", "secretTargetRef", 0, "key"), "CELERY_BROKER", "not in the Secret template"),
+        (("spec", "secretTargetRef", 0, "name"), "emochat-secret", "not the Secret"),
+        (("spec", "secretTargetRef", 0, "parameter"), "password", "`host`"),
+        (("spec", "secretTargetRef", 0, "secret"), "emochat-secrets", "parameter, name and key"),
+        (("spec", "secretTargetRef"), [], "empty"),
+        (("spec", "secretTargetRefs"), [], "unknown spec fields"),
+        (("kind",), "ScaledObject", "TriggerAuthentication"),
+    ],
+)
+def test_keda_check_rejects_a_wrong_trigger_authentication(path, value, complaint):
+    [authentication] = of_kind(load_manifests(K8S), "TriggerAuthentication").values()
+
+    problems = trigger_authentication_problems(changed(authentication, path, value), load_yaml(SECRET_TEMPLATE))
 
     assert any(complaint in problem for problem in problems), problems
 
@@ -528,7 +700,8 @@ def test_every_queue_is_consumed_and_beat_runs_once(commands):
     assert [process["kind"] for process in processes].count("beat") == 1
     assert not any(process["embedded_beat"] for process in processes)
     inference = [process["queues"] for process in processes if set(process["queues"]) == MODEL_QUEUES]
-    # Redis hands a worker its queues in --queues order: crisis-related work first.
+    # Crisis-related work first: with Redis as the broker (the fallback), a worker drains its queues in --queues
+    # order; RabbitMQ delivers from them side by side whatever the order.
     assert inference and all(queues[0] == settings.PRIORITY_QUEUE for queues in inference)
 
 
@@ -553,7 +726,8 @@ def test_every_variable_the_deployment_sets_is_one_emochat_reads():
     env_file = env_example_names() - compose_interpolated() - variables_read(("tests",))
     known = variables_read() | set(READ_ELSEWHERE)
 
-    assert {"DATABASE_URL", "EMOCHAT_DEVICE", "REDIS_URL"} <= variables_read()
+    assert {"DATABASE_URL", "EMOCHAT_DEVICE", "REDIS_URL", "CELERY_BROKER_URL"} <= variables_read()
+    assert "CELERY_BROKER_URL" in k8s & compose, "the broker is set for Kubernetes and compose alike"
     assert k8s - known == set(), "set in deploy/k8s, read by nothing"
     assert compose - known == set(), "set in docker/compose*.yml, read by nothing"
     assert env_file - known == set(), "listed in .env.example, read by nothing"
@@ -576,12 +750,13 @@ def test_every_setting_production_requires_is_supplied():
     assert all(service.get("env_file") for service in compose_app_services().values())
 
 
-def production_checks(*environments: dict[str, str]) -> list[tuple[int, str]]:
+def production_checks(*environments: dict[str, str], code: str = "import django; django.setup()"
+                      ) -> list[tuple[int, str]]:
     """Start Django with production settings and each set of values alone (the key ring is parsed at start-up),
-    side by side; the exit status and stderr of each."""
+    side by side, and run the code; the exit status and stderr of each."""
     base = {key: value for key, value in os.environ.items()
             if not key.startswith(("DJANGO_", "EMOCHAT_", "DATABASE_", "REDIS_", "CELERY_"))}
-    started = [subprocess.Popen([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
+    started = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT,
                                 env={**base, "DJANGO_SETTINGS_MODULE": "emochat.settings.production", **values},
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                for values in environments]
@@ -597,10 +772,19 @@ def test_production_starts_from_the_manifests_once_the_secret_template_is_filled
               "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
               "EMOCHAT_ENCRYPTION_KEYS": "k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}
 
+    # Started, the settings must have chosen RabbitMQ: its durable quorum queues, one per queue of the settings.
+    rabbitmq_chosen = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "assert s.BROKER_IS_RABBITMQ, s.CELERY_BROKER_URL; "
+        "queues = {q.name: q.queue_arguments['x-queue-type'] for q in s.CELERY_TASK_QUEUES}; "
+        "assert queues == dict.fromkeys(s.QUEUES, 'quorum'), queues"
+    )
+
     as_shipped, key_ring_left, filled_in = production_checks(
         {**config, **template},
         {**config, **template, "DJANGO_SECRET_KEY": filled["DJANGO_SECRET_KEY"]},
         {**config, **filled},
+        code=rabbitmq_chosen,
     )
 
     assert as_shipped[0] != 0 and "DJANGO_SECRET_KEY" in as_shipped[1]

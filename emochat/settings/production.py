@@ -35,7 +35,8 @@ if [DATABASES["keys"].get(part) for part in ("HOST", "PORT", "NAME")] == [
 ]:
     raise ImproperlyConfigured("EMOCHAT_KEYS_DATABASE_URL must name another database than DATABASE_URL: "
                                "a backup of the conversations must not hold the keys that open them.")
-env.required("REDIS_URL", why="production needs Redis for the channel layer and the Celery broker.")
+env.required("REDIS_URL", why="production needs Redis for the channel layer (and as the broker unless "
+                             "CELERY_BROKER_URL names RabbitMQ).")
 ALLOWED_HOSTS = env.csv("DJANGO_ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is not set: list the host names emochat is served on.")
