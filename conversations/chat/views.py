@@ -22,7 +22,8 @@ def chat_page(request: HttpRequest) -> HttpResponse:
         code = helplines.country_code(request.GET.get("country"), request.headers.get("Accept-Language"))
         return render(request, "conversations/busy.html", {"resources": helplines.resources(code)}, status=429)
     identity.visitor_id_ensure(request.session)
-    return render(request, "conversations/chat.html", {"reveal_ms": settings.EMOCHAT_REPLY_REVEAL_MS})
+    return render(request, "conversations/chat.html", {"reveal_ms": settings.EMOCHAT_REPLY_REVEAL_MS,
+                                                       "quick_exit_url": settings.EMOCHAT_QUICK_EXIT_URL})
 
 
 @require_GET

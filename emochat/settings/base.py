@@ -106,6 +106,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Where "Quick exit" (and Esc pressed twice) takes someone who must leave the chat at once: a neutral page.
+EMOCHAT_QUICK_EXIT_URL = env.string("EMOCHAT_QUICK_EXIT_URL", "https://www.google.com/")
+
 # Messages one person may send per minute; the next is refused with `rate_limited` and not stored.
 EMOCHAT_RATE_LIMIT_PER_MINUTE = env.integer("EMOCHAT_RATE_LIMIT_PER_MINUTE", 20, minimum=1)
 # New conversations one person may start in an hour ("New conversation"; each is a row kept for retention).

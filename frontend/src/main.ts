@@ -5,6 +5,7 @@ import { mountCrisis } from "./crisis-view";
 import { HelplinesApi } from "./helplines";
 import { createMemoryStorage, type StorageLike } from "./outbox";
 import { PrivacyApi } from "./privacy";
+import { mountQuickExit } from "./quick-exit";
 import { mountPrivacy } from "./privacy-view";
 import { revealPace } from "./reveal";
 import { socketUrl } from "./socket-url";
@@ -26,11 +27,33 @@ function pickStorage(kind: "sessionStorage" | "localStorage" = "sessionStorage")
   }
 }
 
+/** The browser's own storages, those it lets the page use (quick exit forgets emochat's keys in them). */
+function browserStores(): Storage[] {
+  const stores: Storage[] = [];
+  for (const kind of ["sessionStorage", "localStorage"] as const) {
+    try {
+      stores.push(window[kind]);
+    } catch {
+      // Refused in some privacy modes: nothing was kept there.
+    }
+  }
+  return stores;
+}
+
 function languages(): readonly string[] {
   return navigator.languages?.length ? navigator.languages : [navigator.language];
 }
 
 function start(root: HTMLElement): void {
+  // First, so that it works whatever happens after.
+  const exit = document.getElementById("quick-exit");
+  if (exit instanceof HTMLAnchorElement) {
+    mountQuickExit(exit, document, {
+      stores: browserStores(),
+      replace: (url) => window.location.replace(url),
+      now: () => Date.now(),
+    });
+  }
   const local = pickStorage("localStorage");
   const client = new ChatClient({
     // Asked again at each reconnect: a country chosen in the helplines card then goes with it.

@@ -155,3 +155,39 @@ def test_a_reply_is_written_out_at_a_reading_pace_and_announced_once(page: Page)
     # Screen readers hear it once, whole: busy until the last word is shown.
     assert all(sample["busy"] for sample in samples if sample["words"] < total)
     assert not final["busy"]
+
+
+NEUTRAL = "https://www.google.com/"
+
+
+def test_quick_exit_leaves_at_once_for_a_neutral_page_with_nothing_to_go_back_to(page: Page):
+    # The neutral page, served here: the test machine has no internet.
+    page.route(f"{NEUTRAL}**", lambda route: route.fulfill(status=200, content_type="text/html",
+                                                           body="<title>Neutral</title><p>elsewhere</p>"))
+    open_chat(page)
+    exit_link = page.get_by_role("link", name="Quick exit")
+    box = exit_link.bounding_box()
+    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 390  # in reach at phone width
+    page.get_by_label("Your message").fill("something I haven't sent yet")
+    page.evaluate("() => { sessionStorage.setItem('emochat.outbox.v1', '[\"unsent\"]'); "
+                  "localStorage.setItem('emochat.country', 'GB'); }")
+
+    chat_url = page.url
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.wait_for_url(NEUTRAL)
+    page.go_back()
+    back_at = page.url
+    page.goto("/healthz")
+    kept = page.evaluate("() => [...Object.keys(sessionStorage), ...Object.keys(localStorage)]"
+                         ".filter((key) => key.startsWith('emochat.'))")
+
+    assert back_at != chat_url  # the chat was replaced in the history: Back does not return to it
+    assert kept == []
+
+
+def test_the_quick_exit_link_alone_leaves(page: Page):
+    page.route(f"{NEUTRAL}**", lambda route: route.fulfill(status=200, content_type="text/html", body="ok"))
+    open_chat(page)
+    page.get_by_role("link", name="Quick exit").click()
+    page.wait_for_url(NEUTRAL)
