@@ -12,7 +12,7 @@ from conversations import permissions
 from conversations.chat import events
 from conversations.chat.protocol import CLOSE_FORBIDDEN, ProtocolError, decode
 from conversations.moderation import events as moderation_events
-from conversations.moderation import protocol, selectors
+from conversations.moderation import protocol, selectors, two_factor
 
 
 class ModerationConsumer(AsyncJsonWebsocketConsumer):
@@ -28,6 +28,13 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
         self.user = self.scope.get("user")
         if not await database_sync_to_async(permissions.works_cases)(self.user):
             await self.send_json(events.error(code="forbidden", detail="Only moderators can open the queue."))
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        if two_factor.mode() != two_factor.OFF and not await database_sync_to_async(two_factor.session_satisfied)(
+                self.user, self.scope.get("session")):
+            # EMOCHAT_STAFF_TWO_FACTOR: this session was signed in with a password alone.
+            await self.send_json(events.error(
+                code="forbidden", detail="Sign in again with your authentication code to open the queue."))
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.allowed = True

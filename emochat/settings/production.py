@@ -9,6 +9,7 @@ from .base import *  # noqa: F401,F403
 from .base import DATABASES, DEBUG
 from .crypto import INSECURE_DEV_ENCRYPTION_KEYS, INSECURE_DEV_SECRET_KEY
 from .observability import LOG_LEVEL
+from .security import STAFF_TWO_FACTOR_MODES
 
 # Logs go to a collector: one JSON object per line, unless EMOCHAT_LOG_FORMAT asks for plain text.
 EMOCHAT_LOG_FORMAT = env.choice("EMOCHAT_LOG_FORMAT", "json", logs.FORMATS)
@@ -45,6 +46,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Staff sign in with a code from an authenticator app (conversations/moderation/two_factor.py).
+EMOCHAT_STAFF_TWO_FACTOR = env.choice("EMOCHAT_STAFF_TWO_FACTOR", "required", STAFF_TWO_FACTOR_MODES)
 
 # TLS ends at a proxy in front of Daphne, which must set X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,5 +1,5 @@
-"""What the browser is told to allow (django-csp, django-permissions-policy), and how often a password may be
-guessed (django-axes).
+"""What the browser is told to allow (django-csp, django-permissions-policy), how often a password may be
+guessed (django-axes), and whether staff sign in with a second factor (django-otp).
 
 The chat page and the admin load only emochat's own scripts, styles and images, and open sockets only to
 emochat: no inline script, no eval, no frames, no other site. The page needs no camera, microphone, location or
@@ -46,3 +46,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 # The address is REMOTE_ADDR, which Daphne's --proxy-headers sets from the proxy's X-Forwarded-For.
+
+# Staff two-factor sign-in (conversations/moderation/two_factor.py): `off`; `optional` (staff who set up an
+# authenticator app must give its code); `required` (every admin page and the moderators' socket need a session
+# signed in with a code; production's default). A wrong code counts as a failed sign-in above.
+STAFF_TWO_FACTOR_MODES = ("off", "optional", "required")
+EMOCHAT_STAFF_TWO_FACTOR = env.choice("EMOCHAT_STAFF_TWO_FACTOR", "off", STAFF_TWO_FACTOR_MODES)
+OTP_TOTP_ISSUER = "emochat"  # the name authenticator apps show
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin's device pages never show a secret again once it is saved
