@@ -23,6 +23,8 @@ import websockets.sync.client
 from celery import Celery
 from django.db import connections
 
+from emochat.management.commands.serve import processes as serve_processes
+
 ROOT = Path(__file__).resolve().parent.parent
 # RabbitMQ, for the tests of emochat on it as the Celery broker.
 AMQP_URL = os.environ.get("EMOCHAT_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -204,3 +206,19 @@ class RedisServer:
         if self.process is not None:
             self.process.kill()
             self.process.wait(10)
+
+
+@contextlib.contextmanager
+def web_server(env: dict[str, str], log_dir: Path, *, port: int | None = None,
+               name: str = "web") -> Iterator[tuple[str, Process]]:
+    """The web process exactly as `serve` (and so the deployments) run it: emochat/webserver.py, which closes its
+    sockets with 1012 when stopped. Yields its base URL and the process once /healthz answers; `port` reuses a
+    port, as a restarted server does."""
+    port = port or free_port()
+    argv = serve_processes(host="127.0.0.1", port=port, inference_concurrency=1)["web"]
+    process = Process(name, argv, env, log_dir)
+    try:
+        wait_for_http(process, f"http://127.0.0.1:{port}/healthz")
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        process.stop()

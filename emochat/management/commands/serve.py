@@ -1,9 +1,10 @@
 """`python manage.py serve`: run emochat in the topology its configuration calls for.
 
-With REDIS_URL set, this is the production topology on one host: Daphne, Celery workers for the `inference`,
-`priority` and `default` queues, and Celery beat for housekeeping, under supervisord. Each process is restarted
-on its own when it dies (a crashed inference worker never takes the web tier down); Ctrl-C stops them all, each
-given time to finish what it holds. `supervisorctl -c <the config it prints>` shows and restarts them.
+With REDIS_URL set, this is the production topology on one host: Daphne (as emochat/webserver.py runs it),
+Celery workers for the `inference`, `priority` and `default` queues, and Celery beat for housekeeping, under
+supervisord. Each process is restarted on its own when it dies (a crashed inference worker never takes the web
+tier down); Ctrl-C stops them all, each given time to finish what it holds: the web server closes its sockets with
+1012 so that pages reconnect and resume. `supervisorctl -c <the config it prints>` shows and restarts them.
 
 Without REDIS_URL, the embedded default: one Daphne process with an in-process channel layer and tasks run
 in-process, which needs no server installed.
@@ -21,14 +22,20 @@ from django.core.management.base import BaseCommand
 
 from emochat import env
 
-# Seconds a process is given to finish on SIGTERM before it is killed: a Celery worker's warm shutdown finishes
-# the reply it is streaming (and a task it could not finish goes back to the queue: late acknowledgement).
+# Seconds the web server gives its applications on SIGTERM, once it has closed every socket with 1012 "service
+# restart" (emochat/webserver.py): consumers run their disconnect, HTTP requests in flight finish. The deployment
+# files pass the same value, and give the process longer than this to stop.
+APPLICATION_CLOSE_TIMEOUT_S = 10
+# Seconds a process is given to finish on SIGTERM before it is killed: the web server needs the timeout above and
+# a close handshake (a second at most); a Celery worker's warm shutdown finishes the reply it is streaming (and a
+# task it could not finish goes back to the queue: late acknowledgement).
 STOP_WAIT_S = 30
 
 
 def processes(*, host: str, port: int, inference_concurrency: int) -> dict[str, list[str]]:
     python = sys.executable
-    web = [python, "-m", "daphne", "--bind", host, "--port", str(port), "--proxy-headers", "emochat.asgi:application"]
+    web = [python, "-m", "emochat.webserver", "--bind", host, "--port", str(port), "--proxy-headers",
+           "--application-close-timeout", str(APPLICATION_CLOSE_TIMEOUT_S), "emochat.asgi:application"]
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"web": web}
     worker = [python, "-m", "celery", "--app", "emochat", "worker", "--loglevel", settings.LOG_LEVEL]
