@@ -181,7 +181,9 @@ def run() -> list[Figure]:
     figures = [Figure(f"echo server, {CLIENTS} clients: round trips/s", echo_rate, "rt/s"),
                Figure("echo: round trip p50", statistics.median(echo_latencies) * 1000, "ms")]
     for alias in ("default", "keys"):
-        connections[alias].settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{alias}"
+        # Named after the configured database, so runs against different databases never share one.
+        db = connections[alias].settings_dict
+        db.setdefault("TEST", {})["NAME"] = f"bench_{db['NAME']}"
     state = setup_databases(verbosity=0, interactive=False, aliases={"default", "keys"})
     try:
         figures += _emochat(echo_rate)

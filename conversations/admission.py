@@ -1,12 +1,14 @@
-"""Who may come in, and how many at once: limits per network address and open sockets per person.
+"""Who may come in, and how many at once: limits per network address, and messages and open sockets per person.
 
 - Per address (the `limits` library's moving windows, in Redis so every web process counts together): new
   sessions (a session is a fresh allowance of messages), consents, and socket connects. An IPv6 address counts
   with its /64, which one household or phone holds whole. The limits are generous, because many people can share
   one address (a campus, a mobile carrier's NAT); operators behind larger ones raise them (README, Configuration).
-- Per person: at most EMOCHAT_SOCKETS_PER_PERSON sockets open at once. The newest always gets in; the oldest is
-  told to close (its page says the chat is open elsewhere). A page is never turned away, so a socket counted by a
-  process that died blocks nobody: it is simply the first to be "closed".
+- Per person: at most EMOCHAT_RATE_LIMIT_PER_MINUTE messages in any minute (a moving window in Redis, every
+  socket and web process together; a message refused is not counted). At most EMOCHAT_SOCKETS_PER_PERSON sockets
+  open at once: the newest always gets in; the oldest is told to close (its page says the chat is open
+  elsewhere). A page is never turned away, so a socket counted by a process that died blocks nobody: it is simply
+  the first to be "closed".
 
 When Redis is unreachable every limit allows: nobody is turned away from a support chat because a counter is down.
 Keys hold keyed hashes of addresses and people, never the addresses or ids themselves.
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 SESSION_NEW = "session.new"
 CONSENT = "consent"
 SOCKET_CONNECT = "socket.connect"
+MESSAGE = "message"  # counted per person, not per address
 # Sockets are forgotten after a day even if their process never said they closed.
 SOCKET_TTL_S = 24 * 60 * 60
 
@@ -41,6 +44,7 @@ def _rates() -> dict:
         SESSION_NEW: RateLimitItemPerHour(settings.EMOCHAT_SESSIONS_PER_HOUR_PER_ADDRESS),
         CONSENT: RateLimitItemPerHour(settings.EMOCHAT_CONSENTS_PER_HOUR_PER_ADDRESS),
         SOCKET_CONNECT: RateLimitItemPerMinute(settings.EMOCHAT_CONNECTS_PER_MINUTE_PER_ADDRESS),
+        MESSAGE: RateLimitItemPerMinute(settings.EMOCHAT_RATE_LIMIT_PER_MINUTE),
     }
 
 
@@ -95,8 +99,18 @@ def allow(kind: str, address: str | None) -> bool:
     """Count one `kind` from `address`; whether it is within the limit. Sync: call off the event loop."""
     if address is None:
         return True
+    return _hit(kind, address)
+
+
+def message_allow(*, person: str) -> bool:
+    """Count one message from `person` (a data subject); whether it is within EMOCHAT_RATE_LIMIT_PER_MINUTE.
+    Sync: call off the event loop."""
+    return _hit(MESSAGE, person)
+
+
+def _hit(kind: str, who: str) -> bool:
     try:
-        return _limiter().hit(_rates()[kind], kind, _digest(address))
+        return _limiter().hit(_rates()[kind], kind, _digest(who))
     except StorageError:
         log.warning("admission: the limit store is unreachable; allowing %s", kind)
         return True

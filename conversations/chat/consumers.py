@@ -167,7 +167,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         received = metrics.message_received()
         try:
             submitted = await database.in_pool(services.message_submit)(
-                owner=self.owner, conversation_id=self.conversation_id, client_id=frame.client_id, text=frame.text
+                owner=self.owner, conversation_id=self.conversation_id, client_id=frame.client_id, text=frame.text,
+                announce=False,
             )
         except services.ConsentRequired:
             await self.send_json(events.error(
@@ -190,8 +191,20 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.send_json(ack)  # a resend is answered even though its seq went out before
         metrics.ack_sent(received_at=received, resend=not submitted.created)
+        if submitted.created:
+            await self._announce(ack)
         if submitted.awaiting_reply and submitted.message["id"] not in self.waiting:
             self.waiting[submitted.message["id"]] = asyncio.create_task(self._reply_watch(submitted.message))
+
+    async def _announce(self, ack: dict) -> None:
+        """The conversation's other sockets (the person's other tabs, a moderator following) get the ack too,
+        sent from here once the message is committed rather than from the database thread. Each socket's SeqGate
+        puts it in order with what the workers announce, and this socket's own copy is dropped as already sent;
+        a socket that misses it (the layer is down) reads it from the database when it fills the gap."""
+        try:
+            await events.announce(self.conversation_id, ack)
+        except LAYER_ERRORS:
+            self._layer_failed()
 
     async def _reply_watch(self, message: dict, *, waited: float = 0.0) -> None:
         """Tell the person, calmly, when no reply has started in time (`waited`: seconds it has waited already).

@@ -124,3 +124,9 @@ def broadcast_all(conversation_id: UUID | str, frames: Iterable[dict]) -> None:
 
 def broadcast_on_commit(conversation_id: UUID | str, frame: dict) -> None:
     commit.on_commit(broadcast, conversation_id, frame)
+
+
+async def announce(conversation_id: UUID | str, frame: dict) -> None:
+    """broadcast() from the event loop (a socket's consumer), after the transaction that stored the frame's data
+    has committed."""
+    await get_channel_layer().group_send(group_name(conversation_id), {"type": CHAT_EVENT, "event": frame})

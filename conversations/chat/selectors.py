@@ -60,12 +60,6 @@ def conversation_is_empty(*, conversation_id: UUID) -> bool:
     return not Message.objects.filter(conversation_id=conversation_id).exists()
 
 
-def user_messages_since(*, owner: Owner, since: datetime) -> int:
-    return Message.objects.filter(
-        conversation__in=_owned(owner), role=Message.Role.USER, created_at__gte=since
-    ).count()
-
-
 def replay(*, conversation_id: UUID, after_seq: int) -> list[dict]:
     """Every event with seq > after_seq, in seq order (docs/protocol.md, "Replay")."""
     messages = Message.objects.filter(Q(seq__gt=after_seq) | Q(emotion_seq__gt=after_seq),

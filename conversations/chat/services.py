@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conversations import commit
+from conversations import admission, commit
 from conversations.chat import events, queueing, screening, selectors, store
-from conversations.identity import Owner
+from conversations.identity import Owner, subject_for
 from conversations.models import Conversation, Message
 from conversations.moderation import services as moderation
 from conversations.privacy import selectors as privacy
@@ -22,9 +22,6 @@ from inference import handles, safety_net
 from inference.dialogue import manager
 from inference.dialogue.state import DialogueState
 from inference.types import FLAGGED_AT, Emotion, ReplyRequest, risk_rank
-
-RATE_LIMIT_WINDOW = timedelta(minutes=1)
-
 
 class RateLimited(Exception):
     pass
@@ -78,16 +75,17 @@ class Submitted:
     crisis_level: str | None = None
 
 
-def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.UUID, text: str) -> Submitted:
-    """Store a person's message (idempotent by client_id) and queue its reply once committed."""
+def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.UUID, text: str,
+                   announce: bool = True) -> Submitted:
+    """Store a person's message (idempotent by client_id) and queue its reply once committed. RateLimited over
+    EMOCHAT_RATE_LIMIT_PER_MINUTE messages a minute from the person, counted in Redis (admission.py).
+    `announce` False: the caller sends the ack to the conversation's other sockets itself, once this returns (the
+    chat socket does, from its event loop, rather than holding a database thread for the channel layer)."""
     existing = Message.objects.filter(conversation_id=conversation_id, client_id=client_id).first()
     if existing is not None:
         return _resubmitted(existing)
     if not privacy.consent_allows(owner=owner, purpose="support"):
         raise ConsentRequired
-    since = timezone.now() - RATE_LIMIT_WINDOW
-    if selectors.user_messages_since(owner=owner, since=since) >= settings.EMOCHAT_RATE_LIMIT_PER_MINUTE:
-        raise RateLimited
     message_id = uuid.uuid4()
     # The safety net reads every message here, before the ack, with no worker involved (inference/safety_net.py).
     risk = safety_net.assess(text)
@@ -96,9 +94,15 @@ def message_submit(*, owner: Owner, conversation_id: uuid.UUID, client_id: uuid.
             message = store.message_insert(message_id=message_id, conversation_id=conversation_id,
                                            role=Message.Role.USER, text=text, client_id=client_id,
                                            risk=moderation.risk_stored(risk))
+            # Counted only once the row holds its client_id: the same message resent on another socket at this
+            # moment waits on the insert above and fails it, so it is never counted twice. Refused, the insert
+            # and its seq roll back.
+            if not admission.message_allow(person=subject_for(owner)):
+                raise RateLimited
             payload = events.message_payload(message, text=text)
-            # The person's other tabs (and, later, a moderator) see the message too.
-            events.broadcast_on_commit(conversation_id, events.message_ack(message=payload))
+            if announce:
+                # The person's other tabs (and, later, a moderator) see the message too.
+                events.broadcast_on_commit(conversation_id, events.message_ack(message=payload))
             recorded = moderation.risk_record(message=message, risk=risk)
             if recorded.raised_to and not recorded.assistant_paused:
                 _crisis_reply(message, text=text, categories=recorded.risk.categories)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from django.db.models import F
+from django.db import connections, router
 
 from conversations.identity import subject_of_conversation
 from conversations.models import Conversation, Dialogue, Message
@@ -21,9 +21,20 @@ REPLY_NAMESPACE = uuid.UUID("6f1c1a52-3c57-4b0f-9a43-4f2d8c1e7a10")
 
 
 def next_seq(conversation_id: uuid.UUID) -> int:
-    # The UPDATE takes the conversation's row lock until commit, so numbers are handed out in commit order.
-    Conversation.objects.filter(pk=conversation_id).update(last_seq=F("last_seq") + 1)
-    return Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation_id)
+    """The conversation's next sequence number. Call inside a transaction."""
+    # The UPDATE takes the conversation's row lock until commit, so numbers are handed out in commit order; its
+    # RETURNING reads the number under that lock in the same round trip (the ORM's update() returns a row count).
+    connection = connections[router.db_for_write(Conversation)]
+    table, seq, pk = (connection.ops.quote_name(name) for name in (
+        Conversation._meta.db_table, Conversation._meta.get_field("last_seq").column, Conversation._meta.pk.column))
+    with connection.cursor() as cursor:
+        # RETURNING: PostgreSQL, and SQLite from 3.35.
+        cursor.execute(f"UPDATE {table} SET {seq} = {seq} + 1 WHERE {pk} = %s RETURNING {seq}",
+                       [Conversation._meta.pk.get_db_prep_value(conversation_id, connection)])
+        row = cursor.fetchone()
+    if row is None:
+        raise Conversation.DoesNotExist(f"No conversation {conversation_id}.")
+    return row[0]
 
 
 def message_insert(*, message_id: uuid.UUID, conversation_id: uuid.UUID, role: str, text: str, **fields) -> Message:

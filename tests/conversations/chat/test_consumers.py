@@ -264,6 +264,34 @@ async def test_two_tabs_share_the_conversation_and_both_follow_a_new_one(session
     assert old.status == "closed" and old.closed_at is not None
 
 
+async def test_a_message_sent_in_one_tab_is_acked_once_in_each_tab(session_key, no_workers):
+    sent = send_frame("hello from the first tab")
+    async with chat_socket(session_key) as tab1, chat_socket(session_key) as tab2:
+        await connect(tab1)
+        await connect(tab2)
+        await tab1.send_json_to(sent)
+        mine, theirs = await tab1.receive_json_from(timeout=5), await tab2.receive_json_from(timeout=5)
+        assert await tab1.receive_nothing(timeout=0.5)  # the group's copy of its own ack is not sent again
+        assert await tab2.receive_nothing(timeout=0.1)
+
+    assert mine == theirs
+    assert mine["type"] == "message.ack" and mine["client_id"] == sent["client_id"]
+
+
+async def test_the_other_tab_gets_a_crisis_message_and_its_scripted_reply_in_order(session_key, no_workers):
+    async with chat_socket(session_key) as tab1, chat_socket(session_key) as tab2:
+        await connect(tab1)
+        await connect(tab2)
+        await tab1.send_json_to(send_frame("I want to end my life tonight"))
+        await frames_until(tab1, lambda f: f["type"] == "reply.end")
+        frames = await frames_until(tab2, lambda f: f["type"] == "reply.end")
+        assert await tab2.receive_nothing(timeout=0.5)
+
+    numbered = [(f["type"], f["message"]["seq"]) for f in frames if f["type"] in ("message.ack", "reply.end")]
+    assert numbered == [("message.ack", 1), ("reply.end", 2)]
+    assert "crisis.resources" in [f["type"] for f in frames]
+
+
 async def test_own_typing_is_not_echoed(session_key, no_workers):
     async with chat_socket(session_key) as tab1, chat_socket(session_key) as tab2:
         await connect(tab1)
