@@ -32,8 +32,9 @@ SCORES = {"none": 0.0, "indicator": 0.5, "ideation": 0.9, "behavior": 0.95, "imm
 # "figurative": hyperbole ("this exam is killing me"); "joking": said with a laugh; "comfort": said to someone
 # else ("please don't hurt yourself"); "context": raised by an earlier flagged message of the same person.
 # "brief": a message of chat length, short enough for a cue above to cover all of it (in a long post, "I would never
-# kill myself" in one sentence says nothing of the next); "unspoken": a brief message that names no death, dying,
-# suicide, self-harm or means (RISK_LANGUAGE): what the model alone reads in it is not enough to call it danger.
+# kill myself" in one sentence says nothing of the next); "unspoken": a message in English that names no death,
+# dying, suicide, self-harm, means or the warning signs said without them (RISK_LANGUAGE): what the model alone
+# reads in it is not enough to call it danger when it is brief, or when no passage of it says danger on its own.
 CUES = ("statement", "negated", "third_party", "figurative", "joking", "comfort", "context", "brief", "unspoken")
 # Under this many words a text is a chat message rather than a post: it says too little for the model's reading
 # alone to stand for danger when it names none.
@@ -62,6 +63,9 @@ OTHER = rf"(?:\bhe|\bshe|\bthey|\bmy\s+(?:\w+\s+)?{PEOPLE}s?|\bour\s+{PEOPLE}|\b
 # "is" after a person, or its contraction: "she is", "she's", "they're".
 IS = r"(?:\s+is|\s+are|'s|'re|s)"
 OTHER_SELF = r"(?:himself|herself|themselves|themself)"
+OVERDOSED = r"od'?d|o\.d\.'?d|overdosed|took\s+an\s+overdose"
+# "I overdosed on coffee": what people overdo that is not a drug.
+NOT_A_DRUG = r"(?:caffeine|coffee|sugar|chocolate|candy|sweets|netflix|tv|anime|games|cake|pizza|love)"
 NEGATION = re.compile(
     r"(?:\bnot\b|\bnever\b|\bno\s+longer\b|\bnothing\b|n't\b|\bdont\b|\bdoesnt\b|\bdidnt\b|\bwont\b|\bwouldnt\b"
     r"|\bcant\b|\bisnt\b|\barent\b|\bwasnt\b|\bno\s+(?:intention|plans?|desire|wish)\b|\bstopped\b|\bwithout\b)"
@@ -112,7 +116,13 @@ RULES: tuple[Rule, ...] = (
         r"|(?:i'?ll|i\s+will)\s+be\s+(?:dead|gone)\s+(?:soon|by|before)|my\s+last\s+(?:message|night|day)\s+(?:alive|on\s+earth))"),
     _en("imminent", "self_harm", rf"{I}\s+(?:cut|hurt)\s+{SELF}\s+(?:and|but)\s+(?:it\s+)?(?:won'?t|can'?t|doesn'?t)\s+stop\s+bleeding",
         negatable=False),
+    # An overdose just taken, or taken today: "I just OD'd", "I overdosed an hour ago".
+    _en("imminent", "self_harm",
+        rf"(?:{I}\s+(?:just\s+|have\s+just\s+|'ve\s+just\s+)|^\s*just\s+)(?:{OVERDOSED})"
+        rf"|{I}\s+(?:have\s+|'ve\s+)?(?:{OVERDOSED})\s+(?:{NOW}|(?:a\s+few\s+|\d+\s+)?(?:minutes?|an?\s+hour|hours?)\s+ago)",
+        negatable=False),
     # behavior: plans, means, preparations, self-harm acts, past attempts.
+    _en("behavior", "self_harm", rf"{I}\s+(?:have\s+|'ve\s+)?(?:{OVERDOSED})\b(?!\s+on\s+{NOT_A_DRUG})"),
     _en("behavior", "self_harm",
         rf"{I}\s+(?:have|'ve\s+got|got|made|wrote|written|'ve\s+written|have\s+written)\s+(?:a|my|the)\s+(?:suicide\s+notes?|goodbye\s+(?:letter|note)s?"
         rf"|plan\s+(?:to|for|of\s+how\s+to)\s+(?:{END_LIFE}|do\s+it|end\s+it))"
@@ -160,7 +170,7 @@ RULES: tuple[Rule, ...] = (
         rf"{OTHER}\s+(?:just\s+|has\s+just\s+|has\s+|already\s+)?(?:took|swallowed|taken)\s+(?:a\s+(?:lot|bunch|bottle|handful)\s+of\s+"
         r"|all\s+(?:of\s+)?(?:his|her|their|the)\s+|too\s+many\s+|\d+\s+)?(?:\w+\s+)?(?:pills|tablets|meds|medication|painkillers"
         r"|paracetamol|tylenol|bleach|poison)"
-        rf"|{OTHER}\s+(?:just\s+|has\s+just\s+|has\s+|already\s+)?(?:overdosed|is\s+overdosing|cut\s+{OTHER_SELF}"
+        rf"|{OTHER}\s+(?:just\s+|has\s+just\s+|has\s+|already\s+)?(?:overdosed|od'?d|is\s+overdosing|cut\s+{OTHER_SELF}"
         r"|is\s+(?:standing\s+)?on\s+(?:the\s+)?(?:edge|ledge|bridge|roof))"),
     _en("imminent", "third_party", rf"{OTHER}{IS}\s+(?:going\s+to|gonna|about\s+to)\s+(?:kill\s+{OTHER_SELF}|jump|end\s+(?:it|(?:his|her|their)\s+life))\s+{NOW}"),
     _en("indicator", "third_party",
@@ -206,11 +216,12 @@ EN_TRIGGER = re.compile(
     r"|overdos|rope|noose|gun|blade|razor|jump|bridge|ledge|edge|roof|track|cliff|goodbye|gone|hope|worthless"
     r"|burden|hate|point|go on|take it|do this|anymore|empty|numb|trapped|tired|better off|notice|care|miss|hit"
     r"|beat|abus|rape|raping|assault|molest|traffick|chok|strangl|threat|stab|shoot|murder|disappear|wake|note"
-    r"|attempt|kms|bleed|poison|bleach|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick"
+    r"|attempt|kms|od\b|o\.d\.|bleed|poison|bleach|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick"
     r"|punch|letter|relapse|here|do it|away|stop|be over|self[- ]?harm|sh\b)")
 # The words people use for suicide, self-harm and wanting not to live, whoever says them and however meant: a chat
 # message without any of them names no danger (the `unspoken` cue). Grief ("my dad died") and everyday endings
-# ("bye") are deliberately not here.
+# ("bye") are deliberately not here; the warning signs people give without naming dying ("I can't do this
+# anymore", "I'm done") are.
 RISK_LANGUAGE = re.compile(
     r"\bdie\b|\bdying\b|\b(?:be|was|were|being)\s+(?:better\s+off\s+)?dead\b|suicid|\bkms\b|\bkill(?:ing)?\s+(?:my\s*self|me)\b"
     r"|\bend(?:ing)?\s+(?:it\s+all|it|my\s+(?:own\s+)?life|everything|things)\b|\btake\s+my\s+(?:own\s+)?life"
@@ -229,12 +240,16 @@ RISK_LANGUAGE = re.compile(
     r"|\bleave\s+this\s+world|\bworld\s+(?:is\s+)?not\s+for\s+me"
     r"|\b(?:i'?m|i\s+am)\s+(?:going\s+to|gonna|about\s+to|ready\s+to)\s+do\s+it\b"
     r"|\b(?:shoot|hang|drown|poison)(?:ing)?\s+my\s*self|\bslit|\bslic(?:e|ed|ing)\s+(?:up\s+)?my\b|\bwrists?\b"
-    r"|\bthinking\s+(?:about|of)\s+jumping|\b\d+\s*mg\b")
+    r"|\bthinking\s+(?:about|of)\s+jumping|\b\d+\s*mg\b"
+    # The warning signs said without the words: "I can't do this anymore", "what's the point", "I'm done".
+    r"|\bcan'?t\s+(?:do|take)\s+(?:this|it|life|living)\s+any\s*more|\bwhat'?s\s+the\s+point\b"
+    r"|\bwill\s+(?:it|this|the\s+pain)\s+ever\s+(?:end|stop)\b|\bi'?m\s+sorry,?\s+(?:to\s+)?every(?:one|body)\b"
+    r"|\bi'?m\s+(?:just\s+)?done\b(?!\s+(?:with|for|at|in|now|talking|here|eating|working|crying|trying\s+to))")
 WORD = re.compile(r"\w+")
 # A first-person statement negated before its verb: "I would never kill myself", "I'm not going to end my life".
 NEGATED_STATEMENT = re.compile(
-    rf"{I}(?:'m|'d|'ll)?\s+(?:\w+\s+){{0,2}}?(?:never|not|no\s+longer|\w+n't|dont|wont|wouldnt)\s+(?:\w+\s+){{0,3}}?"
-    rf"(?:{END_LIFE}|suicidal|suicide)")
+    rf"{I}(?:'m|'d|'ll)?\s+(?:\w+\s+){{0,2}}?(?:never|not|no\s+longer|\w+n't|dont|wont|wouldnt)\s+"
+    rf"(?:(?!i\b|should\b|if\b)\w+\s+){{0,3}}?(?:{END_LIFE}|suicidal|suicide)")
 # What a joke is about when the net notices it: "kms lol", "I'd rather die haha".
 JOKE_TOPIC = re.compile(r"\bkill\s+myself|\bkms\b|\bdie\b|\bdead\b|\bsuicid")
 # Said to someone else: "please don't hurt yourself", "you should never kill yourself".
@@ -326,8 +341,8 @@ def assess(text: str, context: Sequence[str] = ()) -> Risk:
         cues.add("context")
     if HAS_CJK.search(text) or len(WORD.findall(text)) < CHAT_WORDS:
         cues.add("brief")
-        if not HAS_CJK.search(text) and not RISK_LANGUAGE.search(text):
-            cues.add("unspoken")
+    if not HAS_CJK.search(text) and not RISK_LANGUAGE.search(text):
+        cues.add("unspoken")
     if any(risk_rank(level) >= risk_rank("ideation") for category, level in found.items() if category != "third_party"):
         cues.add("statement")
         cues.discard("negated")

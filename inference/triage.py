@@ -12,7 +12,7 @@ tested (tests/inference/test_triage.py) and explained in docs/moderation.md, "Ho
 | 4 | a negation, hyperbole, a joke or comfort to someone else, and no statement, in a brief message | the model's, at most `indicator`, at least the rules' | negation: self, else not literal |
 | 5 | nothing they are sure of | the model's, at least the rules' (`indicator` or none) | the model's |
 | 6 | (row 5) the model reads someone else or nobody at risk | at most `indicator`, unless the model reads someone else in danger now (`imminent`) | the model's |
-| 7 | (row 5) a chat-length message that names no death, dying, suicide, self-harm or means (`unspoken`) | at most `indicator`: the assistant asks rather than escalates | the model's |
+| 7 | (row 5) a message that names no death, dying, suicide, self-harm, means or warning sign (`unspoken`), and is of chat length or has no passage the model reads as danger on its own (the model's `unplaced`) | at most `indicator`: the assistant asks rather than escalates | the model's |
 
 An `indicator` about the writer is where the assistant asks, in its own words, whether the person is thinking of
 ending their life (conversations/chat/screening.py).
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from inference import safety_net
 from inference.base import RiskDetector
-from inference.types import RISK_CATEGORIES, Risk, risk_rank
+from inference.types import RISK_CATEGORIES, UNPLACED, Risk, risk_rank
 
 SOURCE = "combined"
 # Sources of a reading that is not the model's own: the rules standing in for it, or the model declining to read.
@@ -54,7 +54,7 @@ def combined(rules: Risk, model: Risk | None) -> Risk:
     level, subject = model.level, model.subject
     if subject == "other" and level != "imminent" or subject == "not_literal":
         level = _at_most(level, "indicator")
-    if "unspoken" in cues:  # row 7
+    if "unspoken" in cues and (brief or UNPLACED in model.cues):  # row 7
         level = _at_most(level, "indicator")
     if risk_rank(rules.level) > risk_rank(level):
         level, subject = rules.level, rules.subject

@@ -75,6 +75,11 @@ def risk_rank(level: str) -> int:
     return RISK_LEVELS.index(level)
 
 
+# A model's cue: a text of several sentences that it reads as danger whole, with no passage (a sentence alone or with
+# the next) that it reads so on its own (inference/triage.py, row 7).
+UNPLACED = "unplaced"
+
+
 @dataclass(frozen=True)
 class Risk:
     """What a risk detector read in a message: a level, how sure it is (0-1), and the categories it saw."""
@@ -84,7 +89,7 @@ class Risk:
     categories: tuple[str, ...] = ()
     source: str = ""  # "safety_net", "model", or "combined"
     subject: str = ""
-    # What the rules are sure of (inference/safety_net.py CUES); empty for a model's reading.
+    # What the rules are sure of (inference/safety_net.py CUES); for a model's reading, at most UNPLACED.
     cues: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

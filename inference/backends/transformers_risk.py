@@ -11,7 +11,11 @@ into a reading lives in `inference.modeling.levels`; what `assess` returns for e
 - `categories`: `self_harm` when flagged about the writer, `third_party` when flagged about someone else, none
   otherwise (a flagged `not_literal` reading is left to the rules);
 - `source`: `model`, or `model_unread` for a text that is not mostly in Latin letters (Chinese is the Chinese
-  rules' to read: an English encoder cannot read it, and a guess would look like a reading).
+  rules' to read: an English encoder cannot read it, and a guess would look like a reading);
+- `cues`: `unplaced` when a text of several sentences reads `ideation` or above whole but none of its passages
+  (each sentence alone and with the next) does on its own: long, sad, and no sentence
+  that says danger. The combined reading asks rather than escalates there unless the rules see the words of
+  danger (inference/triage.py, row 7).
 
 The model reads each message alone: `contexts` is accepted for the RiskDetector interface and ignored. Read with
 its earlier messages, everyday support chat after a sad line read as ideation; the safety net reads context.
@@ -22,17 +26,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from inference.loader import BackendError
 from inference.modeling.checkpoints import BASE_MODEL, merged_adapter, quiet
 from inference.modeling.devices import pick_device
-from inference.modeling.encoding import MAX_LENGTH
-from inference.modeling.levels import LABELS, Reading, in_order, level_of, read, thresholds_from, window_logits
+from inference.modeling.encoding import MAX_LENGTH, passages
+from inference.modeling.levels import (LABELS, Reading, in_order, level_of, passage_peaks, read, thresholds_from,
+                                       window_logits)
 from inference.scripts import latin_readable
-from inference.types import Risk, risk_rank
+from inference.types import UNPLACED, Risk, risk_rank
 
 SETTING = "EMOCHAT_RISK_MODEL"
 SOURCE = "model"
@@ -127,10 +134,24 @@ class TransformersRiskDetector:
         self.assess(["warming up"])  # the first call pays for lazy initialisation; not a person's message
 
     def readings(self, texts: Sequence[str]) -> list[Reading]:
-        """What the model reads in each text, before thresholds, in input order."""
+        """What the model reads in each text, before thresholds, in input order. A text of several sentences that
+        reads as danger is also read by passages (`Reading.passages`)."""
+        temperature = self.thresholds["temperature"]
         logits = window_logits(self.model, self.tokenizer, list(texts), batch_size=self.batch_size,
                                max_length=self.max_length)
-        return [read(rows, self.thresholds["temperature"]) for rows in logits]
+        out = [read(rows, temperature) for rows in logits]
+        asked = [(i, parts) for i, reading in enumerate(out) if self._danger(reading.peaks)
+                 for parts in [passages(texts[i])] if parts]
+        if asked:
+            flat = [part for _, parts in asked for part in parts]
+            rows = window_logits(self.model, self.tokenizer, flat, batch_size=self.batch_size,
+                                 max_length=self.max_length)
+            start = 0
+            for i, parts in asked:
+                found = np.concatenate(rows[start:start + len(parts)])
+                out[i] = replace(out[i], passages=passage_peaks(found, temperature))
+                start += len(parts)
+        return out
 
     def assess(self, texts: Sequence[str], *, contexts: Sequence[Sequence[str]] | None = None) -> list[Risk]:
         """One Risk per text, in order. `contexts` is ignored: the model reads each message alone (module
@@ -150,10 +171,16 @@ class TransformersRiskDetector:
                 out[i] = self.risk_of(reading)
         return out
 
+    def _danger(self, peaks: np.ndarray) -> bool:
+        return risk_rank(level_of(peaks, self.thresholds)) >= risk_rank("ideation")
+
     def risk_of(self, reading: Reading) -> Risk:
         level = level_of(reading.peaks, self.thresholds)
         subject = reading.subject if level != "none" else ""
         categories: tuple[str, ...] = ()
+        cues: tuple[str, ...] = ()
         if risk_rank(level) >= risk_rank("ideation"):
             categories = {"self": ("self_harm",), "other": ("third_party",)}.get(subject, ())
-        return Risk(level, reading.score, categories, SOURCE, subject)
+            if reading.passages is not None and not self._danger(reading.passages):
+                cues = (UNPLACED,)
+        return Risk(level, reading.score, categories, SOURCE, subject, cues)

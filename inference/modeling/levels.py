@@ -89,6 +89,9 @@ class Reading:
     peaks: np.ndarray  # (4,), in THRESHOLDS order
     subjects: np.ndarray  # (3,), in SUBJECTS order
     windows: int = 1
+    # The four cumulative probabilities, each its maximum over the text's passages read on their own
+    # (`encoding.passages`); None when they were not read (a text of one sentence, or one not read as danger).
+    passages: np.ndarray | None = None
 
     @property
     def score(self) -> float:
@@ -105,6 +108,11 @@ def read(logits: np.ndarray, temperature: float) -> Reading:
     worst = int(np.argmax(cumulative[:, SCORED]))
     return Reading(peaks=cumulative.max(axis=0), subjects=subject_probabilities(logits[worst]),
                    windows=int(logits.shape[0]))
+
+
+def passage_peaks(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """The four cumulative probabilities (4,), each its maximum over rows of head outputs (rows, 8)."""
+    return at_least(level_probabilities(logits, temperature)).max(axis=0)
 
 
 def counting_window(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:

@@ -101,6 +101,9 @@ For each message, `TransformersRiskDetector.assess` returns a `Risk`:
   above about someone else, `()` otherwise.
 - `source`: `model`; `model_unread` (with `none`, 0.0) for a message not mostly in Latin letters. The encoder is
   English: Chinese is read by the safety net's Chinese rules alone, never guessed at here.
+- `cues`: `("unplaced",)` when a text of several sentences reads `ideation` or above whole, but none of its
+  passages (each sentence alone and with the next) does on its own; `()` otherwise. The combined reading holds
+  such a text at `indicator` unless the rules see words of danger in it (docs/moderation.md, row 7).
 
 The model reads the **message alone**: `contexts` is accepted and ignored. The binary model before it read a
 message with the person's earlier ones, and a bland line after a sad one took the sad one's reading; everyday

@@ -176,3 +176,51 @@ class TestInput:
         for start in range(0, 1000 - 30, 7):
             sentence = ids[start:start + 30]
             assert any(sentence == span[i:i + 30] for span in encoding.spans(ids, 64) for i in range(35))
+
+
+def test_passages_are_each_sentence_alone_and_with_the_next():
+    text = "Work was awful today.I cried on the bus!\nNobody noticed. Why would they?"
+
+    assert encoding.passages(text) == [
+        "Work was awful today.", "I cried on the bus!", "Nobody noticed.", "Why would they?",
+        "Work was awful today. I cried on the bus!", "I cried on the bus! Nobody noticed.",
+        "Nobody noticed. Why would they?"]
+    assert encoding.passages("just one sentence here.") == []
+    assert encoding.passages("Short. " * (encoding.MAX_SENTENCES + 1)) == [], "too many: the windows' reading stands"
+
+
+def test_passage_peaks_are_the_highest_of_each_probability_over_the_passages():
+    calm = [6.0, 0.0, -4.0, -6.0, -6.0, 0.0, 0.0, 3.0]
+    risky = [-3.0, 0.0, 3.0, 1.0, -2.0, 4.0, 0.0, 0.0]
+
+    peaks = levels.passage_peaks(np.array([calm, risky]), temperature=1.0)
+
+    assert peaks.tolist() == pytest.approx(levels.read(np.array([risky]), temperature=1.0).peaks.tolist())
+
+
+class TestPassagesOfTheShippedModel:
+    @pytest.fixture(scope="class")
+    def shipped(self) -> TransformersRiskDetector:
+        return TransformersRiskDetector(str(ARTIFACT), device="cpu")
+
+    def test_a_text_of_several_sentences_read_as_danger_is_read_by_passages_too(self, shipped):
+        text = "I had a long day at work and the bus was late again. I want to kill myself tonight."
+
+        [whole] = shipped.readings([text])
+        [reading] = shipped.assess([text])
+
+        assert whole.passages is not None and whole.passages[levels.SCORED] >= whole.score - 0.2
+        assert reading.flagged and reading.cues == ()
+        [one] = shipped.readings(["I want to kill myself tonight."])
+        assert one.passages is None, "one sentence: its whole is its only passage"
+
+    @pytest.mark.parametrize(("passage_ideation", "cues"), [(0.05, ("unplaced",)), (0.99, ())])
+    def test_danger_read_whole_and_in_no_passage_is_unplaced(self, shipped, passage_ideation, cues):
+        whole = np.array([0.99, 0.95, 0.1, 0.01])
+        passages = np.array([0.99, passage_ideation, 0.01, 0.0])
+        reading = levels.Reading(peaks=whole, subjects=np.array([0.9, 0.05, 0.05]), windows=1, passages=passages)
+
+        risk = shipped.risk_of(reading)
+
+        assert (risk.level, risk.cues) == ("ideation", cues)
+        assert shipped.risk_of(levels.Reading(peaks=whole, subjects=reading.subjects)).cues == ()

@@ -29,6 +29,10 @@ def level(text: str, context: tuple[str, ...] = ()) -> str:
     ("I've been giving away all my things", "behavior"),
     ("I just want the pain to stop forever", "ideation"),
     ("I just took a bottle of pills", "imminent"),
+    ("I just OD'd", "imminent"),
+    ("Just OD'd. Bye.", "imminent"),
+    ("I overdosed an hour ago", "imminent"),
+    ("I OD'd two years ago", "behavior"),
     ("I'm going to kill myself tonight", "imminent"),
     ("I'm standing on the bridge", "imminent"),
     ("This is goodbye. By the time you read this I'll be gone", "imminent"),
@@ -56,6 +60,41 @@ def test_negated_statements_are_not_risk(text):
 
 
 @pytest.mark.parametrize("text", [
+    "I overdosed on coffee before the exam",
+    "I didn't OD, I just slept badly",
+])
+def test_what_people_overdo_that_is_not_a_drug_is_not_an_overdose(text):
+    assert level(text) == "none"
+
+
+def test_a_negation_does_not_reach_past_a_new_clause_of_the_writer():
+    """"no longer suffering should I die" is no negation of dying: the model reads the rest."""
+    assert "negated" not in assess("they should be happy that I'm no longer suffering should I die").cues
+    assert "negated" in assess("I'm not going to end my life").cues
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("I can't do this anymore", True),
+    ("what's the point", True),
+    ("will it ever end", True),
+    ("It's over, I'm done.", True),
+    ("I'm sorry, everyone.", True),
+    ("I'm done with my exams, finally", False),
+    ("my job is boring and I'm stuck", False),
+])
+def test_warning_signs_said_without_the_words_name_danger(text, spoken):
+    assert ("unspoken" not in assess(text).cues) is spoken
+
+
+def test_a_long_message_is_unspoken_when_it_names_no_danger_whatever_its_length():
+    long_sad = " ".join(["Work has been so heavy lately and I cry on the way home most evenings."] * 5)
+    long_risky = long_sad + " Sometimes I think I'd be better off dead."
+
+    assert {"unspoken"} <= set(assess(long_sad).cues) and "brief" not in assess(long_sad).cues
+    assert "unspoken" not in assess(long_risky).cues
+
+
+@pytest.mark.parametrize("text", [
     "please don't kill yourself, I'm here for you",
     "you should never hurt yourself",
     "I read an article about suicide rates in teens",
@@ -80,6 +119,7 @@ def test_a_threat_made_with_a_laugh_is_noticed_but_not_read_as_intent():
     ("my sister said she wants to die", "indicator"),
     ("my friend is suicidal and I don't know what to do", "indicator"),
     ("my friend just took a bottle of pills and won't answer", "imminent"),
+    ("my friend just OD'd", "imminent"),
     ("he's going to kill himself tonight", "imminent"),
     ("我朋友说想死", "indicator"),
 ])

@@ -3,13 +3,15 @@ rules' real readings of real sentences and the model's readings as the model wou
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from django.conf import settings
 
 from inference import goemotions, safety_net, triage
 from inference.backends.transformers_emotion import TransformersEmotionClassifier
 from inference.backends.transformers_risk import TransformersRiskDetector
-from inference.types import Risk
+from inference.types import UNPLACED, Risk
 
 
 def model(level: str, subject: str = "self", score: float | None = None) -> Risk:
@@ -90,6 +92,18 @@ def test_row_7_the_model_alone_on_a_chat_message_that_names_no_danger_asks_rathe
     assert read("I live alone and I keep thinking about ending it", model("ideation")).flagged
 
 
+def test_row_7_a_long_message_with_no_passage_of_danger_asks_rather_than_escalates():
+    """Long and sad, no sentence the model reads as danger on its own (its `unplaced` cue), no words of danger."""
+    long_sad = " ".join(["Work has been so heavy lately and I cry on the way home most evenings."] * 5)
+    unplaced = Risk(level="ideation", score=0.8, categories=("self_harm",), source="model", subject="self",
+                    cues=(UNPLACED,))
+
+    assert read(long_sad, unplaced).level == "indicator"
+    assert read(long_sad, model("ideation")).flagged, "a passage read as danger: the model's reading stands"
+    named = long_sad + " Some nights I think everyone would be better off without me."
+    assert read(named, replace(unplaced, level="behavior")).level == "behavior", "the words of danger: it stands"
+
+
 @pytest.mark.parametrize("text", [
     "I'm going to do it. I'm tired of crying every day",
     "goodbye everyone, thanks for trying",
@@ -99,6 +113,8 @@ def test_row_7_the_model_alone_on_a_chat_message_that_names_no_danger_asks_rathe
     "I took 900 mg last time, is more enough?",
     "this world is not for me",
     "I cut my wrists again",
+    "I can't take life anymore. It's over, I'm done.",
+    "What's the point. I'm alone and a burden.",
 ])
 def test_row_7_does_not_hold_back_the_ways_people_name_dying_without_the_word(text):
     reading = read(text, model("ideation"))
