@@ -45,6 +45,8 @@ SHORT_TURN_ASKS = {
     "human": "The person asks for a real person: say honestly that no one reads this chat live, except trained "
              "staff who may join when someone may be at risk, and that the helplines on the page are staffed by "
              "people.",
+    "about_me": "The person asks about you: say honestly and briefly that you are an automated assistant with no "
+                "life, family or experiences of your own (invent none), then turn back to them.",
 }
 
 
@@ -58,6 +60,10 @@ def plan_lines(request: ReplyRequest) -> list[str]:
              f"The conversation is in its {plan.phase} phase."]
     if understanding.kind in SHORT_TURN_ASKS:
         lines.append(SHORT_TURN_ASKS[understanding.kind])
+    elif "about_me" in understanding.asks:
+        lines.append(SHORT_TURN_ASKS["about_me"])
+    if "suggestion" in understanding.asks:
+        lines.append("The person asks you for ideas: offer one, tentatively, rather than another question.")
     named = [*understanding.people, *understanding.topics]
     if named:
         lines.append("The person mentioned: " + ", ".join(named) + ". Use their words, not generic ones.")

@@ -29,7 +29,7 @@ def prepare(text: str, *, emotion: Emotion | None, state: DialogueState, library
     spoken = language.detect(text, tie=tie or state.language)
     library: Library = library_of(spoken)
     understanding = understand(text, language=spoken, feelings=library.feelings, first=state.turns == 0)
-    slots = slot_values(understanding, emotion, library)
+    slots = slot_values(understanding, emotion, library, state=state)
     # A short answer's own reading says little ("no" often reads as anger): only a message with something in it.
     strong = bool(emotion and emotion.group in HEAVY_GROUPS and emotion.labels
                   and emotion.labels[0].score >= STRONG_AT and not understanding.short)
@@ -45,15 +45,21 @@ def felt(emotion: Emotion | None) -> Emotion | None:
     return emotion if top.score >= FELT_AT and top.label not in STANCES else None
 
 
-def slot_values(understanding: Understanding, emotion: Emotion | None, library: Library) -> dict[str, str]:
+def slot_values(understanding: Understanding, emotion: Emotion | None, library: Library,
+                state: DialogueState | None = None) -> dict[str, str]:
     """The person's own words for the slots: the first person and topic they named, and the feeling they named
-    (else the phrase of the feeling read, when one was read clearly)."""
+    (else the phrase of the feeling read, when one was read clearly). A question to the assistant that names no
+    one ("what should I do?") is about what came before: the person and topic named last."""
     emotion = felt(emotion)
     label = emotion.labels[0].label if emotion else "neutral"
     feeling = understanding.feelings[0] if understanding.feelings else library.labels.get(
         label, library.labels.get("neutral", ""))
-    return {"person": understanding.people[0] if understanding.people else "",
-            "topic": understanding.topics[0] if understanding.topics else "", "feeling": feeling}
+    person = understanding.people[0] if understanding.people else ""
+    topic = understanding.topics[0] if understanding.topics else ""
+    if understanding.asks and state is not None and not (person or topic):
+        person = state.people[-1] if state.people else ""
+        topic = state.topics[-1] if state.topics else ""
+    return {"person": person, "topic": topic, "feeling": feeling}
 
 
 def entry_keys(entry: str) -> tuple[str, ...]:

@@ -6,6 +6,12 @@ possible steps (suggestions, information). A goodbye is answered with a close, n
 answered as one only on the first turn; a short answer ("ok", "no", "I don't know") is taken, then the
 conversation moves on as its phase says. No strategy is used three times running.
 
+Two questions are answered whatever the phase. Asked for ideas ("any suggestions?", "我该怎么办？"), a supporter
+offers one, gently, after saying back what they heard when there is something to say back; never twice running
+(a second request right after a suggestion gets an affirmation and a question). Asked about itself ("how are
+you?", "have you ever felt like this?"), the assistant says honestly what it is, an assistant with no life of its
+own to report, then turns back to the person.
+
 A plan's `parts` name library entries (docs/replies.md): "turn:<kind>", "reflection", "restatement",
 "affirmation", "question", "suggestion", "information". Its `strategy` is the one stored on the reply.
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inference.dialogue.asks import ABOUT_ME, SUGGESTION
 from inference.dialogue.state import DialogueState
 from inference.dialogue.understanding import Understanding
 
@@ -58,6 +65,14 @@ def choose(state: DialogueState, understanding: Understanding, *, strong: bool) 
     if kind in ("thanks", "bot", "human"):
         # Thanks, or an honest answer about who is here; then the door stays open.
         return Plan("other", (f"turn:{kind}", "question"), state.phase if state.substantive else "opening")
+    if kind == "about_me":
+        # An honest word about what the assistant is, then the phase's own move, back to the person: its question,
+        # or its comfort; ideas only when they were asked for.
+        last = _core(state, strong=False, can_restate=False).parts[-1]
+        return Plan("other", ("turn:about_me", last if last in ("question", "affirmation") else "question"),
+                    state.phase if state.substantive else "opening")
+    if SUGGESTION in understanding.asks:
+        return _suggested(state, understanding)
     known = set(state.people) | set(state.topics)
     fresh = any(named not in known for named in (*understanding.people, *understanding.topics))
     can_restate = not understanding.short and (fresh or bool(understanding.feelings))
@@ -67,7 +82,25 @@ def choose(state: DialogueState, understanding: Understanding, *, strong: bool) 
     if kind:
         # "ok", "yes", "no", "I don't know": take the answer in a few words, then the phase's own move, shorter.
         return Plan(core.strategy, (f"turn:{kind}", core.parts[-1]), core.phase)
+    if ABOUT_ME in understanding.asks:
+        # "I've been so low since the divorce. Have you ever felt like this?": the honest answer first, then the
+        # move for what was said, kept to two parts.
+        return Plan(core.strategy, ("turn:about_me", *core.parts[-2:]), core.phase)
     return core
+
+
+def _suggested(state: DialogueState, understanding: Understanding) -> Plan:
+    """The plan for a request for ideas: a suggestion, after saying back who or what the person named (in this
+    message or before it; manager.slot_values fills the slots) or else a word of affirmation. Never two suggestions
+    running: after one, comfort and a question about how it sits."""
+    about = ("turn:about_me",) if ABOUT_ME in understanding.asks else ()
+    if state.last_strategy == "suggestion":
+        return Plan("affirmation", (*about, "affirmation", "question"), "suggesting")
+    if about:  # "how did you get through it?": what the assistant is, then an idea
+        return Plan("suggestion", (*about, "suggestion"), "suggesting")
+    named = any((understanding.people, understanding.topics, state.people, state.topics))
+    lead = "restatement" if named and state.last_strategy != "restatement" else "affirmation"
+    return Plan("suggestion", (lead, "suggestion"), "suggesting")
 
 
 def _core(state: DialogueState, *, strong: bool, can_restate: bool) -> Plan:

@@ -12,8 +12,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from inference.dialogue import asks as asking
+
 # The kinds of short turn, answered from the library's [[turn]] entries (docs/replies.md, "Short turns").
-KINDS = ("greeting", "greeting_again", "thanks", "goodbye", "ok", "yes", "no", "unsure", "emoji", "bot", "human")
+KINDS = ("greeting", "greeting_again", "thanks", "goodbye", "ok", "yes", "no", "unsure", "emoji", "bot", "human",
+         "about_me")
 # A short turn is the whole message: a longer one that starts with "hi" or ends with "thanks" says more.
 SHORT_WORDS = 8
 SHORT_CHARS_ZH = 12
@@ -26,6 +29,8 @@ class Understanding:
     people: tuple[str, ...] = ()  # as the reply says them: "your boss", "Max", "你妈妈"
     topics: tuple[str, ...] = ()  # as the reply says them: "work", "your exams", "考试"
     feelings: tuple[str, ...] = ()  # the reflected phrases of the feeling words the person used (not negated)
+    # What the message asks of the assistant (asks.py): ideas ("suggestion"), or about itself ("about_me").
+    asks: tuple[str, ...] = ()
 
     @property
     def short(self) -> bool:
@@ -59,7 +64,13 @@ _EN = {
     "greeting": _whole(r"(?:hi|hello|hey|hiya|heya|yo|howdy|greetings|good\s+(?:morning|afternoon|evening))"
                        r"(?:\s+there|\s+again)?(?:\W*\s*(?:is\s+)?(?:any(?:one|body)|some(?:one|body))\s+"
                        r"(?:there|here|around|online))?|(?:is\s+)?(?:any(?:one|body)|some(?:one|body))\s+"
-                       r"(?:there|here|around|online)"),
+                       r"(?:there|here|around|online)|(?:are\s+(?:you|u)\s+)(?:still\s+)?(?:there|here|around|online)"
+                       # The everyday "how are you", alone or after a hello: later in a conversation a question
+                       # about the assistant (kind_of).
+                       r"|(?:(?:hi|hello|hey|hiya|heya|ok(?:ay)?|well|so|good\s+(?:morning|afternoon|evening))"
+                       r"(?:\s+there|\s+again)?\W*\s*)?(?:how\s+(?:are|r)\s+(?:you|u|ya)(?:\s+doing)?"
+                       r"(?:\s+(?:today|tonight|this\s+(?:morning|afternoon|evening)))?|how'?s\s+it\s+going"
+                       r"|how\s+(?:have|'ve)\s+you\s+been|what'?s\s+up|how\s+are\s+things)"),
     "unsure": _whole(r"i\s+don'?t\s+know|i\s+do\s+not\s+know|idk|dunno|not\s+sure|i'?m\s+not\s+sure|maybe|no\s+idea"
                      r"|who\s+knows|hard\s+to\s+say|i\s+guess|perhaps"),
     "no": _whole(r"no|nope|nah|not\s+really|no\s+not\s+really|not\s+at\s+all|never|not\s+yet|no\s+thanks"),
@@ -198,9 +209,16 @@ def understand(text: str, *, language: str, feelings: Mapping[str, str], first: 
     """What `text` is, for a conversation in `language` ("en"/"zh"); `feelings` maps the library's feeling words to
     the phrases it reflects; `first`: no message of the person's has been answered yet."""
     text = (text or "").strip()
-    return Understanding(language=language, kind=kind_of(text, language=language, first=first),
-                         people=people_of(text, language), topics=topics_of(text, language),
-                         feelings=feelings_of(text, feelings, language))
+    kind = kind_of(text, language=language, first=first)
+    people, topics = people_of(text, language), topics_of(text, language)
+    named = feelings_of(text, feelings, language)
+    if kind == "about_me" and (people or topics or named):
+        kind = ""  # "I'm so lonely, have you ever felt like this?" has something to say besides the question
+    lowered = text.lower().replace("\u2019", "'")
+    asks = asking.asks_of(lowered, language, first=first) if kind in ("", "about_me") else ()
+    if kind == "about_me" and asking.ABOUT_ME not in asks:
+        asks += (asking.ABOUT_ME,)  # "Hi, I'm well thanks. How are you today?" on a first turn
+    return Understanding(language=language, kind=kind, people=people, topics=topics, feelings=named, asks=asks)
 
 
 def kind_of(text: str, *, language: str, first: bool) -> str:
@@ -219,8 +237,11 @@ def kind_of(text: str, *, language: str, first: bool) -> str:
     if not too_long:
         for kind, pattern in patterns.items():
             if kind not in _ANYWHERE and pattern.search(lowered):
+                if kind == "greeting" and asking.asks_for_ideas(lowered, key):
+                    break  # "你好，我该怎么办？": the hello comes with a request
                 if kind == "greeting" and not first:
-                    return "greeting_again"
+                    # "hi again" picks up where things were; "how are you?" mid-conversation asks about the assistant.
+                    return "about_me" if asking.about_me_only(lowered, key) else "greeting_again"
                 return kind
         if _LEAVING[key].search(lowered):
             return "goodbye"
@@ -228,6 +249,8 @@ def kind_of(text: str, *, language: str, first: bool) -> str:
         return "goodbye"  # "have a good night", or a goodbye at the end of a longer message
     if words <= GRATITUDE_WORDS and _grateful(lowered, key):
         return "thanks"
+    if asking.about_me_only(lowered, key):
+        return "about_me"  # "how are you?", "I'm good, how about you?", "do you have kids?"
     return ""
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from inference.dialogue import language, manager, policy
+from inference.dialogue.library import load_library
+from inference.dialogue.asks import ABOUT_ME, SUGGESTION
 from inference.dialogue.state import DialogueState, sentence_key
 from inference.dialogue.understanding import Understanding, kind_of, people_of, topics_of, understand
 
@@ -104,6 +106,79 @@ class TestWhatThePersonNamed:
         assert understand("最近好累，也很孤独", language="zh", feelings=FEELINGS, first=True).feelings == ("很累", "孤独")
 
 
+def seen(text: str, *, first: bool = False) -> Understanding:
+    return understand(text, language=language.detect(text, tie="en"), feelings=FEELINGS, first=first)
+
+
+class TestWhatIsAskedOfTheAssistant:
+    @pytest.mark.parametrize("text", [
+        "any suggestions?", "what should I do?", "do you have any advice?", "how do I deal with this?",
+        "what can I do about it?", "I don't know, what should I do?", "Any other ideas?", "some advice please",
+        "I'm still in school so what can I do.", "thanks, do you have any more ideas", "What would you do in my place?",
+        "could you give me some tips on sleeping?", "I'd love to hear some suggestions", "I need some advice",
+        "is there anything I can do to feel better?", "My boss yelled at me again today, what should I do?",
+        "What suggestions do you have for improving it?", "what other distractions can you recommend?",
+        "我该怎么办？", "怎么办啊", "工作压力好大，我该怎么做？", "你有什么建议吗", "有没有什么办法能让我睡得好一点",
+        "能给我一些建议吗", "如果是你，你会怎么做？", "那我以后怎么办呢", "你好，我该怎么说？",
+    ])
+    def test_a_request_for_ideas_is_recognised(self, text):
+        assert SUGGESTION in seen(text).asks
+        assert seen(text).kind == ""
+
+    @pytest.mark.parametrize("text", [
+        # Reported, known or thanked for: not a request to the assistant.
+        "my mum keeps asking what I should do with my life", "I don't know what to do", "That's good advice",
+        "Thanks for the advice", "some advice she gave me was bad", "what would I do without her",
+        "my therapist gave me some tips last year", "I never know how to deal with people like him",
+        "我妈总问我以后怎么办", "我真的不知道该怎么办了", "他没有什么办法", "有办法了！", "谢谢你的建议",
+    ])
+    def test_the_same_words_said_rather_than_asked_are_not_a_request(self, text):
+        assert SUGGESTION not in seen(text).asks
+
+    @pytest.mark.parametrize("text", [
+        "how are you?", "how about you?", "what about you?", "have you ever felt like this?",
+        "how long did it take you?", "do you have kids?", "I'm good, how about you?", "Yes how about you?",
+        "It is treating me pretty well. How about you?", "are you married?", "hi, how are you doing today?",
+        "你好吗", "你呢？", "我还好，你呢？", "你有过这种感觉吗", "你有孩子吗",
+    ])
+    def test_a_question_about_the_assistant_is_its_own_short_turn(self, text):
+        understood = seen(text)
+
+        assert understood.kind == "about_me" and ABOUT_ME in understood.asks
+
+    def test_a_question_about_the_assistant_inside_a_longer_message_leaves_it_something_to_say(self):
+        understood = seen("I've been so low since the breakup, I can't sleep. Have you ever felt like this?")
+
+        assert understood.kind == "" and understood.asks == (ABOUT_ME,)
+        assert seen("how did you get through it?").asks == (SUGGESTION, ABOUT_ME), "asks for ideas too"
+
+    @pytest.mark.parametrize("text", [
+        "how are you supposed to sleep with that noise", "she always asks how are you and I just lie",
+        "do you think I'm overreacting?", "everyone left but you", "I have two kids and no time",
+        "我朋友问我最近怎么样", "你说得对",
+    ])
+    def test_a_question_that_is_not_about_the_assistant_is_not_taken_for_one(self, text):
+        assert ABOUT_ME not in seen(text).asks and seen(text).kind != "about_me"
+
+    @pytest.mark.parametrize("text", ["hi how are you", "Hi. How are you?", "how are you doing today?", "你好吗"])
+    def test_how_are_you_on_the_first_turn_is_a_greeting(self, text):
+        assert seen(text, first=True).kind == "greeting"
+        assert seen(text, first=False).kind == "about_me"
+
+    def test_a_long_first_message_that_opens_with_how_are_you_is_answered_for_what_it_says(self):
+        understood = seen("hi how are you? my boss yelled at me in front of everyone today", first=True)
+
+        assert understood.kind == "" and understood.asks == ()
+
+    @pytest.mark.parametrize(("text", "kind"), [
+        ("are you a bot? how are you?", "bot"), ("how are you? is someone real there?", "human"),
+        ("thanks for the advice", "thanks"), ("Thanks, bye!", "goodbye"), ("are you there?", "greeting_again"),
+        ("hi again", "greeting_again"), ("你好", "greeting_again"), ("你是机器人吗？你好吗", "bot"),
+    ])
+    def test_the_other_short_turns_keep_their_precedence(self, text, kind):
+        assert seen(text).kind == kind
+
+
 def state(**kwargs) -> DialogueState:
     return DialogueState(**kwargs)
 
@@ -152,6 +227,81 @@ class TestPolicy:
     def test_thanks_and_questions_about_the_bot_are_answered_then_the_door_stays_open(self):
         assert plan("thank you", state(turns=3, substantive=3)).parts == ("turn:thanks", "question")
         assert plan("are you a bot?", state(turns=1, substantive=1)).parts == ("turn:bot", "question")
+
+
+class TestAnsweringWhatIsAsked:
+    @pytest.mark.parametrize("at", [
+        state(), state(turns=1, substantive=1, strategies=("question",), phase="exploring"),
+        state(turns=3, substantive=3, strategies=("reflection", "affirmation"), phase="comforting"),
+        state(turns=9, substantive=8, strategies=("affirmation", "information"), phase="suggesting"),
+    ], ids=["first", "exploring", "comforting", "suggesting"])
+    def test_asked_for_ideas_a_suggestion_is_offered_whatever_the_phase(self, at):
+        for strong in (False, True):
+            chosen = plan("what should I do?", at, strong=strong)
+            assert chosen.strategy == "suggestion" and chosen.parts[-1] == "suggestion", (at, chosen)
+
+    def test_the_suggestion_comes_after_saying_back_what_was_named_when_something_was(self):
+        named = state(turns=2, substantive=2, people=("your boss",), strategies=("question", "question"))
+        assert plan("any suggestions?", named).parts == ("restatement", "suggestion")
+        assert plan("any suggestions?", state(turns=2, substantive=2)).parts == ("affirmation", "suggestion")
+        assert plan("my sister never listens, any advice?", state()).parts == ("restatement", "suggestion")
+
+    def test_a_suggestion_is_never_given_twice_running(self):
+        after = state(turns=5, substantive=5, strategies=("question", "affirmation", "suggestion"))
+
+        chosen = plan("any other ideas?", after)
+
+        assert chosen.strategy == "affirmation" and chosen.parts == ("affirmation", "question")
+        assert plan("你还有别的办法吗？", after).parts == ("affirmation", "question")
+
+    def test_asked_about_itself_the_assistant_answers_honestly_then_turns_back(self):
+        for at in (state(turns=1, substantive=1, strategies=("question",), phase="exploring"),
+                   state(turns=6, substantive=6, strategies=("affirmation", "suggestion"), phase="suggesting")):
+            for text in ("how are you?", "do you have kids?", "你呢？"):
+                chosen = plan(text, at)
+                assert chosen.parts == ("turn:about_me", "question") and chosen.strategy == "other", (text, chosen)
+                assert chosen.phase == at.phase
+
+    def test_a_question_about_it_inside_more_is_answered_before_the_move_for_the_rest(self):
+        chosen = plan("I've been so low since the breakup. Have you ever felt like this?", state())
+        assert chosen.parts[0] == "turn:about_me" and chosen.parts[-1] == "question" and len(chosen.parts) == 3
+        coping = plan("how did you get through it?", state(turns=3, substantive=3, strategies=("question",)))
+        assert coping.parts == ("turn:about_me", "suggestion") and coping.strategy == "suggestion"
+
+    def test_hello_how_are_you_first_is_still_welcomed(self):
+        assert plan("hi how are you", state()).parts == ("turn:greeting",)
+        assert plan("hi how are you", state(turns=3, substantive=2)).parts == ("turn:about_me", "question")
+
+
+def converse(messages: list[str]) -> list[policy.Prepared]:
+    """The manager's plans over a conversation, as the chat makes them (the reply text stands in for a real one)."""
+    at, prepared = DialogueState(), []
+    for text in messages:
+        made = manager.prepare(text, emotion=None, state=at, library_of=lambda lang: load_library(language=lang))
+        at = manager.after(at, made, f"A reply to turn {len(prepared)}.")
+        prepared.append(made)
+    return prepared
+
+
+class TestAConversation:
+    def test_ideas_are_given_when_asked_and_how_are_you_gets_an_honest_answer(self):
+        turns = converse(["hi how are you", "not great", "my boss yelled at me in front of everyone",
+                          "it's been going on for months", "what should I do?", "any other ideas?", "how are you?",
+                          "bye"])
+
+        assert [t.plan.strategy for t in turns] == ["question", "question", "restatement", "question", "suggestion",
+                                                    "affirmation", "other", "other"]
+        assert turns[0].plan.parts == ("turn:greeting",)
+        assert turns[4].plan.parts == ("restatement", "suggestion")
+        assert turns[4].slots["person"] == "your boss", "the request is about what was said before it"
+        assert turns[5].plan.parts == ("affirmation", "question"), "never two suggestions running"
+        assert turns[6].plan.parts == ("turn:about_me", "question")
+
+    def test_the_same_in_chinese(self):
+        turns = converse(["你好", "我的老板总是当着大家的面骂我", "每天都很难受", "我该怎么办？", "你呢？"])
+
+        assert turns[3].plan.parts == ("restatement", "suggestion") and turns[3].slots["person"] == "你的老板"
+        assert turns[4].plan.parts == ("turn:about_me", "question") and turns[4].understanding.kind == "about_me"
 
 
 class TestState:

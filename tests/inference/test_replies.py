@@ -184,6 +184,31 @@ class TestCuratedReplies:
 
         assert reply in load_library().turns["greeting"]
 
+    @pytest.mark.parametrize(("messages", "language"), [
+        (["my boss yelled at me in front of everyone", "it's been going on for months", "what should I do?",
+          "how are you?"], "en"),
+        (["我的老板总是当着大家的面骂我", "每天都很难受", "我该怎么办？", "你呢？"], "zh"),
+    ], ids=["english", "chinese"])
+    def test_asked_for_ideas_it_offers_one_and_asked_about_itself_it_answers_honestly(self, curated, messages,
+                                                                                       language):
+        library = load_library(language=language)
+        state, history, replies = DialogueState(), [], []
+        for text in messages:
+            request = ReplyRequest(text=text, emotion=SAD, history=tuple(history), conversation_id="asked",
+                                   dialogue=state)
+            state_before, prepared = curated.prepared(request)
+            reply = curated.compose(ReplyRequest(text=text, emotion=SAD, history=tuple(history),
+                                                 conversation_id="asked", dialogue=state, prepared=prepared))
+            state = manager.after(state_before, prepared, reply)
+            history += [Turn("user", text), Turn("assistant", reply)]
+            replies.append(reply)
+
+        suggestions = {*(x for s in library.situations for x in s.suggestions),
+                       *(x for g in library.general.values() for x in g.suggestions)}
+        assert any(entry in replies[2] for entry in suggestions), replies[2]
+        assert any(entry in replies[3] for entry in library.turns["about_me"]), replies[3]
+        assert replies[3].rstrip().endswith(("?", "？")), "then it turns back to the person"
+
     def test_a_missing_library_fails_naming_the_setting(self, tmp_path):
         with pytest.raises(BackendError, match="EMOCHAT_REPLY_LIBRARY"):
             load_library(str(tmp_path / "nothing.toml"))
