@@ -33,7 +33,9 @@ def databases() -> Iterator[None]:
     settings.EMOCHAT_REPLY_BACKEND = "curated"  # what the chat answers with by default, not the tests' fake
     replay.unhurried()
     for alias in ("default", "keys"):
-        connections[alias].settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{alias}"
+        # Named after the configured database, so runs against different databases never share one.
+        database = connections[alias].settings_dict
+        database.setdefault("TEST", {})["NAME"] = f"bench_{database['NAME']}"
     state = setup_databases(verbosity=0, interactive=False, aliases={"default", "keys"})
     RESULTS.mkdir(exist_ok=True)
     try:
