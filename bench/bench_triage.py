@@ -11,7 +11,7 @@
   flagged [≤ 3%], by the reading alone and after the screening (a replayed person never answers the assistant's
   question, so a "yes" to something else can be read as an answer: both are shown);
 - SMILE (Chinese, CC0): the same for a sample of its dialogues' client turns (read by the Chinese rules: the
-  model reads English only). The flagged messages are written to bench/results/triage_flagged.jsonl (not kept in
+  model reads English only), reported without a goal: its clients do speak of suicide. The flagged messages are written to bench/results/triage_flagged.jsonl (not kept in
   git) to read by hand.
 """
 
@@ -72,8 +72,10 @@ def goemotions_test(detector) -> list[Figure]:
                    goal="≤ 0.3")]
 
 
-def replayed(name: str, scripts: list[replay.Script], flagged_out) -> list[Figure]:
-    """Replay each conversation; figures for the reading alone and after the screening."""
+def replayed(name: str, scripts: list[replay.Script], flagged_out, *, goals: bool = True) -> list[Figure]:
+    """Replay each conversation; figures for the reading alone and after the screening. `goals`: whether the
+    corpus is one of ordinary support (ESConv), held to the goals, or one where people do speak of suicide
+    (SMILE), reported with a sample of what was flagged to read."""
     read_flagged = after_flagged = messages = 0
     conversations_read = conversations_after = 0
     for script in scripts:
@@ -92,9 +94,9 @@ def replayed(name: str, scripts: list[replay.Script], flagged_out) -> list[Figur
                                               "screening": row["screening"]}, ensure_ascii=False) + "\n")
     return [
         Figure(f"{name}: messages flagged by the reading", read_flagged / messages * 100, f"% of {messages}",
-               goal="≤ 0.5"),
+               goal="≤ 0.5" if goals else None),
         Figure(f"{name}: conversations flagged by the reading", conversations_read / len(scripts) * 100,
-               f"% of {len(scripts)}", goal="≤ 3"),
+               f"% of {len(scripts)}", goal="≤ 3" if goals else None),
         Figure(f"{name}: messages flagged after screening", after_flagged / messages * 100, f"% of {messages}"),
         Figure(f"{name}: conversations flagged after screening", conversations_after / len(scripts) * 100,
                f"% of {len(scripts)}"),
@@ -107,7 +109,7 @@ def conversations_replayed() -> list[Figure]:
                            flagged_out)
         figures += replayed(f"SMILE ({SMILE_DIALOGUES} dialogues)",
                             [replaying.script(*c) for c in replaying.conversations("smile", limit=SMILE_DIALOGUES)],
-                            flagged_out)
+                            flagged_out, goals=False)
     return figures
 
 

@@ -43,16 +43,22 @@ CHAT_WORDS = 40
 # --- English building blocks -------------------------------------------------------------------------------
 I = r"(?:\bi|\bim|\bi'm|\bive|\bi've|\bi'll|\bill|\bi'd|\bid|\bme|\bmy|\bmyself)"
 SELF = r"(?:myself|my\s*self|me)"
+# "blow my brains out", "blow everything out of my skull": shooting oneself said without the word.
+BRAINS_OUT = r"blow\s+(?:\w+\s+){0,4}?(?:my\s+brains?\s+out|out\s+of\s+my\s+(?:skull|head))"
+# Wanting to die said without the "I" that chat often drops, at the start of a clause: "still want to die",
+# "wanna die". Only the plainest words: "need to end it" at a clause's start is as often about a relationship.
+UNSAID_I = r"^\s*(?:(?:still|just|really|honestly|so|literally|seriously)\s+){0,3}"
 END_LIFE = (rf"(?:die|be\s+dead|kill\s+{SELF}|end\s+(?:it\s+all|it|my\s+(?:own\s+)?life|everything|things)"
             rf"|take\s+my\s+(?:own\s+)?life|commit\s+suicide|not\s+(?:be\s+)?(?:alive|here)(?:\s+anymore)?"
-            rf"|not\s+exist|disappear\s+forever|stop\s+living|hurt\s+{SELF}|harm\s+{SELF}|cut\s+{SELF})")
+            rf"|not\s+exist|disappear\s+forever|stop\s+living|hurt\s+{SELF}|harm\s+{SELF}|cut\s+{SELF}"
+            rf"|shoot\s+{SELF}|hang\s+{SELF}|{BRAINS_OUT})")
 END_LIFE_ING = (rf"(?:dying|being\s+dead|killing\s+{SELF}|ending\s+(?:it\s+all|it|my\s+(?:own\s+)?life|everything|things)"
                 rf"|taking\s+my\s+(?:own\s+)?life|suicide|committing\s+suicide|not\s+being\s+(?:alive|here)|hurting\s+{SELF}"
                 rf"|harming\s+{SELF}|cutting\s+{SELF}|jumping\s+(?:off|in\s+front))")
 # Words that may sit between "I" and the verb: "I really just want to…", "I've honestly been thinking…".
 ADV = (r"(?:am|have|had|would|do|did|really|just|honestly|seriously|kinda|kind\s+of|sometimes|often|still|been"
        r"|always|constantly|literally|actually|so|genuinely|even|keep|kept|can'?t\s+stop|cannot\s+stop)")
-WANT = (r"(?:want|wanna|need|have|going|gonna|plan(?:ning)?|intend|decided|ready|about|trying|tempted|wish(?:ing)?"
+WANT = (r"(?:want(?:ing)?|wanna|need|have|going|gonna|plan(?:ning)?|intend|decided|ready|about|trying|tempted|wish(?:ing)?"
         r"|feel\s+like|would\s+rather|'d\s+rather|rather|urge)")
 THINK = r"(?:think(?:ing)?|thought|considering|consider|fantasi[sz](?:e|ing)|dream(?:ing)?)(?:\s+(?:about|of))?"
 NOW = r"(?:tonight|right\s+now|now|today|this\s+(?:evening|morning|afternoon|weekend)|in\s+(?:a\s+few|an)\s+(?:minutes?|hours?))"
@@ -71,6 +77,12 @@ NEGATION = re.compile(
     r"|\bcant\b|\bisnt\b|\barent\b|\bwasnt\b|\bno\s+(?:intention|plans?|desire|wish)\b|\bstopped\b|\bwithout\b)"
     r"(?:\s+\S+){0,4}\s*$")
 JOKING = re.compile(r"\b(?:lol+|lmf?ao+|haha\w*|hehe\w*|jk|j/k|kidding|joking|rofl)\b|😂|🤣|💀|😭😂|xd\b")
+# Feeling oneself a burden, a warning sign said without the words: "I'm a burden", "I am alone, a burden".
+# "I don't want to be a burden on them" is a worry, not this.
+BURDEN = r"(?:'m|\bam|\bfeel\s+like|\bfeel|\bbecome)\s+(?:\w+,?\s+){0,2}?a\s+burden\b"
+# Hope lost, said of oneself ("I have lost all hope", "no hope left"); "hopeless" alone is as often about a job
+# search, and stays an indicator for the model to weigh.
+HOPE_LOST = r"\blost\s+(?:all\s+)?(?:\w+\s+and\s+)?hope\b|\bno\s+hope\s+left\b"
 HYPERBOLE = re.compile(
     r"\b(?:die|dying|died|dead)\s+(?:of|from)\s+(?:embarrass\w*|laugh\w*|boredom|cringe|shame|cuteness|excitement)"
     r"|\b(?:dying|died|dead)\s+(?:laughing|lol)|\bkilling\s+it\b|\bdying\s+to\s+(?:see|know|try|meet|go|get)\b"
@@ -149,6 +161,9 @@ RULES: tuple[Rule, ...] = (
     _en("ideation", "self_harm", rf"{I}(?:'m|'ve|'d)?\s+(?:{ADV}\s+){{0,4}}{WANT}\s+(?:to\s+)?{END_LIFE}"),
     _en("ideation", "self_harm", rf"{I}(?:'m|'ve|'d)?\s+(?:{ADV}\s+){{0,4}}{THINK}\s+{END_LIFE_ING}"),
     _en("ideation", "self_harm",
+        rf"{UNSAID_I}(?:want|wanna|wish)\s+(?:to\s+|i\s+(?:was|were)\s+|i\s+could\s+)?(?:die|be\s+dead|kill\s+{SELF}"
+        rf"|end\s+my\s+(?:own\s+)?life|commit\s+suicide|{BRAINS_OUT})\b"),
+    _en("ideation", "self_harm",
         rf"{I}(?:'m|'d)?\s+(?:{ADV}\s+){{0,4}}{WANT}\s+(?:it\s+all|the\s+pain|everything|all\s+of\s+this)\s+to\s+"
         r"(?:stop|end|be\s+over)\s+(?:forever|for\s+good|permanently)"),
     _en("ideation", "self_harm", rf"{I}\s+(?:wish|wished)\s+(?:i\s+(?:was|were)\s+(?:dead|never\s+born)|i\s+(?:could\s+)?(?:die|disappear)|i\s+wouldn'?t\s+wake\s+up)"),
@@ -161,9 +176,9 @@ RULES: tuple[Rule, ...] = (
         r"|\bbetter\s+off\s+dead\b|\bi\s+(?:should|could)\s+just\s+(?:die|end\s+it)\b", negatable=False),
     # indicators: distress and hopelessness.
     _en("indicator", "self_harm",
-        r"\b(?:hopeless|worthless|no\s+hope|can'?t\s+go\s+on|can'?t\s+take\s+(?:it|this)\s+any\s*more|can'?t\s+do\s+this\s+any\s*more"
+        rf"{HOPE_LOST}|\b(?:hopeless|worthless|no\s+hope|can'?t\s+go\s+on|can'?t\s+take\s+(?:it|this)\s+any\s*more|can'?t\s+do\s+this\s+any\s*more"
         r"|what'?s\s+the\s+point(?:\s+of\s+(?:anything|living|it\s+all))?|nothing\s+(?:will\s+)?(?:ever\s+)?(?:gets?|getting)\s+better"
-        r"|i'?m\s+(?:such\s+)?a\s+burden|i\s+hate\s+myself|tired\s+of\s+(?:living|everything|life|being\s+alive)|give\s+up\s+on\s+(?:life|everything)"
+        rf"|{BURDEN}|i\s+hate\s+myself|tired\s+of\s+(?:living|everything|life|being\s+alive)|give\s+up\s+on\s+(?:life|everything)"
         r"|i\s+feel\s+(?:so\s+)?(?:empty|numb|trapped)|(?:nobody|no\s+one)\s+would\s+(?:even\s+|ever\s+)?(?:care|notice|miss\s+me)|\bkms\b)"),
     # Someone else is at risk.
     _en("imminent", "third_party",
@@ -209,13 +224,14 @@ RULES: tuple[Rule, ...] = (
 # want to die"); 不想活 itself is ideation and is written into the rule above.
 ZH_NEGATED = re.compile(r"(?:不|没有|沒有|从没|從沒|从来没|從來沒|不会|不會|别|別)(?:真的)?(?:想死|想去死|想自杀|想自殺|想伤害自己|想傷害自己)")
 ZH_STILL = re.compile(r"不想活|活不下去")
+SENTENCE_END = re.compile(r"[.!?\n。！？]+")
 CLAUSE_END = re.compile(r"[.!?;\n。！？；]+|\s+but\s+|，但|,\s*but\s+")
 # A clause with none of these word beginnings cannot match an English rule; most clauses are skipped at this cost.
 EN_TRIGGER = re.compile(
     r"\b(?:die|dead|dying|kill|suicid|end|life|live|living|alive|exist|hurt|harm|cut|burn|starv|pill|tablet|med"
     r"|overdos|rope|noose|gun|blade|razor|jump|bridge|ledge|edge|roof|track|cliff|goodbye|gone|hope|worthless"
     r"|burden|hate|point|go on|take it|do this|anymore|empty|numb|trapped|tired|better off|notice|care|miss|hit"
-    r"|beat|abus|rape|raping|assault|molest|traffick|chok|strangl|threat|stab|shoot|murder|disappear|wake|note"
+    r"|beat|blow|hang|abus|rape|raping|assault|molest|traffick|chok|strangl|threat|stab|shoot|murder|disappear|wake|note"
     r"|attempt|kms|od\b|o\.d\.|bleed|poison|bleach|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick"
     r"|punch|letter|relapse|here|do it|away|stop|be over|self[- ]?harm|sh\b)")
 # The words people use for suicide, self-harm and wanting not to live, whoever says them and however meant: a chat
@@ -243,35 +259,57 @@ RISK_LANGUAGE = re.compile(
     r"|\bthinking\s+(?:about|of)\s+jumping|\b\d+\s*mg\b"
     # The warning signs said without the words: "I can't do this anymore", "what's the point", "I'm done".
     r"|\bcan'?t\s+(?:do|take)\s+(?:this|it|life|living)\s+any\s*more|\bwhat'?s\s+the\s+point\b"
-    r"|\bwill\s+(?:it|this|the\s+pain)\s+ever\s+(?:end|stop)\b|\bi'?m\s+sorry,?\s+(?:to\s+)?every(?:one|body)\b"
+    rf"|{BURDEN}|{HOPE_LOST}|{BRAINS_OUT}|\bsoon\s+(?:i'?ll|i\s+will)\s+be\s+gone\b|\bsoon\s+there\s+(?:is|will\s+be)\s+no\s+(?:more\s+)?(?:life|me)\b"
+    r"|\bwill\s+(?:it|this|the\s+pain)\s+ever\s+(?:end|stop)(?!\s*up\b|s\b|ed\b|ing\b)|\bi'?m\s+sorry,?\s+(?:to\s+)?every(?:one|body)\b"
     r"|\bi'?m\s+(?:just\s+)?done\b(?!\s+(?:with|for|at|in|now|talking|here|eating|working|crying|trying\s+to))")
 WORD = re.compile(r"\w+")
+# A negation after a hope is no denial: "I hope it doesn't drive me to suicide" fears what it names.
+HOPED = r"(?:hope|hoping|hoped|pray|praying)\b"
+HOPED_BEFORE = re.compile(rf"\b{HOPED}")
 # A first-person statement negated before its verb: "I would never kill myself", "I'm not going to end my life".
 NEGATED_STATEMENT = re.compile(
-    rf"{I}(?:'m|'d|'ll)?\s+(?:\w+\s+){{0,2}}?(?:never|not|no\s+longer|\w+n't|dont|wont|wouldnt)\s+"
+    rf"{I}(?:'m|'d|'ll)?\s+(?:(?!{HOPED})\w+\s+){{0,2}}?(?:never|not|no\s+longer|\w+n't|dont|wont|wouldnt)\s+"
     rf"(?:(?!i\b|should\b|if\b)\w+\s+){{0,3}}?(?:{END_LIFE}|suicidal|suicide)")
 # What a joke is about when the net notices it: "kms lol", "I'd rather die haha".
 JOKE_TOPIC = re.compile(r"\bkill\s+myself|\bkms\b|\bdie\b|\bdead\b|\bsuicid")
 # Said to someone else: "please don't hurt yourself", "you should never kill yourself".
 COMFORT = re.compile(r"\b(?:don'?t|do\s+not|never|please\s+don'?t)\s+(?:\w+\s+)?(?:kill|hurt|harm|cut)\s+(?:yourself|urself)\b")
+RUN_ON = re.compile(r"(?<=[a-z])(?=[A-Z])")
 HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 SOURCE = "safety_net"
 
 
 def _normalise(text: str) -> str:
-    # Curly apostrophes and full-width spaces are common on phones.
-    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u3000", " ")
+    # Curly apostrophes and full-width spaces are common on phones; so is a sentence run into the next one
+    # ("what's the pointI am alone"), which would hide both from the rules' word boundaries.
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u3000", " ")
+    return RUN_ON.sub(" ", text)
 
 
 def _clauses(text: str) -> list[str]:
     return [clause for clause in CLAUSE_END.split(text) if clause.strip()]
 
 
+def _joking(text: str) -> bool:
+    """Whether a joke marker sits with what it jokes about: in the same sentence ("I'd rather die lol"), or alone
+    right after it ("kms. lol"). A "haha" about something else does not make "still want to die" a joke."""
+    before = ""
+    for sentence in SENTENCE_END.split(text):
+        if JOKING.search(sentence):
+            alone = not WORD.findall(JOKING.sub(" ", sentence))
+            if JOKE_TOPIC.search(sentence) or (alone and JOKE_TOPIC.search(before)):
+                return True
+        if sentence.strip():
+            before = sentence
+    return False
+
+
 def _match(rule: Rule, clause: str) -> str | None:
     """"match" when the rule reads in the clause, "negated" when it would but a negation before it cancels it."""
     negated = False
     for match in rule.pattern.finditer(clause):
-        if rule.negatable and NEGATION.search(clause[max(0, match.start() - 40):match.start()]):
+        before = clause[max(0, match.start() - 40):match.start()]
+        if rule.negatable and NEGATION.search(before) and not HOPED_BEFORE.search(before):
             negated = True
             continue
         # 我不想死 contains 想死: a negated Chinese phrase cancels the ideation reading of its clause.
@@ -324,7 +362,8 @@ def assess(text: str, context: Sequence[str] = ()) -> Risk:
         cues.add("comfort")
     if NEGATED_STATEMENT.search(text):
         cues.add("negated")
-    if JOKING.search(text) and JOKE_TOPIC.search(text):
+    joking = _joking(text)
+    if joking:
         cues.add("joking")
     for clause in _clauses(HYPERBOLE.sub(" ", text)):
         clause_found, clause_cues = _clause_readings(clause)
@@ -332,7 +371,7 @@ def assess(text: str, context: Sequence[str] = ()) -> Risk:
         for category, level in clause_found.items():
             if risk_rank(level) > risk_rank(found.get(category, "none")):
                 found[category] = level
-    if JOKING.search(text) and found.get("self_harm") in ("ideation", "behavior"):
+    if joking and found.get("self_harm") in ("ideation", "behavior"):
         # "I'll kill myself if I fail this exam lol": distress worth noticing, not a statement of intent.
         found["self_harm"] = "indicator"
         cues.add("joking")

@@ -39,6 +39,14 @@ def level(text: str, context: tuple[str, ...] = ()) -> str:
     ("I feel hopeless", "indicator"),
     ("I can't take it anymore", "indicator"),
     ("I hate myself", "indicator"),
+    ("I've lost all hope", "indicator"),
+    ("I am tired, a burden to everyone around me", "indicator"),
+    # Chat drops the "I": a clause that starts with the wish is the writer's.
+    ("want to die.", "ideation"),
+    ("back home now. still just want to die", "ideation"),
+    ("wanna die", "ideation"),
+    ("this place makes me want to blow my brains out", "ideation"),
+    ("I keep wanting to shoot myself", "ideation"),
 ])
 def test_explicit_first_person_statements_read_at_their_level(text, expected):
     reading = assess(text)
@@ -59,6 +67,29 @@ def test_negated_statements_are_not_risk(text):
     assert level(text) == "none"
 
 
+def test_a_hope_is_no_denial_of_what_it_fears():
+    reading = assess("I hope this loneliness doesn't drive me to suicide")
+    assert "negated" not in reading.cues and "unspoken" not in reading.cues
+    assert "negated" in assess("I hope so, but I would never kill myself").cues
+
+
+@pytest.mark.parametrize("text", ["Need to end it with him before the holidays", "want to go die my hair blue?",
+                                  "I don't want to be a burden on my friends", "we hang out after work"])
+def test_what_only_looks_like_a_dropped_i_or_a_burden_is_not_risk(text):
+    assert level(text) == "none"
+
+
+def test_a_laugh_makes_a_joke_only_of_what_it_laughs_at():
+    """"haha" about the heroin later does not make "still want to die" a joke; "kms. lol" is one."""
+    serious = assess("At the ward again. still want to die. mum brought cake haha")
+    assert serious.level == "ideation" and "joking" not in serious.cues
+    assert assess("kms. lol").level == "indicator" and "joking" in assess("kms. lol").cues
+
+
+def test_a_sentence_run_into_the_next_is_read_as_two():
+    assert "unspoken" not in assess("What's the pointI am alone and so tired").cues
+
+
 @pytest.mark.parametrize("text", [
     "I overdosed on coffee before the exam",
     "I didn't OD, I just slept badly",
@@ -77,6 +108,10 @@ def test_a_negation_does_not_reach_past_a_new_clause_of_the_writer():
     ("I can't do this anymore", True),
     ("what's the point", True),
     ("will it ever end", True),
+    ("will it ever endthis sadness", True),
+    ("soon I'll be gone", True),
+    ("will it ever end up working?", False),
+    ("I have lost all hope", True),
     ("It's over, I'm done.", True),
     ("I'm sorry, everyone.", True),
     ("I'm done with my exams, finally", False),
