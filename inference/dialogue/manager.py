@@ -34,7 +34,8 @@ def prepare(text: str, *, emotion: Emotion | None, state: DialogueState, library
     strong = bool(emotion and emotion.group in HEAVY_GROUPS and emotion.labels
                   and emotion.labels[0].score >= STRONG_AT and not understanding.short)
     plan = policy.choose(state, understanding, strong=strong)
-    return Prepared(understanding, plan, slots)
+    words = () if understanding.feelings else tuple(sorted(set(filter(None, library.labels.values()))))
+    return Prepared(understanding, plan, slots, feeling_words=words)
 
 
 def felt(emotion: Emotion | None) -> Emotion | None:
@@ -77,9 +78,7 @@ def said_keys(reply: str, slots: dict[str, str]) -> tuple[str, ...]:
     values = sorted(filter(None, slots.values()), key=len, reverse=True)
     for sentence in sentences(reply):
         for value in values:
-            # Whole words in English ("work" is not in "network"); Chinese has no spaces to mark words.
-            pattern = rf"(?<!\w){re.escape(value)}(?!\w)" if value.isascii() else re.escape(value)
-            sentence = re.sub(pattern, "", sentence)
+            sentence = re.sub(_whole(value), "", sentence)
         keys.append(sentence_key(sentence))
     return tuple(keys)
 
@@ -87,5 +86,20 @@ def said_keys(reply: str, slots: dict[str, str]) -> tuple[str, ...]:
 def after(state: DialogueState, prepared: Prepared, reply: str) -> DialogueState:
     """The state once `reply` answered the prepared message."""
     feeling = prepared.slots.get("feeling", "")
+    said = said_keys(reply, prepared.slots)
+    # The reply may have said a feeling of the library's own choosing for {feeling}: fingerprinted without it too.
+    for word in prepared.feeling_words:
+        if word != feeling and _said_in(word, reply):
+            said += said_keys(reply, {**prepared.slots, "feeling": word})
+            feeling = feeling if feeling and _said_in(feeling, reply) else word
     return advanced(state, prepared.understanding, phase=prepared.plan.phase, strategy=prepared.plan.strategy,
-                    said=said_keys(reply, prepared.slots), reflected=feeling if feeling and feeling in reply else "")
+                    said=said, reflected=feeling if feeling and feeling in reply else "")
+
+
+def _said_in(value: str, text: str) -> bool:
+    return re.search(_whole(value), text) is not None
+
+
+def _whole(value: str) -> str:
+    # Whole words in English ("work" is not in "network"); Chinese has no spaces to mark words.
+    return rf"(?<!\w){re.escape(value)}(?!\w)" if value.isascii() else re.escape(value)

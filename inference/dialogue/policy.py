@@ -51,6 +51,10 @@ class Prepared:
     understanding: Understanding
     plan: Plan
     slots: dict[str, str]  # what {person}, {topic} and {feeling} say in this reply ("" when nothing was named)
+    # The library's words for the feelings it reads, any of which a reply may say for {feeling} when the person
+    # named none (the curated backend reflects the feeling a situation carries): taken out of the reply's
+    # fingerprints like the slots' own values.
+    feeling_words: tuple[str, ...] = ()
 
 
 def choose(state: DialogueState, understanding: Understanding, *, strong: bool) -> Plan:

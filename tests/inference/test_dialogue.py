@@ -320,5 +320,18 @@ class TestState:
         assert DialogueState.from_dict({"phase": "nonsense", "turns": 2}).phase == "exploring"
         assert DialogueState.from_dict(None) == DialogueState()
 
+    def test_an_entry_said_with_a_feeling_of_the_librarys_choosing_is_known_as_that_entry(self):
+        """The person named no feeling and the reply reflected the one the situation carries ("proud"), not the
+        slot's value: the sentence is still recorded as its entry, so it is not said again ten turns later."""
+        seen = Understanding(language="en", topics=("the exam",))
+        prepared = policy.Prepared(seen, policy.Plan("reflection", ("reflection",), "exploring"),
+                                   {"person": "", "topic": "the exam", "feeling": "calm"},
+                                   feeling_words=("calm", "proud", "sad"))
+
+        after = manager.after(DialogueState(), prepared, "It sounds like you feel proud. Tell me about the exam.")
+
+        assert manager.entry_keys("It sounds like you feel {feeling}.")[0] in after.said
+        assert after.reflected == ("proud",)
+
     def test_a_sentence_is_known_whatever_its_case_and_final_stop(self):
         assert sentence_key("I'm here with you.") == sentence_key("i'm here with you") != sentence_key("I'm here.")
