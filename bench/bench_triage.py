@@ -52,6 +52,10 @@ def crisis_dev(detector) -> list[Figure]:
         goals = ("≥ 0.95", "≤ 0.10") if name == "combined" else (None, None)
         out += [Figure(f"crisis dev recall: {name}", float(flagged[truth].mean()), "", goal=goals[0]),
                 Figure(f"crisis dev FPR: {name}", float(flagged[~truth].mean()), "", goal=goals[1])]
+    # Flagged, or asked: an `indicator` about the writer is where the assistant asks whether the person is thinking
+    # of ending their life (conversations/chat/screening.py), and a "yes" escalates. What the chat catches or asks.
+    asked = np.array([r.flagged or (r.level == "indicator" and r.subject == "self") for r in both])
+    out.append(Figure("crisis dev recall: flagged or asked", float(asked[truth].mean()), ""))
     described = [i for i, text in enumerate(texts) if truth[i] and risk_rank(
         risk_labels.label_post(text).level) >= risk_rank("behavior")]
     behavior = [risk_rank(both[i].level) >= risk_rank("behavior") for i in described]

@@ -12,7 +12,7 @@ tested (tests/inference/test_triage.py) and explained in docs/moderation.md, "Ho
 | 4 | a negation, hyperbole, a joke or comfort to someone else, and no statement, in a brief message | the model's, at most `indicator`, at least the rules' | negation: self, else not literal |
 | 5 | nothing they are sure of | the model's, at least the rules' (`indicator` or none) | the model's |
 | 6 | (row 5) the model reads someone else or nobody at risk | at most `indicator`, unless the model reads someone else in danger now (`imminent`) | the model's |
-| 7 | (row 5) a message that names no death, dying, suicide, self-harm, means or warning sign (`unspoken`), and is of chat length or has no passage the model reads as danger on its own (the model's `unplaced`) | at most `indicator`: the assistant asks rather than escalates | the model's |
+| 7 | (row 5) a message that names no death, dying, suicide, self-harm, means or warning sign (`unspoken`), and is of chat length, or has no passage the model reads as danger on its own (the model's `unplaced`), or the model is not sure (its calibrated score under CONFIDENT) | at most `indicator`: the assistant asks rather than escalates | the model's |
 
 An `indicator` about the writer is where the assistant asks, in its own words, whether the person is thinking of
 ending their life (conversations/chat/screening.py).
@@ -30,6 +30,9 @@ SOURCE = "combined"
 # Sources of a reading that is not the model's own: the rules standing in for it, or the model declining to read.
 NOT_THE_MODEL = ("safety_net", "model_unread")
 LOWERING = ("negated", "figurative", "joking", "comfort")
+# The model's calibrated score at which it alone, with no word of danger in the message to bear it out, may open a
+# case (row 7): nineteen in twenty. Below it the reading is a low-confidence one, and the assistant asks.
+CONFIDENT = 0.95
 
 
 def combined(rules: Risk, model: Risk | None) -> Risk:
@@ -54,7 +57,7 @@ def combined(rules: Risk, model: Risk | None) -> Risk:
     level, subject = model.level, model.subject
     if subject == "other" and level != "imminent" or subject == "not_literal":
         level = _at_most(level, "indicator")
-    if "unspoken" in cues and (brief or UNPLACED in model.cues):  # row 7
+    if "unspoken" in cues and (brief or UNPLACED in model.cues or model.score < CONFIDENT):  # row 7
         level = _at_most(level, "indicator")
     if risk_rank(rules.level) > risk_rank(level):
         level, subject = rules.level, rules.subject

@@ -79,13 +79,13 @@ def test_row_5_with_no_sure_cue_the_model_decides_at_least_at_the_rules_level():
     assert read("I just feel so alone. Nobody ever texts me first", model("none")).level == "none"
     assert read("I keep thinking everyone would be happier if I just disappeared", model("ideation")).flagged
     long_post = " ".join(["Every day is the same and it keeps getting heavier."] * 6)
-    assert read(long_post, model("ideation")).flagged, "a post names no danger, but says enough for the model"
+    assert read(long_post, model("ideation", score=0.97)).flagged, "a post names no danger; the model is sure of it"
     hopeless = read("I feel hopeless", model("none"))
     assert (hopeless.level, hopeless.subject, hopeless.categories) == ("indicator", "self", ("self_harm",))
 
 
 def test_row_7_the_model_alone_on_a_chat_message_that_names_no_danger_asks_rather_than_escalates():
-    short = read("there is no way out of this for me anymore", model("ideation"))
+    short = read("nobody ever texts me first and the nights are so long", model("ideation", score=0.99))
 
     assert (short.level, short.subject, "unspoken" in short.cues) == ("indicator", "self", True)
     assert read("I live alone and it gets quiet", model("behavior")).level == "indicator"
@@ -99,9 +99,20 @@ def test_row_7_a_long_message_with_no_passage_of_danger_asks_rather_than_escalat
                     cues=(UNPLACED,))
 
     assert read(long_sad, unplaced).level == "indicator"
-    assert read(long_sad, model("ideation")).flagged, "a passage read as danger: the model's reading stands"
+    assert read(long_sad, model("ideation", score=0.97)).flagged, "a passage read as danger, and sure: it stands"
     named = long_sad + " Some nights I think everyone would be better off without me."
     assert read(named, replace(unplaced, level="behavior")).level == "behavior", "the words of danger: it stands"
+
+
+def test_row_7_a_long_message_the_model_is_not_sure_of_asks_rather_than_escalates():
+    """No words of danger, and a low-confidence reading (calibrated P(ideation or above) under CONFIDENT): a long
+    account of a hard month is a reason to ask, not to open a case. With a word of danger the model's reading
+    stands at any confidence."""
+    long_sad = " ".join(["Work has been so heavy lately and I cry on the way home most evenings."] * 5)
+
+    assert read(long_sad, model("ideation", score=triage.CONFIDENT - 0.01)).level == "indicator"
+    assert read(long_sad, model("ideation", score=triage.CONFIDENT)).level == "ideation"
+    assert read(long_sad + " I don't know how much longer I can take this.", model("ideation", score=0.7)).flagged
 
 
 @pytest.mark.parametrize("text", [
@@ -115,6 +126,9 @@ def test_row_7_a_long_message_with_no_passage_of_danger_asks_rather_than_escalat
     "I cut my wrists again",
     "I can't take life anymore. It's over, I'm done.",
     "What's the point. I'm alone and a burden.",
+    "there is no way out of this for me anymore",
+    "I don't know how to survive this. It's gonna end soon",
+    "I'm at my breaking point",
 ])
 def test_row_7_does_not_hold_back_the_ways_people_name_dying_without_the_word(text):
     reading = read(text, model("ideation"))
