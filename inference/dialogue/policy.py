@@ -7,8 +7,8 @@ answered as one only on the first turn; a short answer ("ok", "no", "I don't kno
 conversation moves on as its phase says. No strategy is used three times running.
 
 Two questions are answered whatever the phase. Asked for ideas ("any suggestions?", "我该怎么办？"), a supporter
-offers one, gently, after saying back what they heard when there is something to say back; never twice running
-(a second request right after a suggestion gets an affirmation and a question). Asked about itself ("how are
+offers one, gently, after saying back what they heard when there is something to say back; asked again ("any
+other ideas?"), another one, after a word of affirmation rather than the same saying back. Asked about itself ("how are
 you?", "have you ever felt like this?"), the assistant says honestly what it is, an assistant with no life of its
 own to report, then turns back to the person.
 
@@ -95,11 +95,11 @@ def choose(state: DialogueState, understanding: Understanding, *, strong: bool) 
 
 def _suggested(state: DialogueState, understanding: Understanding) -> Plan:
     """The plan for a request for ideas: a suggestion, after saying back who or what the person named (in this
-    message or before it; manager.slot_values fills the slots) or else a word of affirmation. Never two suggestions
-    running: after one, comfort and a question about how it sits."""
+    message or before it; manager.slot_values fills the slots) or else a word of affirmation. Right after a
+    suggestion, asked again: another idea after an affirmation (what was asked for is given)."""
     about = ("turn:about_me",) if ABOUT_ME in understanding.asks else ()
     if state.last_strategy == "suggestion":
-        return Plan("affirmation", (*about, "affirmation", "question"), "suggesting")
+        return Plan("suggestion", (*about, "affirmation", "suggestion"), "suggesting")
     if about:  # "how did you get through it?": what the assistant is, then an idea
         return Plan("suggestion", (*about, "suggestion"), "suggesting")
     named = any((understanding.people, understanding.topics, state.people, state.topics))

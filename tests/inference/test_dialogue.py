@@ -246,13 +246,13 @@ class TestAnsweringWhatIsAsked:
         assert plan("any suggestions?", state(turns=2, substantive=2)).parts == ("affirmation", "suggestion")
         assert plan("my sister never listens, any advice?", state()).parts == ("restatement", "suggestion")
 
-    def test_a_suggestion_is_never_given_twice_running(self):
+    def test_asked_again_right_after_a_suggestion_another_idea_follows_an_affirmation(self):
         after = state(turns=5, substantive=5, strategies=("question", "affirmation", "suggestion"))
 
         chosen = plan("any other ideas?", after)
 
-        assert chosen.strategy == "affirmation" and chosen.parts == ("affirmation", "question")
-        assert plan("你还有别的办法吗？", after).parts == ("affirmation", "question")
+        assert chosen.strategy == "suggestion" and chosen.parts == ("affirmation", "suggestion")
+        assert plan("你还有别的办法吗？", after).parts == ("affirmation", "suggestion")
 
     def test_asked_about_itself_the_assistant_answers_honestly_then_turns_back(self):
         for at in (state(turns=1, substantive=1, strategies=("question",), phase="exploring"),
@@ -290,12 +290,19 @@ class TestAConversation:
                           "bye"])
 
         assert [t.plan.strategy for t in turns] == ["question", "question", "restatement", "question", "suggestion",
-                                                    "affirmation", "other", "other"]
+                                                    "suggestion", "other", "other"]
         assert turns[0].plan.parts == ("turn:greeting",)
         assert turns[4].plan.parts == ("restatement", "suggestion")
         assert turns[4].slots["person"] == "your boss", "the request is about what was said before it"
-        assert turns[5].plan.parts == ("affirmation", "question"), "never two suggestions running"
+        assert turns[5].plan.parts == ("affirmation", "suggestion"), "asked again: another idea"
         assert turns[6].plan.parts == ("turn:about_me", "question")
+
+    def test_a_request_for_ideas_after_an_unasked_suggestion_still_gets_one(self):
+        """"ok" took a suggestion of the phase's own; "what should I do?" right after it asks for one."""
+        turns = converse(["I lost my job last week", "my manager called me in and said it was over",
+                          "I feel like a failure", "ok", "what should I do?"])
+
+        assert turns[3].plan.strategy == "suggestion" and turns[4].plan.parts == ("affirmation", "suggestion")
 
     def test_the_same_in_chinese(self):
         turns = converse(["你好", "我的老板总是当着大家的面骂我", "每天都很难受", "我该怎么办？", "你呢？"])
