@@ -19,6 +19,7 @@ import numpy as np
 
 from inference.dialogue import manager
 from inference.dialogue.language import LANGUAGES
+from inference.dialogue.asks import SUGGESTION
 from inference.dialogue.library import DEFAULT_LIBRARY, GROUPS, Library, Situation, load_library
 from inference.dialogue.policy import Prepared
 from inference.dialogue.state import DialogueState
@@ -42,6 +43,10 @@ GROUP_BONUS = 0.05
 REFLECT_AGAIN_AFTER = 3
 # A message shorter than this, naming no one and no topic, is read with the one before it to find its situation.
 FOLLOW_UP_WORDS = 12
+# A request for ideas that names nothing ("what should I do?") is about the conversation, not only its last
+# message: the situation is read from this many of the person's messages before it.
+IDEAS_FROM = 4
+CJK = re.compile(r"[\u3400-\u9fff]")
 # The first substantive messages, where asking what brought the person here still fits.
 EARLY_TURNS = 2
 # The emotion groups whose entries suit any hard moment (joy's would not): a long conversation's last resort.
@@ -109,6 +114,12 @@ def _with_context(text: str, before: str, *, language: str) -> str:
     if before and text and words < FOLLOW_UP_WORDS and not named:
         return f"{before} {text}"
     return text
+
+
+def _substantive(text: str) -> bool:
+    """Whether a message says enough to read a situation from: more than "ok, thanks" (Chinese says as much in a
+    third of the characters: 我被裁员了 is five)."""
+    return len(text) > (4 if CJK.search(text) else 12)
 
 
 def pieces_of(text: str) -> list[str]:
@@ -182,12 +193,16 @@ class CuratedReplyGenerator:
         # A short answer ("ok", "no") is about what the person said last with something in it; a brief follow-up
         # ("I keep replaying it at night") is read together with it, so it stays about the boss who yelled
         # rather than becoming a regret of the person's own.
-        earlier = [turn.text for turn in reversed(request.history) if turn.role == "user" and len(turn.text) > 12][:2]
+        recent = [turn.text for turn in reversed(request.history) if turn.role == "user" and _substantive(turn.text)]
+        earlier = recent[:2]
         if prepared.understanding.short:
             earlier, text = earlier[1:], earlier[0] if earlier else ""
         else:
             text = request.text
         about = _with_context(text, earlier[0] if earlier else "", language=library.language)
+        if SUGGESTION in prepared.understanding.asks and about != text:
+            # "what should I do?" after losing a job, then a word about the family: ideas about the job loss.
+            about = " ".join([*reversed(recent[:IDEAS_FROM]), text])
         situation = self.situation_of(about, group, library, first=state.turns == 0) if about else None
         slots = dict(prepared.slots)
         if group == "neutral" and situation is not None and situation.groups:

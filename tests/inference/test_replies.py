@@ -100,6 +100,7 @@ class TestCuratedReplies:
         ("she broke up with me yesterday", "breakup"),
         ("I got the job!!", "good_news"),
         ("my cat died this morning", "pet_loss"),
+        ("I got laid off today after six years there", "job_loss"),
     ])
     def test_the_reply_speaks_to_the_situation_the_message_is_about(self, curated, text, situation):
         own = next(s for s in load_library().situations if s.name == situation)
@@ -208,6 +209,24 @@ class TestCuratedReplies:
         assert any(entry in replies[2] for entry in suggestions), replies[2]
         assert any(entry in replies[3] for entry in library.turns["about_me"]), replies[3]
         assert replies[3].rstrip().endswith(("?", "？")), "then it turns back to the person"
+
+    @pytest.mark.parametrize(("messages", "language"), [
+        (["I lost my job last week and I can't stop thinking about it",
+          "I've sent forty applications and heard nothing back", "my family always depended on me", "what should I do?"],
+         "en"),
+        (["我上个月被裁员了", "投了很多简历都没有回音，找不到工作", "家里人都靠我，爸妈也总吵架", "我该怎么办？"], "zh"),
+    ], ids=["english", "chinese"])
+    def test_ideas_asked_for_are_about_the_conversation_not_only_its_last_message(self, curated, messages, language):
+        """Two messages about losing a job, one about the family, then "what should I do?": ideas for the job loss."""
+        own = next(s for s in load_library(language=language).situations if s.name == "job_loss")
+        history = []
+        for text in messages[:-1]:
+            history += [Turn("user", text), Turn("assistant", "…")]
+
+        reply = curated.compose(ReplyRequest(text=messages[-1], emotion=SAD, history=tuple(history),
+                                             conversation_id="ideas"))
+
+        assert any(entry in reply for entry in own.suggestions), reply
 
     def test_a_missing_library_fails_naming_the_setting(self, tmp_path):
         with pytest.raises(BackendError, match="EMOCHAT_REPLY_LIBRARY"):
