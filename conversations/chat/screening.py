@@ -68,6 +68,15 @@ _YES_ZH = re.compile(r"^\W*(?:是的|是|有过|有时候|有时|偶尔|经常|�
 _NO_ZH = re.compile(r"^\W*(?!没错|不过|不少)(?:没有|没|不是|不会|从来没有|从没|没想过|不想|不)")
 _BUT_ZH = re.compile(r"但是|不过|可是|但")
 _LEADING_BUT_ZH = re.compile(r"^\W*(?:但是|不过|可是)")
+# A "yes" that goes on to answer something else: "yes that would help", "yeah, I'll try that", "yes thank you".
+# It agrees with the reply's other words, not with the question about ending one's life.
+_YES_ELSEWHERE_EN = re.compile(
+    r"^\W*(?:yes|yeah|yea|yep|yup|ya|sure)\W+(?:"
+    r"(?:that|it|this)(?:'s|\s+is|\s+would|\s+could|\s+might|\s+will|\s+sounds|\s+makes|\s+helps|\s+may)\s+"
+    r"(?:help|be\s+(?:helpful|useful|good|nice|great)|sounds?|makes\s+sense|a\s+good\s+idea|good|great|nice|helpful"
+    r"|useful|work)"
+    r"|i(?:'ll|\s+will|\s+can|\s+could|\s+might)\s+(?:try|do\s+that|give|look|think\s+about)"
+    r"|will\s+(?:try|do)|thanks?|thank\s+you|tell\s+me\s+about\s+it|ok(?:ay)?\b)")
 # A short answer is an answer; a long one that says neither yes nor no has moved on to something else.
 SHORT_WORDS = 6
 
@@ -85,6 +94,8 @@ class _Reader:
 
 
 def _yes_en(text: str) -> bool:
+    if _YES_ELSEWHERE_EN.search(text):
+        return False
     short = not moved_on(text)
     return bool(_YES_EN.search(text) or short and (_YES_EN_SHORT.search(text) or _YES_EN_ALONE.search(text)))
 

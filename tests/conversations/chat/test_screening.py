@@ -143,6 +143,11 @@ async def test_a_chinese_message_is_asked_in_chinese(session_key, in_process_tas
     ("I don't", "no"), ("I don't think so", "no"), ("I'm not suicidal, just tired", "no"), ("I haven't, no", "no"),
     ("I don't really know anymore, nothing makes me happy these days", "unclear"),
     ("I don't know what to think", "unclear"), ("I'm not sleeping and work is awful", "unclear"),
+    # A yes to the reply's other words, not to the question.
+    ("yes that would help i suppose", "unclear"), ("yeah, I'll try that tonight", "unclear"),
+    ("yes thank you", "unclear"),
+    ("Yeah, tell me about it, it can be a headache", "unclear"), ("yes ok", "unclear"),
+    ("yes, it's been on my mind a lot", "yes"), ("yeah that's right", "yes"),
 ])
 def test_answers_are_read_as_yes_no_or_unclear(text, answer):
     assert screening.answer_of(text) == answer
