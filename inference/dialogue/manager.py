@@ -18,9 +18,11 @@ STRONG_AT = 0.5
 # A reading the reply answers as a feeling: its top label at least this sure, and a feeling rather than a stance.
 # "Absolutely. This has put me in a tight spot" reads as approval (joy's group) at 0.21, "yes your good" as
 # approval, a question as curiosity: answered as joy or surprise they get "that's great to hear". Read as neutral,
-# the reply follows what was said.
+# the reply follows what was said. Confusion is GoEmotions' reading of "I don't know what to do anymore": filed under
+# surprise, it drew replies about unexpected news; the reply follows what was said instead.
 FELT_AT = 0.3
-STANCES = frozenset({"approval", "disapproval", "admiration", "caring", "desire", "curiosity", "realization"})
+STANCES = frozenset({"approval", "disapproval", "admiration", "caring", "desire", "curiosity", "realization",
+                     "confusion"})
 
 
 def prepare(text: str, *, emotion: Emotion | None, state: DialogueState, library_of, tie: str = "") -> Prepared:

@@ -167,6 +167,19 @@ class TestCuratedReplies:
 
             assert not any(entry.split("{")[0] in reply for entry in joyful), reply
 
+    def test_not_knowing_what_to_do_is_not_answered_as_surprise(self, curated):
+        """GoEmotions reads "I don't know what to do anymore" as confusion, in surprise's group: no reply about
+        something unexpected."""
+        library = load_library()
+        surprised = (*library.openings["surprise"], *library.general["surprise"].bodies,
+                     *library.general["surprise"].questions, *library.general["surprise"].information)
+        for turn in range(6):
+            reply = curated.compose(ReplyRequest(text="I don't know what to do anymore, everything is a mess",
+                                                 emotion=emotion_from_labels((LabelScore("confusion", 0.78),)),
+                                                 conversation_id=f"lost{turn}"))
+
+            assert not any(entry.split("{")[0] in reply for entry in surprised), reply
+
     def test_a_planned_fact_is_a_fact_when_no_situation_matched(self, curated):
         state = DialogueState(turns=5, substantive=5, strategies=("question", "affirmation", "suggestion"))
         low = emotion_from_labels((LabelScore("sadness", 0.45),))  # felt, not strong enough to stay with
