@@ -129,13 +129,16 @@ export function mountChat(root: HTMLElement, client: ChatController, revealMs: n
   form.append(label, textarea, row);
 
   const header = root.querySelector(".bar");
-  const parts = [toolbar, list, typing, notice, form];
+  // The page's main landmark: the conversation and everything placed beside it (chat.css lays its children out
+  // as the page's own, so the crisis card and the privacy panel sit between them as before).
+  const main = el("main", { class: "chat-main" });
+  main.append(toolbar, list, typing, notice, form);
   if (header) {
     header.append(headerActions);
-    header.after(...parts);
+    header.after(main);
   } else {
     toolbar.append(headerActions);
-    root.prepend(...parts);
+    root.prepend(main);
   }
 
   const items = new Map<string, MessageNodes>();

@@ -191,3 +191,18 @@ def test_the_quick_exit_link_alone_leaves(page: Page):
     open_chat(page)
     page.get_by_role("link", name="Quick exit").click()
     page.wait_for_url(NEUTRAL)
+
+
+def test_the_page_has_one_main_landmark_holding_the_conversation_an_icon_and_a_manifest(page: Page):
+    open_chat(page)
+
+    main = page.get_by_role("main")
+    expect(main).to_have_count(1)
+    expect(main.get_by_role("log", name="Conversation")).to_be_visible()
+    expect(main.get_by_label("Your message")).to_be_visible()
+    for selector in ("link[rel=icon]", "link[rel=manifest]"):
+        assert page.request.get(page.locator(selector).get_attribute("href")).ok, selector
+    favicon = page.request.get("/favicon.ico")
+    assert favicon.ok and favicon.headers["content-type"].startswith("image/svg+xml")
+    manifest = page.request.get(page.locator("link[rel=manifest]").get_attribute("href")).json()
+    assert manifest["short_name"] == "emochat" and manifest["icons"]
