@@ -126,6 +126,12 @@ def moved_on(text: str) -> bool:
     return len(re.findall(r"\w+", text or "")) > SHORT_WORDS or scripts.mostly_chinese(text or "") and len(text) > 12
 
 
+def asks_back(text: str) -> bool:
+    """A question of the person's own instead of an answer ("what should I do?"): they have moved on, and the
+    ordinary reply answers them."""
+    return (text or "").strip().endswith(("?", "？"))
+
+
 @dataclass(frozen=True)
 class State:
     """A conversation's screening, as stored in `Conversation.screening`."""
@@ -190,7 +196,7 @@ def answered(state: State, *, text: str, seq: int, message_id: str, said: Collec
     """The state after the person's message `text` answered the question asked last, and what to say (never a
     sentence in `said`, where there is another)."""
     answer = answer_of(text)
-    if answer == "unclear" and moved_on(text):
+    if answer == "unclear" and (moved_on(text) or asks_back(text)):
         state = replace(state, status=STOPPED, ended_seq=seq)
         turn = Turn("stopped")
     else:
@@ -200,7 +206,7 @@ def answered(state: State, *, text: str, seq: int, message_id: str, said: Collec
         following = _next_step(state.step, answers)
         language = state.language
         if following is None:
-            closing = "done_yes" if answers.get("thoughts") == "yes" else "done_no"
+            closing = {"yes": "done_yes", "unclear": "done_unclear"}.get(answers.get("thoughts", ""), "done_no")
             opening = _pick(language, "yes", message_id, said) if answer == "yes" and state.step == "thoughts" else ""
             turn = Turn("answered", _joined(opening, _pick(language, closing, message_id, said)), level)
             state = replace(state, status=DONE, answers=answers, answer_ids=ids, ended_seq=seq)

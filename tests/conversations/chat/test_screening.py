@@ -181,12 +181,24 @@ def test_a_screening_is_due_on_clear_distress_about_the_writer_only_and_again_on
 def test_every_text_exists_in_both_languages_and_each_question_is_one_question():
     for language in ("en", "zh"):
         words = screening.texts()[language]
-        for key in ("yes", "no", "done_no", "done_yes", "helper"):
+        for key in ("yes", "no", "done_no", "done_unclear", "done_yes", "helper"):
             assert len(words[key]) >= 2, (language, key)
         for step in screening.STEPS:
             for question in words["ask"][step]:
                 assert question.rstrip().endswith(("?", "？")), (language, step)
                 assert question.count("?") + question.count("？") == 1, (language, step)
+
+
+def test_an_unclear_answer_is_not_taken_for_a_no_and_a_question_of_ones_own_ends_the_asking():
+    asking = screening.State(step="thoughts", language="en")
+
+    unsure_state, unsure = screening.answered(asking, text="I don't know", seq=5, message_id="m2")
+    moved_state, moved = screening.answered(asking, text="what should I do?", seq=5, message_id="m3")
+
+    assert unsure_state.status == screening.DONE and unsure.text in screening.texts()["en"]["done_unclear"]
+    assert moved_state.status == screening.STOPPED and moved.kind == "stopped", "the ordinary reply answers it"
+    _, zh = screening.answered(screening.State(language="zh"), text="我该怎么办？", seq=5, message_id="m4")
+    assert zh.kind == "stopped"
 
 
 def test_the_screening_does_not_say_again_what_the_conversation_has_heard():
