@@ -205,8 +205,10 @@ class CuratedReplyGenerator:
             about = " ".join([*reversed(recent[:IDEAS_FROM]), text])
         situation = self.situation_of(about, group, library, first=state.turns == 0) if about else None
         slots = dict(prepared.slots)
-        if group == "neutral" and situation is not None and situation.groups:
-            # The model read no emotion but the situation carries one ("I passed my test!"): reflect that one.
+        if group == "neutral" and situation is not None and situation.groups and (
+                len(situation.groups) == 1 or not set(situation.groups) & set(manager.HEAVY_GROUPS)):
+            # The model read no emotion but the situation carries one ("I passed my test!"): reflect that one. A
+            # situation that comes with several hard ones (a quarrel: anger or sadness) is no reason to name one.
             group = situation.groups[0]
             if not prepared.understanding.feelings:
                 slots["feeling"] = library.labels.get(group, slots["feeling"])

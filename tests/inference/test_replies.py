@@ -180,6 +180,17 @@ class TestCuratedReplies:
 
             assert not any(entry.split("{")[0] in reply for entry in surprised), reply
 
+    def test_a_feeling_is_not_guessed_from_a_situation_that_comes_with_several_hard_ones(self, curated):
+        """Chinese is not read by the emotion model: a quarrel with one's wife may be anger or sadness, so neither
+        is named."""
+        zh = load_library(language="zh")
+        history = (Turn("user", "我上个月被裁员了"), Turn("assistant", "…"), Turn("user", "我老婆说我没用，我们又吵架了"),
+                   Turn("assistant", "…"))
+        for turn in range(6):
+            reply = curated.compose(ReplyRequest(text="我不知道该怎么办了", emotion=None, history=history,
+                                                 conversation_id=f"quarrel{turn}"))
+            assert "生气" not in reply and zh.labels["anger"] not in reply, reply
+
     def test_a_planned_fact_is_a_fact_when_no_situation_matched(self, curated):
         state = DialogueState(turns=5, substantive=5, strategies=("question", "affirmation", "suggestion"))
         low = emotion_from_labels((LabelScore("sadness", 0.45),))  # felt, not strong enough to stay with
@@ -225,7 +236,8 @@ class TestCuratedReplies:
 
     @pytest.mark.parametrize(("messages", "language"), [
         (["I lost my job last week and I can't stop thinking about it",
-          "I've sent forty applications and heard nothing back", "my family always depended on me", "what should I do?"],
+          "I've sent forty applications and heard nothing back", "my family always depended on me",
+          "what should I do?"],
          "en"),
         (["我上个月被裁员了", "投了很多简历都没有回音，找不到工作", "家里人都靠我，爸妈也总吵架", "我该怎么办？"], "zh"),
     ], ids=["english", "chinese"])
