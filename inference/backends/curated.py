@@ -37,6 +37,7 @@ __all__ = ["GROUPS", "load_library", "CuratedReplyGenerator", "CrisisReplyGenera
 # each barely ahead of a second guess). A message about no situation gets the emotion group's entries.
 MATCH_AT = 0.55
 MATCH_MARGIN = 0.05
+BARE_WORDS, BARE_MATCH_AT = 5, 0.7
 # A situation that usually comes with the detected emotion gets this much more.
 GROUP_BONUS = 0.05
 # A feeling named back is not named back again in the next few replies, unless the person names it anew.
@@ -178,7 +179,11 @@ class CuratedReplyGenerator:
             return library.situations[best] if scores[best] > 0 else None
         scores = np.where(allowed, self.situation_scores(text, group), -1.0)
         second, best = np.argsort(scores)[-2:] if len(scores) > 1 else (0, 0)
-        clear = scores[best] >= MATCH_AT and (best == second or scores[best] - scores[second] >= MATCH_MARGIN)
+        # A bare feeling ("I'm scared", "I feel sad") names no situation: one is taken only on a close match ("I'm so
+        # lonely" is loneliness; "I'm scared" is not a worry about health).
+        bare = len(text.split()) <= BARE_WORDS and not (people_of(text, "en") or topics_of(text, "en"))
+        needed = BARE_MATCH_AT if bare and library.situations[best].reflect else MATCH_AT
+        clear = scores[best] >= needed and (best == second or scores[best] - scores[second] >= MATCH_MARGIN)
         return library.situations[best] if clear else None
 
     def compose(self, request: ReplyRequest) -> str:

@@ -191,6 +191,15 @@ class TestCuratedReplies:
                                                  conversation_id=f"quarrel{turn}"))
             assert "生气" not in reply and zh.labels["anger"] not in reply, reply
 
+    @pytest.mark.parametrize(("text", "group", "situation"), [
+        ("I'm scared", "fear", None), ("I feel sad", "sadness", None), ("I'm so stressed", "fear", None),
+        ("I'm so lonely", "sadness", "loneliness"), ("I'm anxious", "fear", "anxiety_panic"),
+    ])
+    def test_a_bare_feeling_names_a_situation_only_on_a_close_match(self, curated, text, group, situation):
+        found = curated.situation_of(text, group, load_library(), first=False)
+
+        assert (found.name if found else None) == situation
+
     def test_a_planned_fact_is_a_fact_when_no_situation_matched(self, curated):
         state = DialogueState(turns=5, substantive=5, strategies=("question", "affirmation", "suggestion"))
         low = emotion_from_labels((LabelScore("sadness", 0.45),))  # felt, not strong enough to stay with
