@@ -11,8 +11,8 @@
   flagged [≤ 3%], by the reading alone and after the screening (a replayed person never answers the assistant's
   question, so a "yes" to something else can be read as an answer: both are shown);
 - SMILE (Chinese, CC0): the same for a sample of its dialogues' client turns (read by the Chinese rules: the
-  model reads English only), reported without a goal: its clients do speak of suicide. The flagged messages are written to bench/results/triage_flagged.jsonl (not kept in
-  git) to read by hand.
+  model reads English only), reported without a goal: its clients do speak of suicide. The flagged messages are
+  written to bench/results/triage_flagged.jsonl (not kept in git) to read by hand.
 """
 
 from __future__ import annotations

@@ -261,14 +261,17 @@ RISK_LANGUAGE = re.compile(
     r"|\bcan'?t\s+(?:do|take)\s+(?:this|it|life|living)\s+any\s*more|\bwhat'?s\s+the\s+point\b"
     # ...and those the crisis lines list: no way out, pain past bearing, being gone, not lasting, wanting it over.
     r"|\b(?:no|only\s+one|one)\s+way\s+out\b|\bunbearable\b|\bcan'?t\s+bear\s+(?:it|this|living|life)"
-    r"|\b(?:if|when)\s+i\s+(?:was|were|am|'m)\s+(?:just\s+)?gone\b|\bwon'?t\s+(?:last|be\s+(?:here|around))\s+(?:much\s+)?longer"
+    r"|\b(?:if|when)\s+i\s+(?:was|were|am|'m)\s+(?:just\s+)?gone\b"
+    r"|\bwon'?t\s+(?:last|be\s+(?:here|around))\s+(?:much\s+)?longer"
     r"|\bwon'?t\s+last\s+(?:more\s+than|another)|\bend\s+(?:our|their|his|her)\s+lives\b"
-    r"|\b(?:it'?s|its|it\s+is|this\s+is|everything\s+is)\s+(?:gonna|going\s+to)\s+(?:all\s+)?end\s+soon|\bit\s+will\s+(?:all\s+)?be\s+over\s+soon"
+    r"|\b(?:it'?s|its|it\s+is|this\s+is|everything\s+is)\s+(?:gonna|going\s+to)\s+(?:all\s+)?end\s+soon"
+    r"|\bit\s+will\s+(?:all\s+)?be\s+over\s+soon"
     r"|\b(?:don'?t|dont|do\s+not)\s+(?:wanna|want\s+to)\s+(?:go\s+on|keep\s+going|carry\s+on)"
     r"|\bdon'?t\s+know\s+how\s+(?:to|i\s+can)\s+(?:survive|go\s+on|keep\s+going|hold\s+on)"
     r"|\bhow\s+(?:much\s+)?longer\s+i\s+can\s+(?:take|do|hold|go\s+on|keep)"
     r"|\bi\s+(?:just\s+)?want\s+(?:it\s+all|it|this|everything|the\s+pain)\s+to\s+(?:stop|end)\b|\bbreaking\s+point\b"
-    rf"|{BURDEN}|{HOPE_LOST}|{BRAINS_OUT}|\bsoon\s+(?:i'?ll|i\s+will)\s+be\s+gone\b|\bsoon\s+there\s+(?:is|will\s+be)\s+no\s+(?:more\s+)?(?:life|me)\b"
+    rf"|{BURDEN}|{HOPE_LOST}|{BRAINS_OUT}|\bsoon\s+(?:i'?ll|i\s+will)\s+be\s+gone\b"
+    r"|\bsoon\s+there\s+(?:is|will\s+be)\s+no\s+(?:more\s+)?(?:life|me)\b"
     r"|\bwill\s+(?:it|this|the\s+pain)\s+ever\s+(?:end|stop)(?!\s*up\b|s\b|ed\b|ing\b)|\bi'?m\s+sorry,?\s+(?:to\s+)?every(?:one|body)\b"
     r"|\bi'?m\s+(?:just\s+)?done\b(?!\s+(?:with|for|at|in|now|talking|here|eating|working|crying|trying\s+to))")
 WORD = re.compile(r"\w+")

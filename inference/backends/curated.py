@@ -18,8 +18,8 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from inference.dialogue import manager
-from inference.dialogue.language import LANGUAGES
 from inference.dialogue.asks import SUGGESTION
+from inference.dialogue.language import LANGUAGES
 from inference.dialogue.library import DEFAULT_LIBRARY, GROUPS, Library, Situation, load_library
 from inference.dialogue.policy import Prepared
 from inference.dialogue.state import DialogueState

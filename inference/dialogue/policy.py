@@ -8,9 +8,9 @@ conversation moves on as its phase says. No strategy is used three times running
 
 Two questions are answered whatever the phase. Asked for ideas ("any suggestions?", "我该怎么办？"), a supporter
 offers one, gently, after saying back what they heard when there is something to say back; asked again ("any
-other ideas?"), another one, after a word of affirmation rather than the same saying back. Asked about itself ("how are
-you?", "have you ever felt like this?"), the assistant says honestly what it is, an assistant with no life of its
-own to report, then turns back to the person.
+other ideas?"), another one, after a word of affirmation rather than the same saying back. Asked about itself
+("how are you?", "have you ever felt like this?"), the assistant says honestly what it is, an assistant with no
+life of its own to report, then turns back to the person.
 
 A plan's `parts` name library entries (docs/replies.md): "turn:<kind>", "reflection", "restatement",
 "affirmation", "question", "suggestion", "information". Its `strategy` is the one stored on the reply.
