@@ -3,16 +3,15 @@ purposes change: everyone is then asked again."""
 
 from __future__ import annotations
 
-VERSION = "2026-11-01"
+VERSION = "2026-11-30"
 TITLE = "Before you start"
 PARAGRAPHS = (
-    "What you write here is stored encrypted, so that you can come back to this conversation. Only you can read "
-    "it from this browser.",
-    "An automatic system reads your messages to reply and to notice if you might be in danger. If it does, a "
-    "member of our support team may read the conversation to help you; every time they do, you can see it here.",
+    "What you write here is stored encrypted, so that you can come back to this conversation from this browser.",
+    "An automatic system reads your messages to reply and to notice if you might be in danger. Only then may a "
+    "member of our support team read the conversation, to help you; every time they do, you can see it under "
+    "Privacy.",
     "You can download everything you wrote, or delete all of it for good, at any time from Privacy.",
-    "emochat is not a substitute for emergency services. If you are in danger now, call your local emergency "
-    "number.",
+    "emochat is not an emergency service. If you are in danger now, call your local emergency number.",
 )
 PURPOSES = (
     {"id": "support", "required": True,

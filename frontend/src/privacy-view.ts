@@ -36,7 +36,10 @@ export function mountPrivacy(view: ChatView, client: PrivacyController, api: Pri
   retry.hidden = true;
   const cardActions = el("div", { class: "card-actions" });
   cardActions.append(accept, retry);
-  card.append(cardTitle, cardBody, cardPurposes, cardActions);
+  // What the person agrees to stays in view with the button while the text above it scrolls on a small screen.
+  const cardChoices = el("div", { class: "notice-choices" });
+  cardChoices.append(cardPurposes, cardActions);
+  card.append(cardTitle, cardBody, cardChoices);
 
   // The panel.
   const open = el("button", {

@@ -12,7 +12,17 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from conversations.models import Consent, Conversation, Message
-from tests.browser.pages import ASSISTANT, USER, accept_notice, in_db, open_chat, send, visitor_id, wait_ready
+from tests.browser.pages import (
+    ASSISTANT,
+    USER,
+    accept_notice,
+    assert_fully_visible,
+    in_db,
+    open_chat,
+    send,
+    visitor_id,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.processes
 
@@ -44,6 +54,39 @@ def send_and_wait_for_reply(page: Page, text: str) -> None:
 def expect_composer_closed(page: Page) -> None:
     expect(page.get_by_label("Your message")).to_be_disabled()
     expect(page.get_by_role("button", name="Send")).to_be_disabled()
+
+
+def on_top(page: Page, locator) -> bool:
+    """Nothing covers the middle of the element: a tap there reaches it."""
+    return locator.evaluate("""element => {
+        const box = element.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        return hit === element || element.contains(hit) || (hit !== null && hit.control === element);
+    }""")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}],
+                         ids=["phone", "desktop"])
+def test_the_notice_shows_what_is_asked_and_the_button_together_without_scrolling(page: Page, viewport):
+    page.set_viewport_size(viewport)
+    page.goto("/")
+    notice = page.get_by_test_id("privacy-notice")
+    expect(notice).to_be_visible()
+
+    # Both purposes, the optional box and the button, readable and reachable where the notice first opens.
+    choices = [notice.locator(".purposes .required"), page.get_by_test_id("consent-improve"),
+               page.locator("label[for=consent-improve]"), page.get_by_test_id("consent-accept")]
+    for choice in choices:
+        assert_fully_visible(page, choice, within=notice)
+        assert on_top(page, choice), "covered by something else"
+    # The first thing said does not promise what the second takes back.
+    first = notice.locator(".card-body p").first.inner_text()
+    assert "only you" not in first.lower()
+
+    page.get_by_test_id("consent-improve").check()
+    page.get_by_test_id("consent-accept").click()
+    expect(notice).to_be_hidden()
+    assert [c.purposes for c in consents(visitor_id(page))] == [["support", "improve"]]
 
 
 def test_the_notice_comes_first_and_agreeing_records_support_only(page: Page):
