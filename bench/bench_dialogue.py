@@ -10,9 +10,9 @@ through `replay` (the chat's whole pipeline), then
 - semantic similarity (MiniLM cosine) of each reply to the supporter's actual reply, against the same replies
   shuffled across turns: both, and the margin.
 SMILE (CC0, Chinese): the client turns of a sample of dialogues: the share answered in Chinese [100%].
-Twenty sampled exchanges are written to bench/results/dialogue_samples.jsonl, and the strategies used (ours, the
-supporters', and how they pair), the sentences said twice and the near-duplicate replies to dialogue_strategies.json
-(neither kept in git), to read by hand.
+Twenty sampled exchanges are written to bench/results/dialogue_samples.jsonl, every exchange to
+dialogue_exchanges.jsonl, and the strategies used (ours, the supporters', and how they pair), the sentences said
+twice and the near-duplicate replies to dialogue_strategies.json (none kept in git), to read by hand.
 """
 
 from __future__ import annotations
@@ -93,8 +93,8 @@ def esconv(encoder) -> tuple[list[Figure], list[dict]]:
             if exchange.human_reply and reply:
                 pairs.append((reply, exchange.human_reply))
             exchanges_out.append({"id": conversation_id, "turn": row["turn"], "person": exchange.text,
-                                  "reply": reply, "strategy": row["strategy"], "supporter": exchange.human_reply,
-                                  "supporter_strategy": human})
+                                  "reply": reply, "strategy": row["strategy"], "emotion": row["emotion"],
+                                  "supporter": exchange.human_reply, "supporter_strategy": human})
     ours, theirs = _embed(encoder, [p[0] for p in pairs]), _embed(encoder, [p[1] for p in pairs])
     aligned = float(np.mean(np.sum(ours * theirs, axis=1)))
     shuffled = float(np.mean(np.sum(ours * theirs[np.random.default_rng(7).permutation(len(pairs))], axis=1)))
@@ -137,5 +137,8 @@ def run() -> list[Figure]:
         figures += smile()
     with (replaying.RESULTS / "dialogue_samples.jsonl").open("w", encoding="utf-8") as out:
         for exchange in random.Random(11).sample(exchanges, min(SAMPLES, len(exchanges))):
+            out.write(json.dumps(exchange, ensure_ascii=False) + "\n")
+    with (replaying.RESULTS / "dialogue_exchanges.jsonl").open("w", encoding="utf-8") as out:
+        for exchange in exchanges:
             out.write(json.dumps(exchange, ensure_ascii=False) + "\n")
     return figures

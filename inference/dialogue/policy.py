@@ -29,7 +29,7 @@ STRATEGIES = ("question", "restatement", "reflection", "self_disclosure", "affir
 # Substantive messages before the assistant offers steps: enough to have heard what is going on.
 SUGGEST_AFTER = 3
 # Facts help sparingly (skilled supporters give information in about one turn in fifteen, ESConv): one in this many.
-INFORMATION_EVERY = 6
+INFORMATION_EVERY = 10
 # Short turns answered with their own entry and nothing else.
 COMPLETE_TURNS = ("goodbye", "greeting", "greeting_again", "emoji")
 # Of those, the ones whose entries end with an open question (docs/replies.md, "Short turns"): a welcome asks what
@@ -73,8 +73,9 @@ def choose(state: DialogueState, understanding: Understanding, *, strong: bool) 
         # An honest word about what the assistant is, then the phase's own move, back to the person: its question,
         # or its comfort; ideas only when they were asked for.
         last = _core(state, strong=False, can_restate=False).parts[-1]
-        return Plan("other", ("turn:about_me", last if last in ("question", "affirmation") else "question"),
-                    state.phase if state.substantive else "opening")
+        last = last if last in ("question", "affirmation") else "question"
+        # Stored as the move it makes for the person (a question, or comfort), as supporters' replies are labelled.
+        return Plan(last, ("turn:about_me", last), state.phase if state.substantive else "opening")
     if SUGGESTION in understanding.asks:
         return _suggested(state, understanding)
     known = set(state.people) | set(state.topics)
@@ -124,10 +125,14 @@ def _core(state: DialogueState, *, strong: bool, can_restate: bool) -> Plan:
         if recent.count("question") < 2:
             return Plan("question", ("reflection", "question"), "exploring")
         return Plan("reflection", ("reflection", "affirmation"), "understanding")
-    # The situation is known: steps, comfort and questions in turn, and now and then, after a step, a fact; never
-    # the same move three times running, a fact at most once in INFORMATION_EVERY replies.
-    if state.last_strategy == "suggestion" and "information" not in state.strategies[-INFORMATION_EVERY:]:
-        return Plan("information", ("information", "question"), "suggesting")
+    # The situation is known: steps, comfort and questions in turn. A step the person answers is built on with
+    # one more idea (skilled supporters rarely leave a suggestion at one, ESConv); after two, now and then a fact,
+    # at most once in INFORMATION_EVERY replies, then comfort or a question; never the same move three times running.
+    if state.last_strategy == "suggestion":
+        if recent.count("suggestion") < 2:
+            return Plan("suggestion", ("reflection", "suggestion"), "suggesting")
+        if "information" not in state.strategies[-INFORMATION_EVERY:]:
+            return Plan("information", ("information", "question"), "suggesting")
     for plan in (Plan("suggestion", ("affirmation", "suggestion"), "suggesting"),
                  Plan("affirmation", ("reflection", "affirmation", "question"), "comforting"),
                  Plan("question", ("restatement" if can_restate else "reflection", "question"), "exploring")):

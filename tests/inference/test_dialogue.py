@@ -224,6 +224,15 @@ class TestPolicy:
             history.append(chosen.strategy)
         assert all(len(set(history[i:i + 3])) > 1 for i in range(len(history) - 2)), history
 
+    def test_a_step_the_person_answers_is_built_on_with_one_more_idea_then_the_conversation_moves_on(self):
+        after_one = state(turns=6, substantive=6, strategies=("question", "affirmation", "suggestion"))
+        assert plan("I tried that already and it didn't help", after_one).parts == ("reflection", "suggestion")
+        after_two = state(turns=7, substantive=7, strategies=("question", "affirmation", "suggestion", "suggestion"))
+        assert plan("maybe, I don't know", after_two).strategy != "suggestion"
+        # A fact at most once in INFORMATION_EVERY replies.
+        told = ("information", "affirmation", "suggestion", "suggestion")
+        assert plan("it's still hard", state(turns=8, substantive=8, strategies=told)).strategy != "information"
+
     def test_thanks_and_questions_about_the_bot_are_answered_then_the_door_stays_open(self):
         assert plan("thank you", state(turns=3, substantive=3)).parts == ("turn:thanks", "question")
         assert plan("are you a bot?", state(turns=1, substantive=1)).parts == ("turn:bot", "question")
@@ -259,7 +268,8 @@ class TestAnsweringWhatIsAsked:
                    state(turns=6, substantive=6, strategies=("affirmation", "suggestion"), phase="suggesting")):
             for text in ("how are you?", "do you have kids?", "你呢？"):
                 chosen = plan(text, at)
-                assert chosen.parts == ("turn:about_me", "question") and chosen.strategy == "other", (text, chosen)
+                # Stored as the move it makes for the person: its question.
+                assert chosen.parts == ("turn:about_me", "question") and chosen.strategy == "question", (text, chosen)
                 assert chosen.phase == at.phase
 
     def test_a_question_about_it_inside_more_is_answered_before_the_move_for_the_rest(self):
@@ -290,7 +300,7 @@ class TestAConversation:
                           "bye"])
 
         assert [t.plan.strategy for t in turns] == ["question", "question", "restatement", "question", "suggestion",
-                                                    "suggestion", "other", "other"]
+                                                    "suggestion", "question", "other"]
         assert turns[0].plan.parts == ("turn:greeting",)
         assert turns[4].plan.parts == ("restatement", "suggestion")
         assert turns[4].slots["person"] == "your boss", "the request is about what was said before it"
