@@ -201,7 +201,7 @@ class TestCuratedReplies:
         assert (found.name if found else None) == situation
 
     def test_a_planned_fact_is_a_fact_when_no_situation_matched(self, curated):
-        state = DialogueState(turns=5, substantive=5, strategies=("question", "affirmation", "suggestion"))
+        state = DialogueState(turns=5, substantive=5, strategies=("affirmation", "suggestion", "suggestion"))
         low = emotion_from_labels((LabelScore("sadness", 0.45),))  # felt, not strong enough to stay with
         prepared = manager.prepare("nothing much has changed since then", emotion=low, state=state,
                                    library_of=lambda language: load_library(language=language))
