@@ -209,6 +209,11 @@ class CuratedReplyGenerator:
             # "what should I do?" after losing a job, then a word about the family: ideas about the job loss.
             about = " ".join([*reversed(recent[:IDEAS_FROM]), text])
         situation = self.situation_of(about, group, library, first=state.turns == 0) if about else None
+        if situation is None and "suggestion" in prepared.plan.parts and len(recent) > 1:
+            # An idea offered on a message that names no situation ("I tried that, it didn't help") is about what
+            # the conversation has been about.
+            situation = self.situation_of(" ".join([*reversed(recent[:IDEAS_FROM]), text]), group, library,
+                                          first=False)
         slots = dict(prepared.slots)
         if group == "neutral" and situation is not None and situation.groups and (
                 len(situation.groups) == 1 or not set(situation.groups) & set(manager.HEAVY_GROUPS)):
@@ -268,7 +273,10 @@ class _Writer:
         """The pools to choose from, the most specific first."""
         s, general, neutral = self.situation, self.library.general[self.group], self.library.general["neutral"]
         if part == "reflection":
-            return [self.library.openings[self.group], self.library.openings["neutral"]]
+            pools = [self.library.openings[self.group], self.library.openings["neutral"]]
+            if self.early:
+                return pools
+            return [[text for text in pool if text not in self.library.early_openings] for pool in pools]
         if part == "restatement":
             return [s.restatements if s else (), self.library.restatements]
         if part == "affirmation":

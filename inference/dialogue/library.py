@@ -59,6 +59,8 @@ class Library:
     labels: dict[str, str]
     fallbacks: tuple[str, ...]
     crisis: dict[str, tuple[str, ...]]  # risk category → scripts
+    # The openings that greet an arrival ("Thanks for writing."): said only in a conversation's first turns.
+    early_openings: frozenset[str] = frozenset()
 
 
 def library_path(path: str | Path, language: str) -> Path:
@@ -115,4 +117,5 @@ def _parsed(data: dict, language: str) -> Library:
         fallbacks=tuple(f["text"] for f in data["fallback"]),
         crisis={category: tuple(c["text"] for c in data["crisis"] if c["category"] == category)
                 for category in RISK_CATEGORIES},
+        early_openings=frozenset(o["text"] for o in data["opening"] if o.get("early", False)),
     )

@@ -262,6 +262,55 @@ class TestCuratedReplies:
 
         assert any(entry in reply for entry in own.suggestions), reply
 
+    @pytest.mark.parametrize(("messages", "language"), [
+        (["I lost my job last week and I can't stop thinking about it", "my wife doesn't say it but she's worried",
+          "I tried that already and it didn't help"], "en"),
+        (["我上个月被裁员了", "这些天我一直在想这件事", "我试过了，没什么用"], "zh"),
+    ], ids=["english", "chinese"])
+    def test_an_idea_offered_on_a_message_that_names_nothing_is_about_the_conversation(self, curated, messages,
+                                                                                        language):
+        library = load_library(language=language)
+        own = next(s for s in library.situations if s.name == "job_loss")
+        history = []
+        for text in messages[:-1]:
+            history += [Turn("user", text), Turn("assistant", "…")]
+        state = DialogueState(turns=6, substantive=6, strategies=("question", "affirmation", "suggestion"),
+                              language=language)
+        low = emotion_from_labels((LabelScore("sadness", 0.45),))  # felt, not strong enough to stay with
+        request = ReplyRequest(text=messages[-1], emotion=low, history=tuple(history), conversation_id="built-on",
+                               dialogue=state)
+        _, prepared = curated.prepared(request)
+        assert prepared.plan.strategy == "suggestion"
+
+        reply = curated.compose(ReplyRequest(text=messages[-1], emotion=low, history=tuple(history),
+                                             conversation_id="built-on", dialogue=state, prepared=prepared))
+
+        assert any(entry in reply for entry in own.suggestions), reply
+
+    @pytest.mark.parametrize("language", ["en", "zh"])
+    def test_an_opening_that_greets_an_arrival_is_said_only_in_the_first_turns(self, curated, language):
+        library = load_library(language=language)
+        assert library.early_openings
+        early = neutral = 0
+        for n in range(40):
+            for turns, first in ((0, True), (6, False)):
+                # Later, a reply built on a suggestion opens with a reflection (policy.py).
+                state = DialogueState(turns=turns, substantive=turns, language=language,
+                                      strategies=("question", "suggestion")[:turns])
+                text = f"things have been hard {n}" if language == "en" else f"最近的日子很难熬{n}"
+                request = ReplyRequest(text=text, emotion=None, conversation_id=f"early-{n}", dialogue=state)
+                _, prepared = curated.prepared(request)
+                reply = curated.compose(ReplyRequest(text=text, emotion=None, conversation_id=f"early-{n}",
+                                                     dialogue=state, prepared=prepared))
+                said = any(opening.split("{")[0] in reply for opening in library.early_openings)
+                if first:
+                    early += said
+                else:
+                    assert not said, reply
+                    neutral += any(o.split("{")[0] in reply for o in library.openings["neutral"])
+        assert early, "the first turn may greet an arrival"
+        assert neutral, "later turns still reflect with the other openings"
+
     def test_a_missing_library_fails_naming_the_setting(self, tmp_path):
         with pytest.raises(BackendError, match="EMOCHAT_REPLY_LIBRARY"):
             load_library(str(tmp_path / "nothing.toml"))
