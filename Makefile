@@ -29,11 +29,13 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# One build writes both bundles: the chat page's and the moderators' (Django admin loads app/moderation.js).
-frontend/dist/chat.js frontend/dist/moderation.js &: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+# One build writes every bundle: the chat page's, the mood page's and the moderators' (Django admin loads
+# app/moderation.js).
+BUNDLES := frontend/dist/chat.js frontend/dist/mood.js frontend/dist/moderation.js
+$(BUNDLES) &: frontend/node_modules/.installed $(FRONTEND_SOURCES)
 	cd frontend && npm run --silent build
 
-frontend: frontend/dist/chat.js frontend/dist/moderation.js
+frontend: $(BUNDLES)
 
 setup: $(VENV)/.installed frontend
 

@@ -5,10 +5,10 @@
   with its /64, which one household or phone holds whole. The limits are generous, because many people can share
   one address (a campus, a mobile carrier's NAT); operators behind larger ones raise them (README, Configuration).
 - Per person: at most EMOCHAT_RATE_LIMIT_PER_MINUTE messages in any minute (a moving window in Redis, every
-  socket and web process together; a message refused is not counted). At most EMOCHAT_SOCKETS_PER_PERSON sockets
-  open at once: the newest always gets in; the oldest is told to close (its page says the chat is open
-  elsewhere). A page is never turned away, so a socket counted by a process that died blocks nobody: it is simply
-  the first to be "closed".
+  socket and web process together; a message refused is not counted), and FEEDBACK_PER_MINUTE changes of
+  feedback on replies. At most EMOCHAT_SOCKETS_PER_PERSON sockets open at once: the newest always gets in; the
+  oldest is told to close (its page says the chat is open elsewhere). A page is never turned away, so a socket
+  counted by a process that died blocks nobody: it is simply the first to be "closed".
 
 When Redis is unreachable every limit allows: nobody is turned away from a support chat because a counter is down.
 Keys hold keyed hashes of addresses and people, never the addresses or ids themselves.
@@ -35,6 +35,9 @@ SESSION_NEW = "session.new"
 CONSENT = "consent"
 SOCKET_CONNECT = "socket.connect"
 MESSAGE = "message"  # counted per person, not per address
+FEEDBACK = "feedback"  # feedback on replies, per person
+# Far more than anyone marks replies by hand (each change of mind counts), far fewer writes than a script would make.
+FEEDBACK_PER_MINUTE = 60
 # Sockets are forgotten after a day even if their process never said they closed.
 SOCKET_TTL_S = 24 * 60 * 60
 
@@ -45,6 +48,7 @@ def _rates() -> dict:
         CONSENT: RateLimitItemPerHour(settings.EMOCHAT_CONSENTS_PER_HOUR_PER_ADDRESS),
         SOCKET_CONNECT: RateLimitItemPerMinute(settings.EMOCHAT_CONNECTS_PER_MINUTE_PER_ADDRESS),
         MESSAGE: RateLimitItemPerMinute(settings.EMOCHAT_RATE_LIMIT_PER_MINUTE),
+        FEEDBACK: RateLimitItemPerMinute(FEEDBACK_PER_MINUTE),
     }
 
 
@@ -106,6 +110,11 @@ def message_allow(*, person: str) -> bool:
     """Count one message from `person` (a data subject); whether it is within EMOCHAT_RATE_LIMIT_PER_MINUTE.
     Sync: call off the event loop."""
     return _hit(MESSAGE, person)
+
+
+def feedback_allow(*, person: str) -> bool:
+    """Count one change of feedback on a reply from `person`; whether it is within FEEDBACK_PER_MINUTE. Sync."""
+    return _hit(FEEDBACK, person)
 
 
 def _hit(kind: str, who: str) -> bool:

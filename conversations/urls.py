@@ -1,6 +1,7 @@
 from django.urls import path
 
 from conversations.chat import views as chat
+from conversations.mood import views as mood
 from conversations.privacy import views as privacy
 
 app_name = "conversations"
@@ -8,6 +9,11 @@ app_name = "conversations"
 urlpatterns = [
     path("", chat.chat_page, name="chat"),
     path("helplines/", chat.helplines_view, name="helplines"),
+    path("replies/<uuid:message_id>/feedback", chat.reply_feedback, name="reply-feedback"),
+    path("mood/", mood.mood_page, name="mood"),
+    path("mood/data", mood.mood_data, name="mood-data"),
+    path("mood/checkin", mood.checkin_create, name="checkin"),
+    path("mood/checkin/due", mood.checkin_due, name="checkin-due"),
     path("privacy/", privacy.privacy_state, name="privacy"),
     path("privacy/consent", privacy.consent_give, name="consent"),
     path("privacy/consent/withdraw", privacy.consent_withdraw, name="consent-withdraw"),

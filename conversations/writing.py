@@ -1,6 +1,6 @@
-"""Text that staff write (a reason for reading a transcript, a note, a message to the person): what counts as
-written. Invisible characters (zero-width spaces, joiners, direction marks) are not writing, and a reason with
-no letters in it is no reason."""
+"""Text that staff write (a reason for reading a transcript, a note, a message to the person), and a person's reason
+for finding a reply unhelpful: what counts as written. Invisible characters (zero-width spaces, joiners, direction
+marks) are not writing, and a reason with no letters in it is no reason."""
 
 from __future__ import annotations
 

@@ -147,7 +147,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             try:
                 await self.channel_layer.group_send(
                     events.group_name(self.conversation_id),
-                    {"type": events.CHAT_EVENT, "event": events.typing(role="user", state=frame.state)},
+                    events.envelope(self.conversation_id, events.typing(role="user", state=frame.state)),
                 )
             except LAYER_ERRORS:
                 self._layer_failed()  # typing is ephemeral: nothing to keep
@@ -160,6 +160,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json(events.error(
                     code="rate_limited", detail="You've started many conversations this hour. Please carry on in "
                     "this one for now."))
+                return
+            await self._switch_to(conversation.id, last_seq=conversation.last_seq)
+        elif isinstance(frame, protocol.ListConversations):
+            summaries = await database.in_pool(selectors.conversation_list)(owner=self.owner)
+            await self.send_json(events.conversations(summaries=summaries))
+        elif isinstance(frame, protocol.OpenConversation):
+            try:
+                conversation = await database.in_pool(services.conversation_reopen)(
+                    owner=self.owner, conversation_id=frame.conversation_id
+                )
+            except services.ConversationNotFound:
+                await self.send_json(events.error(code="not_found",
+                                                  detail="There is no such conversation among yours."))
                 return
             await self._switch_to(conversation.id, last_seq=conversation.last_seq)
 
@@ -214,6 +227,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(events.error(code="unavailable", detail=UNAVAILABLE, client_id=message["client_id"]))
 
     async def chat_event(self, event: dict) -> None:
+        if event.get("conversation_id", str(self.conversation_id)) != str(self.conversation_id):
+            return  # queued for a conversation this socket has since left for a new or a reopened one
         frame = event["event"]
         kind = frame["type"]
         if kind == "typing" and frame["role"] == "user":

@@ -9,6 +9,7 @@ sent only after the transaction that stored it commits.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from uuid import UUID
 
 from asgiref.sync import async_to_sync
@@ -24,8 +25,10 @@ def group_name(conversation_id: UUID | str) -> str:
     return f"conversation.{UUID(str(conversation_id)).hex}"
 
 
-def message_payload(message, *, text: str | None) -> dict:
-    """MESSAGE (docs/protocol.md). `text` is None when the stored value cannot be decrypted."""
+def message_payload(message, *, text: str | None, feedback: dict | None = None) -> dict:
+    """MESSAGE (docs/protocol.md). `text` is None when the stored value cannot be decrypted. An assistant reply
+    carries the person's FEEDBACK on it (`feedback`, from feedback_payload), or null: a page that loads or
+    resumes the conversation shows what it was given."""
     payload = {
         "id": str(message.id),
         "seq": message.seq,
@@ -36,13 +39,35 @@ def message_payload(message, *, text: str | None) -> dict:
         "reply_to": str(message.reply_to_id) if message.reply_to_id else None,
         "emotion": message.emotion,
     }
+    if message.role == "assistant":
+        payload["feedback"] = feedback
     if text is None:
+        payload["unreadable"] = True
+    return payload
+
+
+def feedback_payload(*, helpful: bool, reason: str | None, updated_at: datetime) -> dict:
+    """FEEDBACK (docs/protocol.md): what the person said of a reply. `reason` is None when it cannot be
+    decrypted."""
+    payload = {"helpful": helpful, "reason": reason if reason is not None else "", "updated_at": updated_at.isoformat()}
+    if reason is None:
         payload["unreadable"] = True
     return payload
 
 
 def hello(*, conversation_id: UUID, last_seq: int) -> dict:
     return {"type": "hello", "conversation_id": str(conversation_id), "last_seq": last_seq}
+
+
+def conversations(*, summaries: Iterable) -> dict:
+    """The answer to `conversations.list`: the owner's conversations (chat/selectors.py ConversationSummary), the
+    most recently active first. Sent to the asking socket only: titles are the person's words."""
+    return {"type": "conversations", "conversations": [
+        {"id": str(summary.id), "created_at": summary.created_at.isoformat(),
+         "last_activity_at": summary.last_activity_at.isoformat(), "title": summary.title,
+         "message_count": summary.message_count, "mood": summary.mood, "current": summary.open}
+        for summary in summaries
+    ]}
 
 
 def message_ack(*, message: dict) -> dict:
@@ -105,9 +130,15 @@ def error(*, code: str, detail: str, client_id: str | None = None) -> dict:
     return frame
 
 
+def envelope(conversation_id: UUID | str, frame: dict) -> dict:
+    """A frame for the conversation's group, stamped with the conversation: a socket that has since moved to
+    another one (a new or a reopened conversation) may still find it queued, and drops it (consumers.py)."""
+    return {"type": CHAT_EVENT, "conversation_id": str(conversation_id), "event": frame}
+
+
 def broadcast(conversation_id: UUID | str, frame: dict) -> None:
     """Send a frame to every socket of the conversation (from sync code: tasks, services)."""
-    async_to_sync(get_channel_layer().group_send)(group_name(conversation_id), {"type": CHAT_EVENT, "event": frame})
+    async_to_sync(get_channel_layer().group_send)(group_name(conversation_id), envelope(conversation_id, frame))
 
 
 def broadcast_all(conversation_id: UUID | str, frames: Iterable[dict]) -> None:
@@ -117,7 +148,7 @@ def broadcast_all(conversation_id: UUID | str, frames: Iterable[dict]) -> None:
     async def send_all() -> None:
         layer, group = get_channel_layer(), group_name(conversation_id)
         for frame in frames:
-            await layer.group_send(group, {"type": CHAT_EVENT, "event": frame})
+            await layer.group_send(group, envelope(conversation_id, frame))
 
     async_to_sync(send_all)()
 
@@ -129,4 +160,4 @@ def broadcast_on_commit(conversation_id: UUID | str, frame: dict) -> None:
 async def announce(conversation_id: UUID | str, frame: dict) -> None:
     """broadcast() from the event loop (a socket's consumer), after the transaction that stored the frame's data
     has committed."""
-    await get_channel_layer().group_send(group_name(conversation_id), {"type": CHAT_EVENT, "event": frame})
+    await get_channel_layer().group_send(group_name(conversation_id), envelope(conversation_id, frame))

@@ -47,7 +47,20 @@ class NewConversation:
     pass
 
 
-Frame = Send | Resume | Typing | NewConversation
+@dataclass(frozen=True)
+class ListConversations:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenConversation:
+    """Go back to a past conversation. Its id travels as `id`: `conversation_id` on any frame names the socket's
+    own conversation, and a different one there is refused as someone else's."""
+
+    conversation_id: UUID
+
+
+Frame = Send | Resume | Typing | NewConversation | ListConversations | OpenConversation
 
 
 def decode(raw: str | bytes | None) -> dict:
@@ -82,16 +95,24 @@ def parse(data: dict) -> Frame:
         return Typing(state=data["state"])
     if kind == "conversation.new":
         return NewConversation()
+    if kind == "conversations.list":
+        return ListConversations()
+    if kind == "conversation.open":
+        return OpenConversation(conversation_id=_uuid(data.get("id"), "id must be a conversation's id."))
     raise ProtocolError("invalid", "Unknown frame type.", echo)
 
 
 def _client_id(value: object, echo: str | None) -> UUID:
+    return _uuid(value, "client_id must be a UUID.", echo)
+
+
+def _uuid(value: object, detail: str, echo: str | None = None) -> UUID:
     if isinstance(value, str):
         try:
             return UUID(value)
         except ValueError:
             pass
-    raise ProtocolError("invalid", "client_id must be a UUID.", echo)
+    raise ProtocolError("invalid", detail, echo)
 
 
 def _text(value: object, echo: str | None) -> str:

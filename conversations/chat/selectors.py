@@ -1,4 +1,5 @@
-"""Every read of the chat: conversations, messages (opened through privacy/sealing.py), replay, reply jobs."""
+"""Every read of the chat: conversations, messages (opened through privacy/sealing.py), replay, reply jobs, and
+the person's feedback on replies."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q
+from collections import Counter
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conversations.chat import events
 from conversations.identity import Owner
-from conversations.models import Conversation, Dialogue, Message
+from conversations.models import Conversation, Dialogue, Message, ReplyFeedback
 from conversations.privacy import sealing
 from inference.dialogue.state import DialogueState
 from inference.types import FLAGGED_AT, Emotion, Turn, risk_rank
@@ -35,7 +39,25 @@ def dialogue_state(*, conversation_id: UUID) -> DialogueState:
 
 
 def message_payload(message: Message) -> dict:
-    return events.message_payload(message, text=message_text(message))
+    """MESSAGE, with the feedback on it when it is a reply. Select (or prefetch) `feedback` with many replies."""
+    return events.message_payload(message, text=message_text(message), feedback=reply_feedback(message))
+
+
+def feedback_payload(feedback: ReplyFeedback) -> dict:
+    """FEEDBACK, its reason opened."""
+    reason = sealing.unsealed(ReplyFeedback, "reason_encrypted", feedback.pk, feedback.reason_encrypted)
+    return events.feedback_payload(helpful=feedback.helpful, reason=reason, updated_at=feedback.updated_at)
+
+
+def reply_feedback(message: Message) -> dict | None:
+    """The person's feedback on an assistant reply, as FEEDBACK; None when they gave none (or it is no reply)."""
+    if message.role != Message.Role.ASSISTANT:
+        return None
+    try:
+        feedback = message.feedback
+    except ReplyFeedback.DoesNotExist:
+        return None
+    return feedback_payload(feedback)
 
 
 def _owned(owner: Owner):
@@ -56,14 +78,84 @@ def conversations_started_since(*, owner: Owner, since: datetime) -> int:
     return _owned(owner).filter(created_at__gte=since).count()
 
 
+# A title is the start of what the person first wrote: enough words to recognise the conversation by.
+TITLE_WORDS = 8
+TITLE_CHARS = 60
+CONVERSATION_LIST_LIMIT = 50
+# Readings that are not an emotion (docs/protocol.md, `message.emotion`): never a conversation's mood.
+NOT_A_MOOD = frozenset({"not_read", "none"})
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """One of the owner's conversations as their list of past conversations shows it. `title` is the person's
+    own words: it goes to them alone and is never logged or stored."""
+
+    id: UUID
+    created_at: datetime
+    last_activity_at: datetime
+    title: str | None  # None: nothing written yet, or the first message can no longer be decrypted
+    message_count: int
+    mood: str | None  # the Ekman group read most often in the person's messages; None when none was read
+    open: bool
+
+
+def conversation_list(*, owner: Owner, limit: int = CONVERSATION_LIST_LIMIT) -> list[ConversationSummary]:
+    """The owner's conversations, the most recently active first. A closed conversation with nothing in it is
+    left out (there is nothing to go back to); the open one is always in, so the page can mark it."""
+    rows = list(
+        _owned(owner)
+        .annotate(message_count=Count("messages"),
+                  last_activity=Coalesce(Max("messages__created_at"), "created_at"))
+        .filter(Q(status=Conversation.Status.OPEN) | Q(message_count__gt=0))
+        .order_by("-last_activity", "-created_at")[:limit]
+    )
+    ids = [row.id for row in rows]
+    firsts = (Message.objects.filter(conversation_id__in=ids, role=Message.Role.USER)
+              .order_by("conversation_id", "seq").distinct("conversation_id"))
+    titles = {message.conversation_id: _title(message_text(message)) for message in firsts}
+    moods = _moods(ids)
+    return [ConversationSummary(id=row.id, created_at=row.created_at, last_activity_at=row.last_activity,
+                                title=titles.get(row.id), message_count=row.message_count, mood=moods.get(row.id),
+                                open=row.status == Conversation.Status.OPEN) for row in rows]
+
+
+def _title(text: str | None) -> str | None:
+    words = text.split() if text else []
+    if not words:
+        return None
+    title = " ".join(words[:TITLE_WORDS])
+    if len(title) > TITLE_CHARS:
+        title = title[:TITLE_CHARS].rstrip()
+    return title if title == " ".join(words) else f"{title}…"
+
+
+def _moods(conversation_ids: list[UUID]) -> dict[UUID, str]:
+    """Each conversation's most frequent emotion group in the person's messages; a tie goes to the group read
+    most recently, which is closer to how the conversation ended."""
+    readings = (Message.objects.filter(conversation_id__in=conversation_ids, role=Message.Role.USER,
+                                       emotion__isnull=False)
+                .order_by("conversation_id", "seq").values_list("conversation_id", "seq", "emotion"))
+    counts: dict[UUID, Counter] = {}
+    latest: dict[tuple[UUID, str], int] = {}
+    for conversation_id, seq, emotion in readings:
+        group = emotion.get("group") if isinstance(emotion, dict) else None
+        if not isinstance(group, str) or group in NOT_A_MOOD:
+            continue
+        counts.setdefault(conversation_id, Counter())[group] += 1
+        latest[(conversation_id, group)] = seq
+    return {conversation_id: max(groups, key=lambda group: (groups[group], latest[(conversation_id, group)]))
+            for conversation_id, groups in counts.items()}
+
+
 def conversation_is_empty(*, conversation_id: UUID) -> bool:
     return not Message.objects.filter(conversation_id=conversation_id).exists()
 
 
 def replay(*, conversation_id: UUID, after_seq: int) -> list[dict]:
     """Every event with seq > after_seq, in seq order (docs/protocol.md, "Replay")."""
-    messages = Message.objects.filter(Q(seq__gt=after_seq) | Q(emotion_seq__gt=after_seq),
-                                      conversation_id=conversation_id)
+    messages = (Message.objects.select_related("feedback")
+                .filter(Q(seq__gt=after_seq) | Q(emotion_seq__gt=after_seq), conversation_id=conversation_id))
     numbered: list[tuple[int, dict]] = []
     for message in messages.order_by("seq"):
         if message.seq > after_seq:
@@ -216,3 +308,23 @@ def reply_pending(*, conversation_id: UUID) -> Pending | None:
 def _moderator_after(conversation_id, seq) -> Q:
     # A moderator who wrote after a message has answered it, whether or not they quoted it.
     return Q(conversation_id=conversation_id, role=Message.Role.MODERATOR, seq__gt=seq)
+
+
+@dataclass(frozen=True)
+class FeedbackCount:
+    """How many replies of one strategy, written by one backend, people found helpful or not."""
+
+    strategy: str  # "" for scripted texts (the crisis script, the screening's questions)
+    backend: str  # "" for scripted texts and for replies stored before backends were recorded
+    helpful: int
+    not_helpful: int
+
+
+def feedback_counts() -> list[FeedbackCount]:
+    """The team's view of the feedback on replies: counts only, by strategy and backend; never a reason."""
+    rows = (ReplyFeedback.objects.values("message__strategy", "message__backend")
+            .annotate(helpful_count=Count("pk", filter=Q(helpful=True)),
+                      not_helpful_count=Count("pk", filter=Q(helpful=False)))
+            .order_by("message__strategy", "message__backend"))
+    return [FeedbackCount(strategy=row["message__strategy"], backend=row["message__backend"],
+                          helpful=row["helpful_count"], not_helpful=row["not_helpful_count"]) for row in rows]

@@ -1,5 +1,6 @@
-"""Every write to the chat: conversations, the person's messages, emotion readings and replies. Check, then
-write, then notify after commit; work for the workers is queued by name after commit (queueing.py)."""
+"""Every write to the chat: conversations, the person's messages, emotion readings, replies, and the person's
+feedback on replies. Check, then write, then notify after commit; work for the workers is queued by name after
+commit (queueing.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from conversations import admission, commit
+from conversations import admission, commit, writing
 from conversations.chat import events, queueing, screening, selectors, store
 from conversations.identity import Owner, subject_for
-from conversations.models import Conversation, Message
+from conversations.models import Conversation, Message, ReplyFeedback
 from conversations.moderation import services as moderation
 from conversations.privacy import selectors as privacy
 from emochat.observability import metrics
@@ -64,6 +66,35 @@ def conversation_restart(*, owner: Owner, conversation_id: uuid.UUID) -> Convers
     conversation = conversation_open(owner=owner)
     events.broadcast_on_commit(conversation_id, events.hello(conversation_id=conversation.id, last_seq=0))
     return conversation
+
+
+class ConversationNotFound(Exception):
+    """No such conversation among the owner's: someone else's is answered the same way."""
+
+
+def conversation_reopen(*, owner: Owner, conversation_id: uuid.UUID) -> Conversation:
+    """Go back to one of the owner's past conversations: the open one is closed and the chosen one opened again,
+    in one transaction, so the owner never has two open (or none) and every socket of the closed one follows.
+    Reopening the open one changes nothing. ConversationNotFound for an id that is not the owner's."""
+    with transaction.atomic():
+        # Both rows locked, in one order: two tabs reopening different conversations at once go one after the
+        # other, and a socket starting a conversation meanwhile sees the current one still open.
+        rows = list(selectors.owned_conversations(owner=owner).select_for_update()
+                    .filter(Q(pk=conversation_id) | Q(status=Conversation.Status.OPEN)).order_by("pk"))
+        chosen = next((row for row in rows if row.pk == conversation_id), None)
+        if chosen is None:
+            raise ConversationNotFound
+        if chosen.status == Conversation.Status.OPEN:
+            return chosen
+        for current in rows:
+            if current.status == Conversation.Status.OPEN:
+                current.status, current.closed_at = Conversation.Status.CLOSED, timezone.now()
+                current.save(update_fields=["status", "closed_at"])
+                events.broadcast_on_commit(current.id, events.hello(conversation_id=chosen.id,
+                                                                    last_seq=chosen.last_seq))
+        chosen.status, chosen.closed_at = Conversation.Status.OPEN, None
+        chosen.save(update_fields=["status", "closed_at"])
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -158,21 +189,77 @@ def message_emotion_set(*, message_id: uuid.UUID, emotion: Emotion) -> None:
 
 
 def reply_create(*, reply_to_id: uuid.UUID, conversation_id: uuid.UUID, text: str, strategy: str = "",
-                 dialogue: DialogueState | None = None) -> None:
-    """Store the assistant's reply to a message (once), with its strategy and the conversation's state after it,
-    and announce it."""
+                 backend: str = "", dialogue: DialogueState | None = None) -> None:
+    """Store the assistant's reply to a message (once), with its strategy, the backend that wrote it and the
+    conversation's state after it, and announce it."""
     reply_id = store.reply_id_for(reply_to_id)
     with transaction.atomic():
         if Message.objects.filter(pk=reply_id).exists():
             return
         message = store.message_insert(message_id=reply_id, conversation_id=conversation_id,
                                        role=Message.Role.ASSISTANT, text=text, reply_to_id=reply_to_id,
-                                       strategy=strategy)
+                                       strategy=strategy, backend=backend)
         if dialogue is not None:
             store.dialogue_save(conversation_id=conversation_id, state=dialogue)
         events.broadcast_on_commit(conversation_id, events.reply_end(message=events.message_payload(message, text=text)))
         events.broadcast_on_commit(conversation_id, events.typing(role="assistant", state=False))
 
+
+FEEDBACK_REASON_MAX = 500
+
+
+class FeedbackError(Exception):
+    """Feedback on a reply refused; `code` is what the page is told (docs/protocol.md, "Feedback on replies")."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+def reply_feedback_set(*, owner: Owner, message_id: uuid.UUID, helpful: bool, reason: str = "") -> ReplyFeedback:
+    """Record whether the owner found one of the assistant's replies in their conversations helpful, and why if
+    they say, in place of what they said of it before. The reason is their words: stored sealed, and only while
+    they consent to their words being kept."""
+    reason = _feedback_reason(reason)
+    if not privacy.consent_allows(owner=owner, purpose="support"):
+        raise FeedbackError("consent_required", "Please read and accept the privacy notice first.")
+    if not admission.feedback_allow(person=subject_for(owner)):
+        raise FeedbackError("rate_limited", "That's a lot of changes at once. Please wait a moment.")
+    with transaction.atomic():
+        return store.feedback_save(message=_reply_locked(owner, message_id), helpful=helpful, reason=reason)
+
+
+def reply_feedback_clear(*, owner: Owner, message_id: uuid.UUID) -> bool:
+    """Take back the owner's feedback on a reply; whether there was any."""
+    if not admission.feedback_allow(person=subject_for(owner)):
+        raise FeedbackError("rate_limited", "That's a lot of changes at once. Please wait a moment.")
+    with transaction.atomic():
+        return ReplyFeedback.objects.filter(message=_reply_locked(owner, message_id)).delete()[0] > 0
+
+
+def _feedback_reason(reason: str) -> str:
+    try:
+        reason.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON escapes can smuggle lone surrogates, which are not text and cannot be sealed.
+        raise FeedbackError("invalid", "The reason is not valid text.") from None
+    reason = writing.visible(reason)
+    if len(reason) > FEEDBACK_REASON_MAX:
+        raise FeedbackError("too_long", f"A reason can be up to {FEEDBACK_REASON_MAX} characters.")
+    return reason
+
+
+def _reply_locked(owner: Owner, message_id: uuid.UUID) -> Message:
+    """The assistant's reply `message_id` in one of the owner's conversations, its row locked until commit, so
+    two changes of mind arriving together are applied one after the other. Someone else's reply is answered as
+    one that does not exist: a stranger learns nothing of which ids are in use."""
+    message = (Message.objects.select_for_update()
+               .filter(pk=message_id, conversation__in=selectors.owned_conversations(owner=owner)).first())
+    if message is None:
+        raise FeedbackError("not_found", "There is no such reply in your conversations.")
+    if message.role != Message.Role.ASSISTANT:
+        raise FeedbackError("not_a_reply", "Feedback is for the assistant's replies only.")
+    return message
 
 
 def screening_turn(*, job: selectors.ReplyJob, can_reply: bool) -> screening.Turn | None:

@@ -1,4 +1,5 @@
-"""The message store: where every message (the person's, the assistant's, a moderator's) is inserted.
+"""The message store: where every message (the person's, the assistant's, a moderator's) is inserted, and what
+is kept beside the messages (the dialogue's state, the person's feedback on replies).
 
 A message takes the conversation's next sequence number and is stored sealed under the conversation owner's
 data key, bound to its row (privacy/sealing.py). Moderation inserts its moderators' messages through here too.
@@ -12,7 +13,7 @@ import uuid
 from django.db import connections, router
 
 from conversations.identity import subject_of_conversation
-from conversations.models import Conversation, Dialogue, Message
+from conversations.models import Conversation, Dialogue, Message, ReplyFeedback
 from conversations.privacy import sealing
 from inference.dialogue.state import DialogueState
 
@@ -64,3 +65,13 @@ def dialogue_save(*, conversation_id: uuid.UUID, state: DialogueState) -> None:
                                   subject=subject_of_conversation(conversation_id))
     Dialogue.objects.update_or_create(conversation_id=conversation_id,
                                       defaults={"state_encrypted": sealed, "data_key_id": key_id})
+
+
+def feedback_save(*, message: Message, helpful: bool, reason: str) -> ReplyFeedback:
+    """Store the person's feedback on a reply, replacing any before it, its reason sealed under the conversation
+    owner's data key and bound to the reply. Call inside a transaction that holds the reply's row lock."""
+    sealed, key_id = sealing.seal(reason, model=ReplyFeedback, column="reason_encrypted", row_id=message.id,
+                                  subject=subject_of_conversation(message.conversation_id))
+    feedback, _ = ReplyFeedback.objects.update_or_create(
+        message=message, defaults={"helpful": helpful, "reason_encrypted": sealed, "data_key_id": key_id})
+    return feedback

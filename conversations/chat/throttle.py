@@ -25,6 +25,8 @@ FRAME_RATES = {
     "typing": parse("30/10seconds"),
     "resume": parse("6/minute"),
     "conversation.new": parse("6/minute"),
+    "conversations.list": parse("12/minute"),
+    "conversation.open": parse("6/minute"),
 }
 ANY_FRAME = parse("120/minute")
 FRAMES_REFUSED_BEFORE_CLOSE = 30

@@ -1,15 +1,21 @@
-"""The chat page and the helplines it offers. Views check, call one service or selector, answer."""
+"""The chat page, the helplines it offers, and the person's feedback on replies. Views check, call one service or
+selector, answer."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from conversations import admission, identity
-from conversations.chat import helplines
+from conversations import admission, api, identity
+from conversations.chat import helplines, selectors, services
+
+FEEDBACK_STATUS = {"invalid": 400, "too_long": 400, "not_a_reply": 400, "consent_required": 403, "not_found": 404,
+                   "rate_limited": 429}
 
 
 @ensure_csrf_cookie
@@ -32,3 +38,23 @@ def helplines_view(request: HttpRequest) -> JsonResponse:
     Open to anyone, with no session: someone in danger must never be turned away here."""
     code = helplines.country_code(request.GET.get("country"), request.headers.get("Accept-Language"))
     return JsonResponse({"country": code, "resources": helplines.resources(code), "countries": helplines.countries()})
+
+
+@require_POST
+@api.with_owner
+def reply_feedback(request: HttpRequest, owner: identity.Owner, message_id: uuid.UUID) -> HttpResponse:
+    """Set (`helpful` true or false, with an optional `reason`) or take back (`helpful` null) the person's feedback
+    on one of the assistant's replies; answers with what is stored now (docs/protocol.md, "Feedback on replies")."""
+    body = api.body(request)
+    helpful = body.get("helpful", "missing") if body is not None else "missing"
+    reason = body.get("reason", "") if body is not None else None
+    if not (helpful is None or isinstance(helpful, bool)) or not isinstance(reason, str):
+        return api.error(400, "invalid", 'Send {"helpful": true | false | null, "reason": "<optional>"}.')
+    try:
+        if helpful is None:
+            services.reply_feedback_clear(owner=owner, message_id=message_id)
+            return JsonResponse({"feedback": None})
+        feedback = services.reply_feedback_set(owner=owner, message_id=message_id, helpful=helpful, reason=reason)
+    except services.FeedbackError as exc:
+        return api.error(FEEDBACK_STATUS[exc.code], exc.code, exc.detail)
+    return JsonResponse({"feedback": selectors.feedback_payload(feedback)})

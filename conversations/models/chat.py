@@ -77,6 +77,10 @@ class Message(models.Model):
     # The support strategy of an assistant reply (inference/dialogue/policy.py STRATEGIES); "" for scripted texts
     # (the crisis script, the screening's questions) and for user and moderator messages.
     strategy = models.CharField(max_length=24, blank=True, default="")
+    # The reply backend whose words an assistant reply holds (a name of settings.REPLY_BACKENDS: the configured
+    # generator, or "curated" when the reviewed library answered or replaced a failed reply); "" for scripted
+    # texts, for user and moderator messages, and for replies stored before backends were recorded.
+    backend = models.CharField(max_length=24, blank=True, default="")
     # The risk read in a user message: {"level", "score", "categories", "source"}; labels only, never text.
     # The safety net's reading is stored with the message; the model's, when higher, replaces it.
     risk = models.JSONField(null=True, blank=True)
@@ -108,3 +112,24 @@ class Dialogue(models.Model):
 
     def __str__(self) -> str:
         return f"Dialogue of {self.conversation_id}"
+
+
+class ReplyFeedback(models.Model):
+    """What the person thought of one assistant reply: helpful or not, and, if they gave one, why. One row per
+    reply, replaced when they change their mind, gone with the reply. The reason is their words, so it is sealed
+    as their messages are; the choice is a label, stored plain so the team can count it by strategy and backend."""
+
+    message = models.OneToOneField(Message, primary_key=True, on_delete=models.CASCADE, related_name="feedback")
+    helpful = models.BooleanField()
+    # AES-256-GCM under the conversation owner's data key, bound to (table, column, message id); "" sealed too,
+    # so every row is rotated and shredded alike.
+    reason_encrypted = models.BinaryField()
+    data_key_id = models.UUIDField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "feedback on replies"
+        verbose_name_plural = "feedback on replies"
+
+    def __str__(self) -> str:
+        return f"{'helpful' if self.helpful else 'not helpful'}: reply {self.message_id}"

@@ -69,7 +69,7 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.channel_layer.group_send(
                 events.group_name(self.following[1]),
-                {"type": events.CHAT_EVENT, "event": events.typing(role="moderator", state=frame.state)},
+                events.envelope(self.following[1], events.typing(role="moderator", state=frame.state)),
             )
 
     async def moderation_event(self, event: dict) -> None:

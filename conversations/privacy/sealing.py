@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model
 
-from conversations.models import CaseNote, Dialogue, Message, TranscriptAccess
+from conversations.models import CaseNote, Dialogue, Message, ReplyFeedback, TranscriptAccess
 from conversations.privacy import crypto, keys
 
 logger = logging.getLogger(__name__)
@@ -34,8 +34,9 @@ class SealedColumn:
 
 MESSAGE_TEXT = SealedColumn(Message, "text_encrypted")
 DIALOGUE_STATE = SealedColumn(Dialogue, "state_encrypted")
+FEEDBACK_REASON = SealedColumn(ReplyFeedback, "reason_encrypted")
 SEALED_COLUMNS = (MESSAGE_TEXT, SealedColumn(TranscriptAccess, "reason_encrypted"),
-                  SealedColumn(CaseNote, "text_encrypted"), DIALOGUE_STATE)
+                  SealedColumn(CaseNote, "text_encrypted"), DIALOGUE_STATE, FEEDBACK_REASON)
 _REGISTERED = {(sealed.model, sealed.column) for sealed in SEALED_COLUMNS}
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from conversations.chat import selectors as chat
 from conversations.identity import Owner, subject_for
 from conversations.models import Consent, TranscriptAccess
+from conversations.mood import selectors as mood
 from conversations.privacy import notice
 
 
@@ -42,13 +43,18 @@ def privacy_state(*, owner: Owner) -> dict:
 def export_for(*, owner: Owner) -> dict:
     """Everything kept about the owner, decrypted, as GET /privacy/export returns it."""
     conversations = []
-    for conversation in chat.owned_conversations(owner=owner).order_by("created_at").prefetch_related("messages"):
+    for conversation in (chat.owned_conversations(owner=owner).order_by("created_at")
+                         .prefetch_related("messages", "messages__feedback")):
         messages = []
         for message in conversation.messages.all():
             text = chat.message_text(message)
-            messages.append({"seq": message.seq, "role": message.role, "text": text or "",
-                             "created_at": message.created_at.isoformat(), "emotion": message.emotion,
-                             "unreadable": text is None})
+            exported = {"seq": message.seq, "role": message.role, "text": text or "",
+                        "created_at": message.created_at.isoformat(), "emotion": message.emotion,
+                        "unreadable": text is None}
+            if message.role == "assistant":
+                # What the person said of the reply, their reason opened.
+                exported["feedback"] = chat.reply_feedback(message)
+            messages.append(exported)
         conversations.append({
             "id": str(conversation.id), "status": conversation.status,
             "created_at": conversation.created_at.isoformat(),
@@ -61,7 +67,8 @@ def export_for(*, owner: Owner) -> dict:
                  "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
                 for c in Consent.objects.filter(subject=subject_for(owner))]
     return {"exported_at": timezone.now().isoformat(), "notice_version": notice.VERSION, "consents": consents,
-            "conversations": conversations, "access": access_records(owner=owner)}
+            "conversations": conversations, "checkins": mood.checkins_export(owner=owner),
+            "access": access_records(owner=owner)}
 
 
 def _dialogue(state) -> dict:

@@ -19,6 +19,7 @@ from conversations.chat import selectors as chat
 from conversations.identity import Owner, subject_for, subject_of
 from conversations.models import Consent, Conversation, DataKey, Message, TranscriptAccess
 from conversations.moderation import services as moderation
+from conversations.mood import services as mood
 from conversations.privacy import keys, notice, sealing
 
 PURGE_BATCH = 1000
@@ -75,6 +76,7 @@ def subject_erase(*, owner: Owner) -> Erased:
         messages = Message.objects.filter(conversation_id__in=conversation_ids).count()
         # The cases stay, accountable, without the conversation: their timelines say why it is gone.
         moderation.cases_conversation_erased(conversation_ids=conversation_ids)
+        mood.checkins_erase(owner=owner)
         Conversation.objects.filter(id__in=conversation_ids).delete()
         Consent.objects.filter(subject=subject).delete()
         for conversation_id in conversation_ids:
@@ -102,7 +104,8 @@ def transcript_open(*, staff, conversation_id: uuid.UUID, reason: str) -> list[d
                                   subject=subject)
     TranscriptAccess.objects.create(id=record_id, conversation_id=conversation.id, subject=subject, reader=staff,
                                     role=permissions.reader_role(staff), reason_encrypted=sealed, data_key_id=key_id)
-    return [chat.message_payload(message) for message in conversation.messages.order_by("seq")]
+    messages = conversation.messages.select_related("feedback").order_by("seq")
+    return [chat.message_payload(message) for message in messages]
 
 
 @dataclass(frozen=True)
@@ -110,11 +113,12 @@ class Purged:
     messages: int
     conversations: int
     retired_keys: int
+    checkins: int = 0
 
 
 def retention_purge(*, now=None) -> Purged:
-    """Delete messages older than EMOCHAT_RETENTION_DAYS, closed conversations left empty, and retired data keys
-    no value uses any more. In batches, so a large backlog never holds long locks."""
+    """Delete messages and mood check-ins older than EMOCHAT_RETENTION_DAYS, closed conversations left empty, and
+    retired data keys no value uses any more. In batches, so a large backlog never holds long locks."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.EMOCHAT_RETENTION_DAYS)
     messages = 0
@@ -125,7 +129,9 @@ def retention_purge(*, now=None) -> Purged:
         status=Conversation.Status.OPEN
     )
     conversations = empty.delete()[1].get(Conversation._meta.label, 0)
-    return Purged(messages=messages, conversations=conversations, retired_keys=retired_keys_purge(now=now))
+    checkins = mood.checkins_purge(before=cutoff)
+    return Purged(messages=messages, conversations=conversations, retired_keys=retired_keys_purge(now=now),
+                  checkins=checkins)
 
 
 def retired_keys_purge(*, now=None) -> int:

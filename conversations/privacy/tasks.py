@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 def retention_purge() -> dict:
     """Daily: delete what is older than EMOCHAT_RETENTION_DAYS, and retired data keys nothing uses."""
     purged = services.retention_purge()
-    logger.info("retention: deleted %d messages, %d conversations, %d retired data keys",
-                purged.messages, purged.conversations, purged.retired_keys)
-    return {"messages": purged.messages, "conversations": purged.conversations, "retired_keys": purged.retired_keys}
+    logger.info("retention: deleted %d messages, %d conversations, %d mood check-ins, %d retired data keys",
+                purged.messages, purged.conversations, purged.checkins, purged.retired_keys)
+    return {"messages": purged.messages, "conversations": purged.conversations, "checkins": purged.checkins,
+            "retired_keys": purged.retired_keys}

@@ -1,7 +1,13 @@
 import { ConversationState, NOTICES, type ConsentState, type CrisisAlert } from "./conversation";
 import type { ConversationEvent } from "./events";
 import type { StorageLike } from "./outbox";
-import { parseServerFrame, type ClientFrame, type HelloFrame, type TypingRole } from "./protocol";
+import {
+  parseServerFrame,
+  type ClientFrame,
+  type ConversationSummary,
+  type HelloFrame,
+  type TypingRole,
+} from "./protocol";
 import {
   DEFAULT_BACKOFF,
   ReconnectingSocket,
@@ -57,6 +63,8 @@ export interface ChatState {
 }
 
 export type Listener = (state: ChatState) => void;
+/** What came of asking for the person's conversations, or for one of them: the list, or "that one is not yours". */
+export type ConversationsListener = (answer: readonly ConversationSummary[] | "not_found") => void;
 
 const CLOSE_FORBIDDEN = 4403;
 const CLOSE_ELSEWHERE = 4409;
@@ -75,6 +83,9 @@ export class ChatClient {
   private readonly conversation: ConversationState;
   private readonly typing: TypingSender;
   private readonly listeners = new Set<Listener>();
+  private readonly conversationsListeners = new Set<ConversationsListener>();
+  /** A conversation.open waits for its hello (or its refusal). */
+  private opening = false;
 
   private connection: ConnectionState = "connecting";
   /** A hello arrived on the current socket, and no conversation.new is waiting for its answer. */
@@ -176,6 +187,28 @@ export class ChatClient {
     return true;
   }
 
+  /** Asks for the person's conversations (answered to onConversations); false when not connected. */
+  listConversations(): boolean {
+    if (!this.ready) return false;
+    this.transmit({ type: "conversations.list" });
+    return true;
+  }
+
+  /** Goes back to one of the person's conversations; false when not connected (the request could not be made). */
+  openConversation(id: string): boolean {
+    if (!this.ready) return false;
+    this.transmit({ type: "conversation.open", id });
+    // As for a new conversation: until its hello, anything sent would land in the one being left.
+    this.ready = false;
+    this.opening = true;
+    return true;
+  }
+
+  onConversations(listener: ConversationsListener): () => void {
+    this.conversationsListeners.add(listener);
+    return () => void this.conversationsListeners.delete(listener);
+  }
+
   /** The person is (not) typing. Frames are sent only on change, at most one per throttle interval. */
   setTyping(state: boolean): void {
     this.typing.set(state);
@@ -239,6 +272,7 @@ export class ChatClient {
     this.conversation.dispose();
     this.socket.drop();
     this.listeners.clear();
+    this.conversationsListeners.clear();
   }
 
   // Connection.
@@ -284,6 +318,7 @@ export class ChatClient {
   private socketGone(): void {
     this.clearHelloTimer();
     this.ready = false;
+    this.opening = false;
     this.conversation.socketGone();
     this.typing.socketGone();
   }
@@ -304,7 +339,17 @@ export class ChatClient {
     const frame = parseServerFrame(raw);
     if (!frame) return;
     if (frame.type === "hello") {
+      this.opening = false;
       this.hello(frame);
+    } else if (frame.type === "conversations") {
+      for (const listener of this.conversationsListeners) listener(frame.conversations);
+      return;
+    } else if (frame.type === "error" && frame.code === "not_found" && this.opening) {
+      // Refused, nothing changed: the page stays in the conversation it is in.
+      this.opening = false;
+      this.ready = true;
+      for (const listener of this.conversationsListeners) listener("not_found");
+      return;
     } else {
       const outcome = this.conversation.apply(frame);
       if (outcome === "forbidden") this.forbid();

@@ -3,6 +3,7 @@ import { Outbox, type StorageLike } from "./outbox";
 import {
   CRISIS_LEVELS,
   type CrisisLevel,
+  type ConversationsFrame,
   type CrisisResourcesFrame,
   type ErrorFrame,
   type HelloFrame,
@@ -135,8 +136,8 @@ export class ConversationState {
     this.afterErasure = false;
   }
 
-  /** Every frame but hello. */
-  apply(frame: Exclude<ServerFrame, HelloFrame>): FrameOutcome {
+  /** Every frame but hello, and the list of past conversations (not about this conversation). */
+  apply(frame: Exclude<ServerFrame, HelloFrame | ConversationsFrame>): FrameOutcome {
     switch (frame.type) {
       case "message.ack":
         if (frame.client_id !== null) {

@@ -1,8 +1,13 @@
 import "./chat.css";
+import { CheckinHttpApi } from "./checkin";
+import { mountCheckin, mountMoodLink } from "./checkin-view";
 import { ChatClient } from "./client";
 import { loadCountry, preferredCountry } from "./country";
 import { mountCrisis } from "./crisis-view";
+import { FeedbackApi, FeedbackClient } from "./feedback";
+import { createFeedback, mountFeedback } from "./feedback-view";
 import { HelplinesApi } from "./helplines";
+import { createHistory } from "./history-view";
 import { createMemoryStorage, type StorageLike } from "./outbox";
 import { PrivacyApi } from "./privacy";
 import { mountQuickExit } from "./quick-exit";
@@ -70,13 +75,33 @@ function start(root: HTMLElement): void {
   });
   // The operator's pace (EMOCHAT_REPLY_REVEAL_MS); none for someone who asked for less motion.
   const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
-  const view = mountChat(root, client, revealPace(root.dataset.revealMs, reducedMotion));
+  const feedback = new FeedbackClient({
+    api: new FeedbackApi({
+      fetch: (url, init) => window.fetch(url, init),
+      cookies: () => document.cookie,
+      base: root.dataset.repliesPath ?? "/replies/",
+    }),
+  });
+  const history = createHistory(client);
+  const view = mountChat(root, client, revealPace(root.dataset.revealMs, reducedMotion), {
+    replyControls: () => createFeedback(feedback),
+    confirmNewConversation: (start) => history.confirmNew(start),
+  });
+  history.mount(view);
+  mountFeedback(view, client, feedback);
   const privacy = new PrivacyApi({
     fetch: (url, init) => window.fetch(url, init),
     cookies: () => document.cookie,
     base: root.dataset.privacyPath ?? "/privacy/",
   });
+  const moodPath = root.dataset.moodPath ?? "/mood/";
+  mountMoodLink(view, moodPath);
   mountPrivacy(view, client, privacy);
+  const checkin = new CheckinHttpApi(
+    { fetch: (url, init) => window.fetch(url, init), cookies: () => document.cookie },
+    moodPath,
+  );
+  mountCheckin(view, client, checkin, local);
   const helplines = new HelplinesApi({
     fetch: (url, init) => window.fetch(url, init),
     base: root.dataset.helplinesPath ?? "/helplines/",

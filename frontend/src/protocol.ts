@@ -11,7 +11,8 @@ export type ErrorCode =
   | "forbidden"
   | "unavailable"
   | "consent_required"
-  | "elsewhere";
+  | "elsewhere"
+  | "not_found";
 /** How worrying what the person wrote is, least to most. */
 export type CrisisLevel = "ideation" | "behavior" | "imminent";
 export const CRISIS_LEVELS: readonly CrisisLevel[] = ["ideation", "behavior", "imminent"];
@@ -40,6 +41,14 @@ export interface Resource {
   country: string | null;
 }
 
+/** FEEDBACK in the protocol: what the person said of one of the assistant's replies. */
+export interface Feedback {
+  helpful: boolean;
+  /** Why, in their words; "" when they gave no reason. */
+  reason: string;
+  updated_at: string;
+}
+
 /** MESSAGE in the protocol. */
 export interface Message {
   id: string;
@@ -52,6 +61,8 @@ export interface Message {
   emotion: Emotion | null;
   /** The stored text could not be decrypted (docs/privacy.md); `text` is then meaningless. */
   unreadable: boolean;
+  /** The person's feedback on an assistant reply; null when they gave none, and for every other message. */
+  feedback: Feedback | null;
 }
 
 // Client → server.
@@ -81,7 +92,25 @@ export interface ConversationNewFrame extends ClientFrameBase {
   type: "conversation.new";
 }
 
-export type ClientFrame = MessageSendFrame | ResumeFrame | TypingSendFrame | ConversationNewFrame;
+/** Asks for the person's conversations; answered by `conversations`. */
+export interface ConversationsListFrame extends ClientFrameBase {
+  type: "conversations.list";
+}
+
+/** Goes back to a past conversation; answered by a hello for it, or `not_found`. */
+export interface ConversationOpenFrame extends ClientFrameBase {
+  type: "conversation.open";
+  /** Not `conversation_id`: on any frame that names the socket's own conversation. */
+  id: string;
+}
+
+export type ClientFrame =
+  | MessageSendFrame
+  | ResumeFrame
+  | TypingSendFrame
+  | ConversationNewFrame
+  | ConversationsListFrame
+  | ConversationOpenFrame;
 
 // Server → client.
 
@@ -164,7 +193,28 @@ export interface SupportLeftFrame {
   type: "support.left";
 }
 
+/** One of the person's conversations, as their list of past conversations shows it. */
+export interface ConversationSummary {
+  id: string;
+  created_at: string;
+  last_activity_at: string;
+  /** The first words the person wrote in it; null when nothing was written yet (or they can't be decrypted). */
+  title: string | null;
+  message_count: number;
+  /** The emotion group read most often in what the person wrote; null when none was. */
+  mood: string | null;
+  /** The conversation this page is in. */
+  current: boolean;
+}
+
+/** The person's conversations, the most recently active first. */
+export interface ConversationsFrame {
+  type: "conversations";
+  conversations: ConversationSummary[];
+}
+
 export type ServerFrame =
+  | ConversationsFrame
   | HelloFrame
   | MessageAckFrame
   | MessageEmotionFrame
@@ -222,6 +272,16 @@ export function readEmotion(value: unknown): Emotion | null {
   };
 }
 
+/** FEEDBACK, or null for anything else (no feedback, or one this page cannot read). */
+export function readFeedback(value: unknown): Feedback | null {
+  if (!isObject(value) || typeof value.helpful !== "boolean") return null;
+  return {
+    helpful: value.helpful,
+    reason: isString(value.reason) ? value.reason : "",
+    updated_at: isString(value.updated_at) ? value.updated_at : "",
+  };
+}
+
 export function readMessage(value: unknown): Message | null {
   if (!isObject(value)) return null;
   const { id, seq, role, text } = value;
@@ -237,6 +297,7 @@ export function readMessage(value: unknown): Message | null {
     reply_to: stringOrNull(value.reply_to),
     emotion: readEmotion(value.emotion),
     unreadable: value.unreadable === true,
+    feedback: role === "assistant" ? readFeedback(value.feedback) : null,
   };
 }
 
@@ -276,6 +337,20 @@ export function readResource(value: unknown): Resource | null {
 export function readResources(value: unknown): Resource[] {
   if (!Array.isArray(value)) return [];
   return value.map(readResource).filter((resource): resource is Resource => resource !== null);
+}
+
+export function readConversationSummary(value: unknown): ConversationSummary | null {
+  if (!isObject(value) || !isString(value.id)) return null;
+  const created = isString(value.created_at) ? value.created_at : "";
+  return {
+    id: value.id,
+    created_at: created,
+    last_activity_at: isString(value.last_activity_at) ? value.last_activity_at : created,
+    title: nonEmpty(value.title),
+    message_count: isSeq(value.message_count) ? value.message_count : 0,
+    mood: nonEmpty(value.mood),
+    current: value.current === true,
+  };
 }
 
 /** Validates an already-decoded frame. */
@@ -335,6 +410,14 @@ export function readServerFrame(data: unknown): ServerFrame | null {
     case "support.joined":
     case "support.left":
       return { type: data.type };
+    case "conversations":
+      if (!Array.isArray(data.conversations)) return null;
+      return {
+        type: "conversations",
+        conversations: data.conversations
+          .map(readConversationSummary)
+          .filter((summary): summary is ConversationSummary => summary !== null),
+      };
     default:
       return null;
   }

@@ -1,4 +1,4 @@
-import type { Emotion, Message, Role } from "./protocol";
+import type { Emotion, Feedback, Message, Role } from "./protocol";
 
 export type SendStatus = "sending" | "sent" | "failed";
 
@@ -20,6 +20,8 @@ export interface ChatMessage {
   readonly createdAt: string | null;
   /** Why a failed message was not sent. */
   readonly error: string | null;
+  /** The person's feedback on an assistant reply, as the server last sent it (with the history). */
+  readonly feedback: Feedback | null;
 }
 
 type Entry = { -readonly [K in keyof ChatMessage]: ChatMessage[K] } & { order: number };
@@ -54,6 +56,7 @@ export class Timeline {
       replyTo: null,
       createdAt: null,
       error: null,
+      feedback: null,
       order: 0,
     });
   }
@@ -102,6 +105,7 @@ export class Timeline {
       replyTo: message.reply_to,
       createdAt: message.created_at || null,
       error: null,
+      feedback: message.feedback,
     };
     if (entry) {
       Object.assign(entry, fields);
@@ -194,6 +198,7 @@ export class Timeline {
       replyTo,
       createdAt: null,
       error: null,
+      feedback: null,
       order: 0,
     });
   }

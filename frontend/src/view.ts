@@ -25,6 +25,20 @@ export type ChatController = Pick<
   "send" | "setTyping" | "newConversation" | "editFailed" | "subscribe" | "getState"
 >;
 
+/** Controls drawn under each of the assistant's replies (the feedback on it, feedback-view.ts). */
+export interface ReplyControls {
+  readonly root: HTMLElement;
+  /** Draws them for `message`; `writing`: the reply is still arriving or still being written out. */
+  update(message: ChatMessage, writing: boolean): void;
+}
+
+export interface ChatViewOptions {
+  /** Builds the controls for one reply. */
+  replyControls?: () => ReplyControls;
+  /** Asks the person before a new conversation closes this one; `start` starts it (false: not connected). */
+  confirmNewConversation?: (start: () => boolean) => void;
+}
+
 /** What other parts of the page need from the chat view. */
 export interface ChatView {
   /** Where page-wide buttons go (the privacy panel's). */
@@ -38,6 +52,8 @@ export interface ChatView {
   /** The page's root: states that change the whole page's layout (the helplines card's) are set on it. */
   page: HTMLElement;
   focusComposer(): void;
+  /** Draws the conversation again (something it shows changed outside the client: a reply's feedback). */
+  redraw(): void;
 }
 
 interface MessageNodes {
@@ -48,6 +64,7 @@ interface MessageNodes {
   status: HTMLSpanElement;
   retry: HTMLButtonElement | null;
   chip: HTMLSpanElement | null;
+  controls: ReplyControls | null;
   clientId: string | null;
 }
 
@@ -75,11 +92,18 @@ function setText(node: Node, text: string): void {
  * Builds the chat UI inside `root` (after the server-rendered header) and keeps it in step with the client. A live
  * reply is written out one word per `revealMs` (0: as it arrives).
  */
-export function mountChat(root: HTMLElement, client: ChatController, revealMs: number): ChatView {
+export function mountChat(
+  root: HTMLElement,
+  client: ChatController,
+  revealMs: number,
+  options: ChatViewOptions = {},
+): ChatView {
   const connection = el("p", { "data-testid": "connection", "data-state": "connecting", role: "status", class: "connection" });
   const newConversation = el(
     "button",
-    { "data-testid": "new-conversation", type: "button", class: "secondary" },
+    // On a phone the toolbar says "New" (chat.css, `data-short`); its name stays the whole label.
+    { "data-testid": "new-conversation", type: "button", class: "secondary", "data-short": "New",
+      "aria-label": "New conversation" },
     "New conversation",
   );
   const toolbarActions = el("div", { class: "actions" });
@@ -97,7 +121,9 @@ export function mountChat(root: HTMLElement, client: ChatController, revealMs: n
   const headerActions = el("div", { class: "bar-actions" });
   headerActions.append(supportIndicator);
 
-  const list = el("ol", {
+  // The live region scrolls and holds the list of messages: a list may not itself be a log (ARIA in HTML), and
+  // screen readers still say how many messages there are.
+  const log = el("div", {
     "data-testid": "messages",
     role: "log",
     "aria-live": "polite",
@@ -105,6 +131,8 @@ export function mountChat(root: HTMLElement, client: ChatController, revealMs: n
     class: "messages",
     tabindex: "0",
   });
+  const list = el("ol", { class: "message-list" });
+  log.append(list);
   const typing = el("p", { "data-testid": "typing", class: "typing" });
   typing.hidden = true;
   const notice = el("p", { "data-testid": "notice", role: "status", "aria-live": "polite", class: "notice" });
@@ -132,7 +160,7 @@ export function mountChat(root: HTMLElement, client: ChatController, revealMs: n
   // The page's main landmark: the conversation and everything placed beside it (chat.css lays its children out
   // as the page's own, so the crisis card and the privacy panel sit between them as before).
   const main = el("main", { class: "chat-main" });
-  main.append(toolbar, list, typing, notice, form);
+  main.append(toolbar, log, typing, notice, form);
   if (header) {
     header.append(headerActions);
     header.after(main);
@@ -160,16 +188,16 @@ export function mountChat(root: HTMLElement, client: ChatController, revealMs: n
   });
 
   function scrollToEnd(): void {
-    list.scrollTop = list.scrollHeight;
+    log.scrollTop = log.scrollHeight;
   }
 
-  list.addEventListener("scroll", () => follow.scrolled(list.scrollHeight - list.scrollTop - list.clientHeight), {
+  log.addEventListener("scroll", () => follow.scrolled(log.scrollHeight - log.scrollTop - log.clientHeight), {
     passive: true,
   });
   if (typeof ResizeObserver !== "undefined") {
     new ResizeObserver(() => {
       if (follow.resized()) scrollToEnd();
-    }).observe(list);
+    }).observe(log);
   }
 
   function updateCounter(): void {
@@ -205,7 +233,9 @@ export function mountChat(root: HTMLElement, client: ChatController, revealMs: n
     const status = el("span", { class: "status" });
     meta.append(status);
     li.append(who, text, meta);
-    return { li, who, text, meta, status, retry: null, chip: null, clientId: message.clientId };
+    const controls = message.role === "assistant" && options.replyControls ? options.replyControls() : null;
+    if (controls) li.append(controls.root);
+    return { li, who, text, meta, status, retry: null, chip: null, controls, clientId: message.clientId };
   }
 
   function updateMessage(nodes: MessageNodes, message: ChatMessage): void {
@@ -260,6 +290,7 @@ export function mountChat(root: HTMLElement, client: ChatController, revealMs: n
       nodes.chip = null;
     }
     nodes.meta.hidden = statusText === "" && !nodes.retry && !nodes.chip;
+    nodes.controls?.update(message, writing);
   }
 
   /** A line in the conversation saying the support team came or went; it never changes once shown. */
@@ -373,9 +404,14 @@ export function mountChat(root: HTMLElement, client: ChatController, revealMs: n
     client.setTyping(textarea.value.trim() !== "");
   });
   textarea.addEventListener("blur", () => client.setTyping(false));
-  newConversation.addEventListener("click", () => {
-    if (client.newConversation()) textarea.focus();
-  });
+  function startNewConversation(): boolean {
+    const started = client.newConversation();
+    if (started) textarea.focus();
+    return started;
+  }
+  newConversation.addEventListener("click", () =>
+    options.confirmNewConversation ? options.confirmNewConversation(startNewConversation) : startNewConversation(),
+  );
 
   client.subscribe(render);
   render(latest);
@@ -383,8 +419,9 @@ export function mountChat(root: HTMLElement, client: ChatController, revealMs: n
     toolbar,
     toolbarActions,
     headerActions,
-    messages: list,
+    messages: log,
     page: root,
     focusComposer: () => textarea.focus(),
+    redraw: () => render(latest),
   };
 }

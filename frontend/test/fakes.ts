@@ -176,6 +176,7 @@ export function message(fields: Partial<Message> & Pick<Message, "id" | "seq">):
     reply_to: null,
     emotion: null,
     unreadable: false,
+    feedback: null,
     ...fields,
   };
 }

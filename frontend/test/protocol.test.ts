@@ -12,6 +12,7 @@ const MESSAGE = {
   reply_to: null,
   emotion: null,
   unreadable: false,
+  feedback: null,
 };
 
 const parse = (frame: unknown) => parseServerFrame(JSON.stringify(frame));
@@ -88,10 +89,18 @@ describe("parseServerFrame", () => {
       detail: "",
       client_id: null,
     });
-    const { created_at: _c, client_id: _i, reply_to: _r, emotion: _e, unreadable: _u, ...bare } = MESSAGE;
+    const { created_at: _c, client_id: _i, reply_to: _r, emotion: _e, unreadable: _u, feedback: _f, ...bare } = MESSAGE;
     assert.deepEqual(parse({ type: "message.new", message: bare }), {
       type: "message.new",
-      message: { ...bare, created_at: "", client_id: null, reply_to: null, emotion: null, unreadable: false },
+      message: {
+        ...bare,
+        created_at: "",
+        client_id: null,
+        reply_to: null,
+        emotion: null,
+        unreadable: false,
+        feedback: null,
+      },
     });
   });
 

@@ -264,6 +264,30 @@ async def test_two_tabs_share_the_conversation_and_both_follow_a_new_one(session
     assert old.status == "closed" and old.closed_at is not None
 
 
+async def test_an_event_of_a_conversation_the_socket_has_left_is_not_shown_in_the_new_one(session_key, no_workers):
+    """A reply still streaming for the conversation the person just left may already be queued for their socket:
+    it must not appear in the conversation they moved to."""
+    async with chat_socket(session_key) as socket:
+        first = await connect(socket)
+        await socket.send_json_to(send_frame("something to leave"))
+        await frames_until(socket, lambda f: f["type"] == "message.ack")
+        await socket.send_json_to({"type": "conversation.new"})
+        hello = (await frames_until(socket, lambda f: f["type"] == "hello"))[-1]
+        message = {"id": str(uuid.uuid4()), "seq": 2, "role": "assistant", "text": "a late reply",
+                   "created_at": "", "client_id": None, "reply_to": None, "emotion": None}
+        layer = get_channel_layer()
+
+        # Delivered to the socket (its new group), stamped with the conversation it left.
+        await layer.group_send(events.group_name(hello["conversation_id"]),
+                               events.envelope(first["conversation_id"], events.reply_end(message=message)))
+        assert await socket.receive_nothing(timeout=0.3)
+        await layer.group_send(events.group_name(hello["conversation_id"]),
+                               events.envelope(hello["conversation_id"], events.typing(role="assistant", state=True)))
+        arrived = await socket.receive_json_from()
+
+    assert arrived["type"] == "typing", "events of the conversation it is in still arrive"
+
+
 async def test_a_message_sent_in_one_tab_is_acked_once_in_each_tab(session_key, no_workers):
     sent = send_frame("hello from the first tab")
     async with chat_socket(session_key) as tab1, chat_socket(session_key) as tab2:
@@ -527,3 +551,76 @@ async def test_a_page_that_asks_for_more_than_the_output_budget_is_closed(sessio
             pass
 
     assert output["code"] == protocol.CLOSE_TOO_MUCH
+
+
+async def write_and_start_anew(socket, text: str) -> dict:
+    """Writes in the current conversation, then starts a new one; the new hello."""
+    await socket.send_json_to(send_frame(text))
+    await frames_until(socket, lambda f: f["type"] == "message.ack")
+    await socket.send_json_to({"type": "conversation.new"})
+    return (await frames_until(socket, lambda f: f["type"] == "hello"))[-1]
+
+
+async def test_past_conversations_are_listed_to_their_owner_only(session_key, other_session_key, no_workers):
+    async with chat_socket(session_key) as mine, chat_socket(other_session_key) as theirs:
+        first = await connect(mine)
+        await connect(theirs)
+        await theirs.send_json_to(send_frame("words of someone else"))
+        await frames_until(theirs, lambda f: f["type"] == "message.ack")
+        second = await write_and_start_anew(mine, "the exam tomorrow worries me")
+        await mine.send_json_to({"type": "conversations.list"})
+        listed = (await frames_until(mine, lambda f: f["type"] == "conversations"))[-1]
+
+    assert json.loads(json.dumps(listed)) == listed
+    assert [(c["id"], c["title"], c["current"], c["message_count"]) for c in listed["conversations"]] == [
+        (second["conversation_id"], None, True, 0),
+        (first["conversation_id"], "the exam tomorrow worries me", False, 1),
+    ]
+
+
+async def test_opening_a_past_conversation_brings_every_tab_back_to_it(session_key, no_workers):
+    async with chat_socket(session_key) as tab1, chat_socket(session_key) as tab2:
+        first = await connect(tab1)
+        await connect(tab2)
+        second = await write_and_start_anew(tab1, "something to come back to")
+        await frames_until(tab2, lambda f: f["type"] == "hello" and f["conversation_id"] == second["conversation_id"])
+        await tab1.send_json_to(send_frame("in the second one"))
+        await frames_until(tab1, lambda f: f["type"] == "message.ack")
+
+        await tab1.send_json_to({"type": "conversation.open", "id": first["conversation_id"]})
+        hello1 = (await frames_until(tab1, lambda f: f["type"] == "hello"))[-1]
+        hello2 = (await frames_until(tab2, lambda f: f["type"] == "hello"))[-1]
+        await tab1.send_json_to({"type": "resume", "after_seq": 0})
+        history = await frames_until(tab1, lambda f: f["type"] == "message.ack")
+        later = send_frame("and now I carry on here")
+        await tab1.send_json_to(later)
+        await frames_until(tab1, lambda f: f.get("client_id") == later["client_id"])
+
+    assert hello1["conversation_id"] == hello2["conversation_id"] == first["conversation_id"]
+    assert hello1["last_seq"] == 1
+    assert history[-1]["message"]["text"] == "something to come back to"
+    reopened = await Conversation.objects.aget(pk=first["conversation_id"])
+    closed = await Conversation.objects.aget(pk=second["conversation_id"])
+    assert (reopened.status, closed.status) == ("open", "closed")
+    assert await Message.objects.filter(conversation_id=reopened.id).acount() == 2
+
+
+async def test_opening_someone_elses_conversation_is_refused_and_nothing_changes(session_key, other_session_key,
+                                                                                  no_workers):
+    async with chat_socket(session_key) as mine, chat_socket(other_session_key) as theirs:
+        own = await connect(mine)
+        their = await connect(theirs)
+        await write_and_start_anew(theirs, "their words")
+
+        await mine.send_json_to({"type": "conversation.open", "id": their["conversation_id"]})
+        refused = await mine.receive_json_from(timeout=5)
+        await mine.send_json_to({"type": "conversation.open", "id": "not an id"})
+        invalid = await mine.receive_json_from(timeout=5)
+        await mine.send_json_to(send_frame("still here"))
+        ack = (await frames_until(mine, lambda f: f["type"] == "message.ack"))[-1]
+
+    assert refused["type"] == "error" and refused["code"] == "not_found"
+    assert invalid["type"] == "error" and invalid["code"] == "invalid"
+    assert (await Conversation.objects.aget(pk=their["conversation_id"])).status == "closed"
+    assert (await Conversation.objects.aget(pk=own["conversation_id"])).status == "open"
+    assert await Message.objects.filter(conversation_id=own["conversation_id"], pk=ack["message"]["id"]).aexists()

@@ -30,3 +30,19 @@ def test_decode_rejects_what_is_not_a_json_object(raw):
 def test_booleans_are_not_sequence_numbers():
     with pytest.raises(protocol.ProtocolError):
         protocol.parse({"type": "resume", "after_seq": True})
+
+
+def test_past_conversations_are_listed_and_one_is_opened_by_its_id():
+    conversation_id = uuid.uuid4()
+
+    assert protocol.parse({"type": "conversations.list"}) == protocol.ListConversations()
+    assert protocol.parse({"type": "conversation.open", "id": str(conversation_id)}) == \
+        protocol.OpenConversation(conversation_id=conversation_id)
+
+
+@pytest.mark.parametrize("value", [None, 7, "", "not-a-uuid"])
+def test_opening_needs_a_conversation_id(value):
+    with pytest.raises(protocol.ProtocolError) as raised:
+        protocol.parse({"type": "conversation.open", "id": value})
+
+    assert raised.value.code == "invalid"

@@ -68,6 +68,10 @@ def test_a_generated_reply_that_fails_the_check_is_replaced_before_the_person_se
     assert down[-1]["message"]["text"] in fallbacks, "an endpoint that is down still leaves the person answered"
     stored = [selectors.message_text(m) for m in Message.objects.filter(role="assistant")]
     assert len(stored) == 3 and not any("pills" in text for text in stored)
+    # Each reply is counted, for its feedback, under the backend whose words it holds.
+    backends = {selectors.message_text(m): m.backend for m in Message.objects.filter(role="assistant")}
+    assert backends == {unsafe[-1]["message"]["text"]: "curated", safe[-1]["message"]["text"]: "openai",
+                        down[-1]["message"]["text"]: "curated"}
     logs = (tmp_path / "celery.log").read_text()
     assert "replaced by a curated one: medication" in logs
     assert "replaced by a curated one: InternalServerError" in logs

@@ -11,7 +11,7 @@ from django.db import models
 
 from conversations.chat import selectors, services
 from conversations.identity import Owner, subject_for, subject_of_conversation
-from conversations.models import CaseNote, Dialogue, Message, TranscriptAccess
+from conversations.models import CaseNote, Dialogue, Message, ReplyFeedback, TranscriptAccess
 from conversations.privacy import crypto, keys, notice, sealing
 from conversations.privacy import services as privacy
 
@@ -22,6 +22,7 @@ BOUND_TO = {
     (TranscriptAccess, "reason_encrypted"): "emochat:conversations_transcriptaccess:reason_encrypted:",
     (CaseNote, "text_encrypted"): "emochat:conversations_casenote:text_encrypted:",
     (Dialogue, "state_encrypted"): "emochat:conversations_dialogue:state_encrypted:",
+    (ReplyFeedback, "reason_encrypted"): "emochat:conversations_replyfeedback:reason_encrypted:",
 }
 
 

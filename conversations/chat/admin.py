@@ -1,0 +1,53 @@
+"""Django admin for the feedback people give on replies: how many replies of each strategy, from each backend,
+were found helpful or not. Counts only: a reason is the person's words, read only in their transcript, after a
+reason is given there (privacy/admin.py)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from conversations.chat import selectors
+from conversations.models import ReplyFeedback
+
+SCRIPTED = "scripted text"  # the crisis script, the screening's questions: no strategy, no backend
+NOT_RECORDED = "not recorded"  # replies stored before their backend was
+
+
+@admin.register(ReplyFeedback)
+class ReplyFeedbackAdmin(admin.ModelAdmin):
+    """One page, the counts; no list of rows and no row's page, so no one's feedback is looked at one by one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.counts_view)
+        return [path("", view, name="conversations_replyfeedback_changelist")]
+
+    def counts_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = [{"strategy": count.strategy or SCRIPTED,
+                 "backend": count.backend or ("–" if not count.strategy else NOT_RECORDED),
+                 "helpful": count.helpful, "not_helpful": count.not_helpful,
+                 "total": count.helpful + count.not_helpful,
+                 "share": _share(count.helpful, count.helpful + count.not_helpful)}
+                for count in selectors.feedback_counts()]
+        helpful, not_helpful = sum(row["helpful"] for row in rows), sum(row["not_helpful"] for row in rows)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Feedback on replies",
+                   "rows": rows, "helpful": helpful, "not_helpful": not_helpful, "total": helpful + not_helpful,
+                   "share": _share(helpful, helpful + not_helpful)}
+        return TemplateResponse(request, "admin/conversations/replyfeedback/counts.html", context)
+
+
+def _share(helpful: int, total: int) -> str:
+    return f"{helpful / total:.0%}" if total else "–"
