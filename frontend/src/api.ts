@@ -1,7 +1,30 @@
-// A JSON request to one of the page's own HTTP APIs (the mood page's, the check-in's): the session cookie goes
-// with it, a POST carries the CSRF token, and a refusal becomes an ApiError with the server's code.
+// A JSON request to one of the page's own HTTP APIs (privacy, feedback on replies, the mood page, the check-in):
+// the session cookie goes with it, a POST carries the CSRF token, and a refusal becomes an ApiError with the
+// server's code.
 
-import { cookieValue, type FetchLike, type ResponseLike } from "./privacy";
+/** The part of a fetch Response used here. */
+export interface ResponseLike {
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+}
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<ResponseLike>;
+
+/** One cookie's value out of a `document.cookie` string. */
+export function cookieValue(cookies: string, name: string): string | null {
+  for (const part of cookies.split(";")) {
+    const at = part.indexOf("=");
+    if (at < 0 || part.slice(0, at).trim() !== name) continue;
+    const raw = part.slice(at + 1).trim();
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return null;
+}
 
 export interface ApiDeps {
   fetch: FetchLike;

@@ -2,7 +2,7 @@
 // helpful or not, says why if they like, and may change their mind. No DOM: fetch and the cookie string are
 // injected, and what the controls show is pure state.
 
-import { cookieValue, type FetchLike, type ResponseLike } from "./privacy";
+import { ApiError, isObject, requestJson, type FetchLike } from "./api";
 import { readFeedback, type Feedback } from "./protocol";
 
 /** The longest reason the server keeps, in visible characters. */
@@ -15,15 +15,8 @@ export interface FeedbackChoice {
 }
 
 /** A refused or failed request. `code` is the server's error code, or "network" / "bad_response". */
-export class FeedbackError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    detail: string,
-  ) {
-    super(detail || code);
-    this.name = "FeedbackError";
-  }
+export class FeedbackError extends ApiError {
+  override name = "FeedbackError";
 }
 
 const ERROR_TEXT: Record<string, string> = {
@@ -62,48 +55,20 @@ export class FeedbackApi implements FeedbackSaver {
   }
 
   async save(messageId: string, choice: FeedbackChoice): Promise<Feedback | null> {
-    const init: RequestInit = {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        Accept: "application/json",
-        "Content-Type": "application/json",
-        "X-CSRFToken": cookieValue(this.deps.cookies(), "csrftoken") ?? "",
-      },
-      body: JSON.stringify(choice.helpful === null ? { helpful: null } : choice),
-    };
-    let response: ResponseLike;
+    const url = `${this.base}${encodeURIComponent(messageId)}/feedback`;
+    let data: unknown;
     try {
-      response = await this.deps.fetch(`${this.base}${encodeURIComponent(messageId)}/feedback`, init);
-    } catch {
-      throw new FeedbackError("network", 0, "the request did not reach the server");
+      data = await requestJson(this.deps, "POST", url, choice.helpful === null ? { helpful: null } : choice);
+    } catch (error) {
+      throw error instanceof ApiError ? new FeedbackError(error.code, error.status, error.message) : error;
     }
-    let data: unknown = null;
-    try {
-      data = await response.json();
-    } catch {
-      // A proxy's HTML error page, say: the status still tells what happened.
-    }
-    const body = asObject(data);
-    if (!response.ok) {
-      const error = asObject(body.error);
-      throw new FeedbackError(
-        typeof error.code === "string" ? error.code : `http_${response.status}`,
-        response.status,
-        typeof error.detail === "string" ? error.detail : "",
-      );
-    }
-    if (!("feedback" in body)) throw new FeedbackError("bad_response", response.status, "unexpected answer");
-    const feedback = readFeedback(body.feedback);
-    if (feedback === null && body.feedback !== null) {
-      throw new FeedbackError("bad_response", response.status, "unexpected feedback");
+    if (!isObject(data) || !("feedback" in data)) throw new FeedbackError("bad_response", 200, "unexpected answer");
+    const feedback = readFeedback(data.feedback);
+    if (feedback === null && data.feedback !== null) {
+      throw new FeedbackError("bad_response", 200, "unexpected feedback");
     }
     return feedback;
   }
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 export type FeedbackPhase = "idle" | "saving" | "failed";

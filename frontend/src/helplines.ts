@@ -1,5 +1,5 @@
 // GET /helplines/ (docs/protocol.md) and how a helpline is reached. No DOM: fetch is injected.
-import type { FetchLike } from "./privacy";
+import type { FetchLike } from "./api";
 import { readCountryCode, readResources, type Resource } from "./protocol";
 
 export interface Country {

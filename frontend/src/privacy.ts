@@ -1,5 +1,7 @@
 // The privacy HTTP API of docs/privacy.md. No DOM: fetch and the cookie string are injected.
 
+import { ApiError, requestJson, type FetchLike } from "./api";
+
 export interface Purpose {
   id: string;
   required: boolean;
@@ -35,15 +37,6 @@ export interface Erased {
   messages: number;
 }
 
-/** The part of a fetch Response used here. */
-export interface ResponseLike {
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-}
-
-export type FetchLike = (url: string, init: RequestInit) => Promise<ResponseLike>;
-
 export interface PrivacyApiDeps {
   fetch: FetchLike;
   /** `document.cookie`, read afresh for every request: an erasure replaces the session. */
@@ -56,15 +49,8 @@ export interface PrivacyApiDeps {
 export const REQUIRED_PURPOSE = "support";
 
 /** A refused or failed request. `code` is the server's error code, or "network" / "bad_response". */
-export class PrivacyError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    detail: string,
-  ) {
-    super(detail || code);
-    this.name = "PrivacyError";
-  }
+export class PrivacyError extends ApiError {
+  override name = "PrivacyError";
 }
 
 type JsonObject = Record<string, unknown>;
@@ -123,21 +109,6 @@ export function hasCurrentConsent(state: PrivacyState): boolean {
   return consent !== null && consent.version === notice.version && consent.purposes.includes(REQUIRED_PURPOSE);
 }
 
-/** One cookie's value out of a `document.cookie` string. */
-export function cookieValue(cookies: string, name: string): string | null {
-  for (const part of cookies.split(";")) {
-    const at = part.indexOf("=");
-    if (at < 0 || part.slice(0, at).trim() !== name) continue;
-    const raw = part.slice(at + 1).trim();
-    try {
-      return decodeURIComponent(raw);
-    } catch {
-      return raw;
-    }
-  }
-  return null;
-}
-
 const ERROR_TEXT: Record<string, string> = {
   network: "We couldn't reach the server. Please check your connection and try again.",
   notice_changed: "The privacy notice has just been updated. Please read it again.",
@@ -187,32 +158,11 @@ export class PrivacyApi {
   }
 
   private async request(method: "GET" | "POST", path: string, body?: object): Promise<unknown> {
-    const headers: Record<string, string> = { Accept: "application/json" };
-    const init: RequestInit = { method, credentials: "same-origin", headers };
-    if (method === "POST") {
-      headers["Content-Type"] = "application/json";
-      headers["X-CSRFToken"] = cookieValue(this.deps.cookies(), "csrftoken") ?? "";
-      init.body = JSON.stringify(body ?? {});
-    }
-    let response: ResponseLike;
     try {
-      response = await this.deps.fetch(`${this.base}${path}`, init);
-    } catch {
-      throw new PrivacyError("network", 0, "the request did not reach the server");
+      return await requestJson(this.deps, method, `${this.base}${path}`, body);
+    } catch (error) {
+      throw error instanceof ApiError ? new PrivacyError(error.code, error.status, error.message) : error;
     }
-    let data: unknown = null;
-    try {
-      data = await response.json();
-    } catch {
-      // A proxy's HTML error page, say: the status still tells what happened.
-    }
-    if (response.ok) return data;
-    const error = isObject(data) && isObject(data.error) ? data.error : {};
-    throw new PrivacyError(
-      isString(error.code) ? error.code : `http_${response.status}`,
-      response.status,
-      isString(error.detail) ? error.detail : "",
-    );
   }
 }
 

@@ -13,7 +13,7 @@ import {
   type CheckinDue,
 } from "../src/checkin";
 import { createMemoryStorage } from "../src/outbox";
-import type { ResponseLike } from "../src/privacy";
+import type { ResponseLike } from "../src/api";
 
 const CHOICES: CheckinChoice[] = [
   { value: 1, label: "Really low" },

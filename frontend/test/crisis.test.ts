@@ -7,7 +7,7 @@ import { conversationItems } from "../src/events";
 import { CRISIS_TEXT, crisisAnnouncement, SUPPORT_TEXT, typingText } from "../src/format";
 import { dialable, HelplinesApi, readHelplines, resourceActions, type Helplines } from "../src/helplines";
 import { createMemoryStorage } from "../src/outbox";
-import type { ResponseLike } from "../src/privacy";
+import type { ResponseLike } from "../src/api";
 import { parseServerFrame, type Resource } from "../src/protocol";
 import { socketUrl } from "../src/socket-url";
 import { message, setup } from "./fakes";

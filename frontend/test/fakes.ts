@@ -1,4 +1,5 @@
 // Test doubles for the client's injected dependencies.
+import type { ResponseLike } from "../src/api";
 import { ChatClient, type ChatState, type ConnectionState, type Timers, type WebSocketLike } from "../src/client";
 import { createMemoryStorage, type StorageLike } from "../src/outbox";
 import type { ClientFrame, Message } from "../src/protocol";
@@ -179,4 +180,29 @@ export function message(fields: Partial<Message> & Pick<Message, "id" | "seq">):
     feedback: null,
     ...fields,
   };
+}
+
+export interface Call {
+  url: string;
+  init: RequestInit;
+}
+
+/** A fetch that answers from a list and records what it was asked. */
+export function fakeFetch(...answers: Array<{ status: number; body?: unknown } | Error>) {
+  const calls: Call[] = [];
+  const fetch = async (url: string, init: RequestInit): Promise<ResponseLike> => {
+    calls.push({ url, init });
+    const answer = answers.shift();
+    if (!answer) throw new Error("unexpected request");
+    if (answer instanceof Error) throw answer;
+    return {
+      ok: answer.status >= 200 && answer.status < 300,
+      status: answer.status,
+      json: async () => {
+        if (answer.body === undefined) throw new SyntaxError("not JSON");
+        return answer.body;
+      },
+    };
+  };
+  return { fetch, calls };
 }

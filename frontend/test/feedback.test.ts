@@ -8,10 +8,9 @@ import {
   feedbackErrorText,
   type FeedbackChoice,
 } from "../src/feedback";
-import type { ResponseLike } from "../src/privacy";
 import { parseServerFrame, type Feedback } from "../src/protocol";
 import { Timeline } from "../src/timeline";
-import { message } from "./fakes";
+import { fakeFetch, message } from "./fakes";
 
 const HELPFUL: Feedback = { helpful: true, reason: "", updated_at: "2026-11-30T10:00:00+00:00" };
 const NOT_HELPFUL: Feedback = { helpful: false, reason: "too vague", updated_at: "2026-11-30T10:01:00+00:00" };
@@ -20,29 +19,6 @@ function stored(choice: FeedbackChoice): Feedback | null {
   return choice.helpful === null ? null : { helpful: choice.helpful, reason: choice.reason, updated_at: "t" };
 }
 
-interface Call {
-  url: string;
-  init: RequestInit;
-}
-
-function fakeFetch(...answers: Array<{ status: number; body?: unknown } | Error>) {
-  const calls: Call[] = [];
-  const fetch = async (url: string, init: RequestInit): Promise<ResponseLike> => {
-    calls.push({ url, init });
-    const answer = answers.shift();
-    if (!answer) throw new Error("unexpected request");
-    if (answer instanceof Error) throw answer;
-    return {
-      ok: answer.status >= 200 && answer.status < 300,
-      status: answer.status,
-      json: async () => {
-        if (answer.body === undefined) throw new SyntaxError("not JSON");
-        return answer.body;
-      },
-    };
-  };
-  return { fetch, calls };
-}
 
 function api(...answers: Parameters<typeof fakeFetch>) {
   const fake = fakeFetch(...answers);

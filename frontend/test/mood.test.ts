@@ -13,7 +13,7 @@ import {
   readMoodData,
   tableRows,
 } from "../src/mood/data";
-import type { ResponseLike } from "../src/privacy";
+import type { ResponseLike } from "../src/api";
 
 const GROUPS = ["joy", "sadness", "fear", "anger", "surprise", "disgust", "neutral"];
 const NONE = { joy: 0, sadness: 0, fear: 0, anger: 0, surprise: 0, disgust: 0, neutral: 0 };

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { cookieValue } from "../src/api";
 import { accessText, dateText, NO_ACCESS_TEXT } from "../src/format";
 import {
-  cookieValue,
   hasCurrentConsent,
   PrivacyApi,
   PrivacyError,
   privacyErrorText,
   readPrivacyState,
   type PrivacyState,
-  type ResponseLike,
 } from "../src/privacy";
+import { fakeFetch, type Call } from "./fakes";
 
 const NOTICE = {
   version: "2026-11-01",
@@ -24,30 +24,6 @@ const NOTICE = {
 
 const STATE = { notice: NOTICE, consent: null, access: [] };
 
-interface Call {
-  url: string;
-  init: RequestInit;
-}
-
-/** A fetch that answers from a list and records what it was asked. */
-function fakeFetch(...answers: Array<{ status: number; body?: unknown } | Error>) {
-  const calls: Call[] = [];
-  const fetch = async (url: string, init: RequestInit): Promise<ResponseLike> => {
-    calls.push({ url, init });
-    const answer = answers.shift();
-    if (!answer) throw new Error("unexpected request");
-    if (answer instanceof Error) throw answer;
-    return {
-      ok: answer.status >= 200 && answer.status < 300,
-      status: answer.status,
-      json: async () => {
-        if (answer.body === undefined) throw new SyntaxError("not JSON");
-        return answer.body;
-      },
-    };
-  };
-  return { fetch, calls };
-}
 
 function api(...answers: Parameters<typeof fakeFetch>) {
   const fake = fakeFetch(...answers);
