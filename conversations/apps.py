@@ -9,6 +9,7 @@ class ConversationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: they import models, which the app registry is not ready for above.
+        from conversations.moderation import team
         from conversations.privacy import crypto, services
 
         # Parse the key ring now, so a malformed EMOCHAT_ENCRYPTION_KEYS stops every process at start-up.
@@ -16,3 +17,5 @@ class ConversationsConfig(AppConfig):
         # Deleting an account shreds its data keys before the cascade deletes its rows.
         pre_delete.connect(services.user_keys_destroy, sender=settings.AUTH_USER_MODEL,
                            dispatch_uid="conversations.user_keys_destroy")
+        # Joining a moderation group makes a user staff; losing access closes their moderation sockets.
+        team.signals_connect()

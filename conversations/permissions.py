@@ -12,6 +12,9 @@ LEAD_CASE = "conversations.lead_case"
 
 MODERATORS = "Moderators"
 MODERATION_LEADS = "Moderation leads"
+# Joining either makes a user staff (conversations/moderation/team.py): a member who could not enter the admin
+# could not work the queue at all.
+MODERATION_GROUPS = (MODERATORS, MODERATION_LEADS)
 
 
 def reader_role(user) -> str:
@@ -25,4 +28,7 @@ def reader_role(user) -> str:
 
 
 def works_cases(user) -> bool:
-    return user is not None and user.is_authenticated and user.has_perm(WORK_CASE)
+    """Whether `user` may hold the moderators' socket: what the admin asks of the queue's pages (active, staff,
+    the permission), so access withdrawn in any of these three ways ends both."""
+    return (user is not None and user.is_authenticated and user.is_active and user.is_staff
+            and user.has_perm(WORK_CASE))

@@ -3,8 +3,11 @@ people only; a person's words appear on a case page solely after a recorded read
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms import Script
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -19,7 +22,7 @@ from django.utils.timesince import timesince
 from conversations import permissions
 from conversations.chat import screening
 from conversations.models import Case
-from conversations.moderation import rules, selectors, services
+from conversations.moderation import rules, selectors, services, team
 from conversations.privacy import services as privacy
 
 # Dark enough for white text (WCAG AA); the level is written in the badge too, so colour is never the only cue.
@@ -244,3 +247,55 @@ class CaseAdmin(admin.ModelAdmin):
 
     ACTIONS = {"claim": _claim, "acknowledge": _acknowledge, "progress": _progress, "resolve": _resolve,
                "assign": _assign, "note": _note, "join": _join, "hand-back": _hand_back, "message": _message}
+
+
+# --- the team: "Add moderator" on the users' list -------------------------------------------------------------
+
+class ModeratorAddForm(forms.Form):
+    email = forms.EmailField(help_text="Also their username. An existing account with this address is made a "
+                                       "moderator and keeps its password unless you set one here.")
+    lead = forms.BooleanField(required=False, label="Moderation lead",
+                              help_text="Leads also assign cases to others and take over cases others claimed.")
+    password1 = forms.CharField(label="Password", required=False, strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label="Password (again)", required=False, strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1", "") != data.get("password2", ""):
+            self.add_error("password2", "The two passwords differ.")
+        return data
+
+
+class TeamUserAdmin(UserAdmin):
+    """Django's users' pages, with "Add moderator" (team.moderator_create, as `createmoderator` does)."""
+
+    change_list_template = "admin/emochat/user_change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.moderator_add_view)
+        return [path("add-moderator/", view, name="auth_user_moderator_add"), *super().get_urls()]
+
+    def moderator_add_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ModeratorAddForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = team.moderator_create(email=form.cleaned_data["email"], lead=form.cleaned_data["lead"],
+                                             password=form.cleaned_data["password1"] or None)
+            except ValidationError as exc:
+                on_email = getattr(exc, "code", None) in ("invalid", "ambiguous", "no_group")
+                form.add_error("email" if on_email else "password1", exc)
+            else:
+                said = f"{done.username} is in {done.group}" + ("." if done.changed else " already; nothing changed.")
+                self.message_user(request, said, messages.SUCCESS)
+                return redirect("admin:auth_user_change", done.user_id)
+        context = {**self.admin_site.each_context(request), "title": "Add moderator", "form": form,
+                   "opts": self.opts}
+        return TemplateResponse(request, "admin/emochat/moderator_add.html", context)
+
+
+admin.site.unregister(User)
+admin.site.register(User, TeamUserAdmin)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 from uuid import UUID
 
 from channels.db import database_sync_to_async
@@ -14,6 +17,12 @@ from conversations.chat.protocol import CLOSE_FORBIDDEN, ProtocolError, decode
 from conversations.moderation import events as moderation_events
 from conversations.moderation import protocol, selectors, two_factor
 
+logger = logging.getLogger(__name__)
+
+# How often an open socket checks its user's access again on its own: the safety net for changes no signal sees
+# (SQL, a queryset update()); every change made through Django closes it within a second or so (team.py).
+RECHECK_SECONDS = 30.0
+
 
 class ModerationConsumer(AsyncJsonWebsocketConsumer):
     """A moderator's queue or case page (/ws/moderation/): every case change, and, for a case whose conversation
@@ -22,6 +31,9 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
     # The case this socket watches live and its conversation; one at a time, so forwarded frames are unambiguous.
     following: tuple[UUID, UUID] | None = None
     allowed = False
+    # This user's own group (events.staff_group), joined once the socket is allowed, and the periodic re-check.
+    staff_group: str | None = None
+    rechecking: asyncio.Task | None = None
 
     async def connect(self) -> None:
         await self.accept()
@@ -38,10 +50,19 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.allowed = True
+        self.staff_group = moderation_events.staff_group(self.user.pk)
+        await self.channel_layer.group_add(self.staff_group, self.channel_name)
         await self.channel_layer.group_add(moderation_events.MODERATION_GROUP, self.channel_name)
+        self.rechecking = asyncio.create_task(self._recheck_every(RECHECK_SECONDS))
 
     async def disconnect(self, code: int) -> None:
+        if self.rechecking is not None:
+            self.rechecking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.rechecking
         await self.channel_layer.group_discard(moderation_events.MODERATION_GROUP, self.channel_name)
+        if self.staff_group is not None:
+            await self.channel_layer.group_discard(self.staff_group, self.channel_name)
         await self._unfollow()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -73,9 +94,16 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def moderation_event(self, event: dict) -> None:
-        await self.send_json(event["event"])
+        if self.allowed:
+            await self.send_json(event["event"])
+
+    async def staff_revoked(self, event: dict) -> None:
+        """This user's access changed (team.py): check it again, from the database."""
+        await self._recheck()
 
     async def chat_event(self, event: dict) -> None:
+        if not self.allowed:
+            return
         frame = event["event"]
         if frame["type"] == "typing" and frame["role"] == "moderator":
             return  # the moderator's own typing, echoed by the group
@@ -83,6 +111,26 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
         if frame["type"] in ("support.left", "privacy.erased"):
             # The join that allowed watching has ended; seeing it again needs a new, recorded join.
             await self._unfollow()
+
+    async def _recheck(self) -> None:
+        if not self.allowed:
+            return
+        still = await database_sync_to_async(selectors.moderator_allowed)(user_id=self.user.pk)
+        if still or not self.allowed:  # or the periodic re-check and a signalled one both found it gone
+            return
+        # Nothing more reaches this page from now on, not even a frame already on its way.
+        self.allowed = False
+        await self._unfollow()
+        await self.send_json(events.error(code="forbidden", detail="Your access to the moderation queue has ended."))
+        await self.close(code=CLOSE_FORBIDDEN)
+
+    async def _recheck_every(self, seconds: float) -> None:
+        while self.allowed:
+            await asyncio.sleep(seconds)
+            try:
+                await self._recheck()
+            except Exception:  # a database or layer hiccup must not end the safety net; the next round retries
+                logger.exception("moderation socket of user %s: access re-check failed; retrying", self.user.pk)
 
     async def _unfollow(self) -> None:
         if self.following is not None:

@@ -3,6 +3,7 @@ nowhere else; a case is shown by its labels, times and people, never by a word t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from asgiref.sync import async_to_sync
@@ -14,6 +15,13 @@ from conversations.chat import screening
 # Moderators' queue pages listen on this group.
 MODERATION_GROUP = "moderation"
 MODERATION_EVENT = "moderation.event"
+# Each staff member's moderation sockets also listen on a group of their own, so that a change to their access
+# reaches exactly their sockets, which then check it again (conversations/moderation/team.py).
+STAFF_ACCESS_EVENT = "staff.revoked"
+
+
+def staff_group(user_id: int) -> str:
+    return f"staff.{user_id}"
 
 
 def case_payload(case) -> dict:
@@ -53,3 +61,15 @@ def moderators_notify(frame: dict) -> None:
 
 def moderators_notify_on_commit(frame: dict) -> None:
     commit.on_commit(moderators_notify, frame)
+
+
+def staff_access_changed(user_ids: Iterable[int]) -> None:
+    """Ask these users' moderation sockets to check their access again. The frame says only that something
+    changed: the socket reads the user afresh and decides, so a stale or repeated frame closes nothing wrongly."""
+    send = async_to_sync(get_channel_layer().group_send)
+    for user_id in sorted(set(user_ids)):
+        send(staff_group(user_id), {"type": STAFF_ACCESS_EVENT})
+
+
+def staff_access_changed_on_commit(user_ids: Iterable[int]) -> None:
+    commit.on_commit(staff_access_changed, list(user_ids))

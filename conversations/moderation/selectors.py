@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from conversations import permissions
 from conversations.chat import selectors as chat_selectors
@@ -96,3 +97,14 @@ def outcome_examples() -> Iterator[dict]:
             at_risk = case.outcome != NOT_AT_RISK
             yield {"text": text, "level": message.risk["level"] if at_risk else "none",
                    "subject": (message.risk.get("subject") or "self") if at_risk else "", "outcome": case.outcome}
+
+
+def moderator_allowed(*, user_id: int) -> bool:
+    """Whether this user may still hold the moderators' socket, read afresh from the database: a new user object
+    caches no permission, so one revoked since the socket opened counts as revoked."""
+    return permissions.works_cases(get_user_model().objects.filter(pk=user_id).first())
+
+
+def moderator_accounts(*, email: str):
+    """The accounts an email names, as a username or as an address (case-insensitively): at most one, normally."""
+    return get_user_model().objects.filter(Q(username__iexact=email) | Q(email__iexact=email))
