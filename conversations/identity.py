@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.contrib.sessions.backends.base import SessionBase
 
@@ -62,7 +61,8 @@ def subject_of(conversation: Conversation) -> str:
     return subject_for(Owner(user_id=conversation.user_id, visitor_id=conversation.visitor_id))
 
 
-@lru_cache(maxsize=4096)
 def subject_of_conversation(conversation_id: uuid.UUID) -> str:
-    # A conversation never changes hands, so this is safe to remember.
+    """Whose data key seals a value of the conversation now. Read afresh, never remembered: a visitor's
+    conversations pass to the account they sign up for (conversations/accounts/services.py), and a value sealed
+    under the visitor's name after that would escape the account's erasure."""
     return subject_of(Conversation.objects.only("user_id", "visitor_id").get(pk=conversation_id))

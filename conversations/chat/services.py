@@ -97,6 +97,20 @@ def conversation_reopen(*, owner: Owner, conversation_id: uuid.UUID) -> Conversa
     return chosen
 
 
+def conversations_adopt(*, visitor_id: uuid.UUID, user_id: int) -> int:
+    """Give a visitor's conversations to an account (conversations/accounts/services.py visitor_adopt); how many.
+    The account keeps one open conversation: its own when it has one, and the visitor's open one is closed, still
+    in Past conversations. Call inside a transaction. The rows are locked, visitor's first, so a message being
+    stored in one of them finishes under the owner it began with (store.message_insert) before the move."""
+    mine = Conversation.objects.select_for_update().filter(visitor_id=visitor_id, user__isnull=True)
+    moved = list(mine.order_by("pk").values_list("pk", flat=True))
+    if Conversation.objects.filter(user_id=user_id, status=Conversation.Status.OPEN).exists():
+        mine.filter(status=Conversation.Status.OPEN).update(status=Conversation.Status.CLOSED,
+                                                            closed_at=timezone.now())
+    Conversation.objects.filter(pk__in=moved).update(user_id=user_id, visitor_id=None)
+    return len(moved)
+
+
 @dataclass(frozen=True)
 class Submitted:
     message: dict  # MESSAGE, as acknowledged

@@ -41,12 +41,15 @@ def next_seq(conversation_id: uuid.UUID) -> int:
 def message_insert(*, message_id: uuid.UUID, conversation_id: uuid.UUID, role: str, text: str, **fields) -> Message:
     """Insert a message under the next seq, its text sealed under the conversation owner's data key and bound
     to its row. Call inside a transaction."""
+    # The sequence number first: it takes the conversation's row lock, so the owner read next cannot change
+    # before commit (an account adopting the conversation waits for this message, or this one for it).
+    seq = next_seq(conversation_id)
     sealed, key_id = sealing.seal(text, model=Message, column="text_encrypted", row_id=message_id,
                                   subject=subject_of_conversation(conversation_id))
     return Message.objects.create(
         id=message_id,
         conversation_id=conversation_id,
-        seq=next_seq(conversation_id),
+        seq=seq,
         role=role,
         text_encrypted=sealed,
         data_key_id=key_id,

@@ -41,6 +41,11 @@ def checkin_create(*, owner: Owner, conversation_id: UUID, value: int) -> MoodCh
         raise CheckInError("already", "You have already said how you feel in this conversation.") from None
 
 
+def checkins_move(*, old: Owner, new: Owner) -> int:
+    """Give the check-ins of one owner to another (an account adopting a visitor's conversations); how many."""
+    return MoodCheckIn.objects.filter(subject=subject_for(old)).update(subject=subject_for(new))
+
+
 def checkins_erase(*, owner: Owner) -> int:
     """Delete every check-in of the owner's (their erasure); how many there were."""
     return MoodCheckIn.objects.filter(subject=subject_for(owner)).delete()[0]

@@ -168,6 +168,21 @@ def data_key_rewrap(*, key_id: UUID, subject: str, wrapped: bytes) -> bytes | No
     return _seal_under_master(_open_under_master(bytes(wrapped), aad=aad), aad=aad)
 
 
+def data_key_move(*, key_id: UUID, wrapped: bytes, old_subject: str, new_subject: str) -> bytes:
+    """The data key wrapped anew for another data subject (an account adopting a visitor's conversations), under
+    the newest master key. The wrapping binds the subject, so the old subject's wrapping opens nothing once the
+    row says the new one; values need nothing: they name their key by id, not by subject."""
+    raw = _open_under_master(_wrapped_bytes(wrapped), aad=_data_key_aad(key_id, old_subject))
+    return _seal_under_master(raw, aad=_data_key_aad(key_id, new_subject))
+
+
+def _wrapped_bytes(wrapped: bytes) -> bytes:
+    wrapped = bytes(wrapped)
+    if len(wrapped) < 2 or wrapped[0] != FORMAT_MASTER:
+        raise DecryptionError("unknown wrapped-key format")
+    return wrapped
+
+
 def encrypt_text(text: str, *, aad: bytes, key: DataKey) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
     return bytes([FORMAT_DATA]) + key.id.bytes + nonce + key._aead.encrypt(nonce, text.encode("utf-8"), aad)

@@ -86,9 +86,10 @@ def active_key(subject: str) -> crypto.DataKey:
     with _lock:
         key = _stores()[1].get(subject)
     if key is not None:
-        if DataKey.objects.filter(pk=key.id, state=DataKey.State.ACTIVE).exists():
+        if DataKey.objects.filter(pk=key.id, subject=subject, state=DataKey.State.ACTIVE).exists():
             return key
-        _forget(subject, [key.id])  # destroyed or retired by another process since it was cached
+        # Destroyed, retired or moved to an account by another process since it was cached.
+        _forget(subject, [key.id])
     row = DataKey.objects.filter(subject=subject, state=DataKey.State.ACTIVE).first()
     if row is None:
         try:
@@ -118,6 +119,27 @@ def key_replace(subject: str) -> crypto.DataKey:
         )
         row = _create(subject)
     return _remember(subject, _open(row))
+
+
+def subject_keys_move(*, old_subject: str, new_subject: str) -> int:
+    """Give every data key of `old_subject` to `new_subject`, each re-wrapped for it (crypto.data_key_move), so
+    the new subject's erasure destroys them too. When the new subject already has an active key it stays the one
+    that seals; the moved keys arrive retired and keep opening the values sealed under them, by id. Call inside
+    a transaction on the keys database; this process forgets the old subject's cached key, and another process
+    that still holds it finds it no longer active under that subject (active_key) within its next seal."""
+    rows = list(DataKey.objects.select_for_update().filter(subject=old_subject).order_by("created_at"))
+    has_active = DataKey.objects.filter(subject=new_subject, state=DataKey.State.ACTIVE).exists()
+    now = timezone.now()
+    for row in rows:
+        row.wrapped = crypto.data_key_move(key_id=row.id, wrapped=row.wrapped, old_subject=old_subject,
+                                           new_subject=new_subject)
+        row.subject = new_subject
+        if has_active and row.state == DataKey.State.ACTIVE:
+            row.state, row.retired_at = DataKey.State.RETIRED, now
+        row.save(update_fields=["wrapped", "subject", "state", "retired_at"])
+    _forget(old_subject, [])
+    _forget(new_subject, [])
+    return len(rows)
 
 
 def subject_keys_destroy(subject: str) -> int:

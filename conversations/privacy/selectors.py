@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from conversations.chat import selectors as chat
@@ -37,7 +38,16 @@ def privacy_state(*, owner: Owner) -> dict:
             "version": consent.notice_version, "purposes": consent.purposes, "given_at": consent.given_at.isoformat(),
         },
         "access": access_records(owner=owner),
+        # Whether the person is signed in, so the panel offers an account or says whose it is; never a prompt.
+        "account": _account(owner),
     }
+
+
+def _account(owner: Owner) -> dict | None:
+    if owner.user_id is None:
+        return None
+    email = get_user_model().objects.filter(pk=owner.user_id).values_list("email", flat=True).first()
+    return {"email": email or ""}
 
 
 def export_for(*, owner: Owner) -> dict:

@@ -21,6 +21,7 @@ from conversations.models import Consent, Conversation, DataKey, Message, Transc
 from conversations.moderation import services as moderation
 from conversations.mood import services as mood
 from conversations.privacy import keys, notice, sealing
+from conversations.privacy.routers import KEYS_DATABASE  # noqa: F401  callers' transactions on the keys database
 
 PURGE_BATCH = 1000
 MIN_REASON_LENGTH = 10
@@ -82,6 +83,20 @@ def subject_erase(*, owner: Owner) -> Erased:
         for conversation_id in conversation_ids:
             chat_events.broadcast_on_commit(conversation_id, chat_events.privacy_erased())
     return Erased(conversations=len(conversation_ids), messages=messages, keys=destroyed)
+
+
+def subject_keys_move(*, old: Owner, new: Owner) -> int:
+    """Give every data key of `old` to `new`, re-wrapped for it, so erasing `new` destroys them too; how many.
+    Call inside a transaction on the keys database (conversations/accounts/services.py says in which order)."""
+    return keys.subject_keys_move(old_subject=subject_for(old), new_subject=subject_for(new))
+
+
+def subject_records_move(*, old: Owner, new: Owner) -> tuple[int, int]:
+    """Give `old`'s consents and the record of staff reading their conversations to `new`: the history stays
+    whole, and the person still sees who read what they wrote. How many of each."""
+    consents = Consent.objects.filter(subject=subject_for(old)).update(subject=subject_for(new))
+    accesses = TranscriptAccess.objects.filter(subject=subject_for(old)).update(subject=subject_for(new))
+    return consents, accesses
 
 
 def user_keys_destroy(sender, instance, **kwargs) -> None:

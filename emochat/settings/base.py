@@ -87,6 +87,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The optional account's pages (conversations/accounts/); staff sign in through the admin's own page.
+LOGIN_URL = "conversations:login"
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -96,7 +96,11 @@ function start(root: HTMLElement): void {
   });
   const moodPath = root.dataset.moodPath ?? "/mood/";
   mountMoodLink(view, moodPath);
-  mountPrivacy(view, client, privacy);
+  mountPrivacy(view, client, privacy, {
+    signup: root.dataset.signupPath ?? "/account/signup",
+    login: root.dataset.loginPath ?? "/account/login",
+    logout: root.dataset.logoutPath ?? "/account/logout",
+  });
   const checkin = new CheckinHttpApi(
     { fetch: (url, init) => window.fetch(url, init), cookies: () => document.cookie },
     moodPath,

@@ -1,3 +1,4 @@
+import { cookieValue } from "./api";
 import type { ChatClient, ChatState } from "./client";
 import { NO_ACCESS_TEXT, accessText, dateText } from "./format";
 import {
@@ -14,13 +15,27 @@ import { el, type ChatView } from "./view";
 export type PrivacyController = Pick<ChatClient, "subscribe" | "getState" | "setConsent" | "setNotice" | "reset">;
 
 const OPTIONAL_PURPOSE = "improve";
+
+/** Where the account pages are (conversations/accounts/); the chat page's data attributes may say otherwise. */
+export interface AccountPaths {
+  signup: string;
+  login: string;
+  logout: string;
+}
+
+const ACCOUNT_PATHS: AccountPaths = { signup: "/account/signup", login: "/account/login", logout: "/account/logout" };
 const LOAD_FAILED = "We couldn't load the privacy notice. Please check your connection, then try again.";
 
 /**
  * The privacy notice that asks for consent before a first message, and the panel where a person sees and
  * changes what is kept about them: consent, download, erasure, and who on the team has read their words.
  */
-export function mountPrivacy(view: ChatView, client: PrivacyController, api: PrivacyApi): void {
+export function mountPrivacy(
+  view: ChatView,
+  client: PrivacyController,
+  api: PrivacyApi,
+  accountPaths: AccountPaths = ACCOUNT_PATHS,
+): void {
   // The notice card.
   const card = el("section", {
     "data-testid": "privacy-notice",
@@ -99,6 +114,26 @@ export function mountPrivacy(view: ChatView, client: PrivacyController, api: Pri
 
   const accessLog = el("div", { "data-testid": "access-log", class: "access-log" });
 
+  // An account is offered here, where a person looks for what is kept and where, and nowhere else: never a
+  // prompt. Signed in, the line says whose account it is, with a way out (a form: logging out is a POST).
+  const account = el("div", { "data-testid": "account", class: "account-line" });
+  const offer = el("p", { "data-testid": "account-offer" }, "Keep your conversations on other devices: ");
+  offer.append(
+    el("a", { href: accountPaths.signup, "data-testid": "account-signup" }, "create an account"),
+    document.createTextNode(", or "),
+    el("a", { href: accountPaths.login, "data-testid": "account-login" }, "log in"),
+    document.createTextNode("."),
+  );
+  const signedIn = el("p", { "data-testid": "account-signed-in" });
+  const signedInText = el("span");
+  const logout = el("form", { method: "post", action: accountPaths.logout });
+  const csrf = el("input", { type: "hidden", name: "csrfmiddlewaretoken" });
+  logout.append(csrf, el("button", { type: "submit", class: "link", "data-testid": "account-logout" }, "Log out"));
+  // The token is read as the form leaves: the cookie may have been replaced since the panel was drawn.
+  logout.addEventListener("submit", () => (csrf.value = cookieValue(document.cookie, "csrftoken") ?? ""));
+  signedIn.append(signedInText, document.createTextNode(" "), logout);
+  account.append(offer, signedIn);
+
   panel.append(
     panelTitle,
     el("h3", {}, "Your consent"),
@@ -110,6 +145,8 @@ export function mountPrivacy(view: ChatView, client: PrivacyController, api: Pri
     eraseBox,
     el("h3", {}, "Who has read this conversation"),
     accessLog,
+    el("h3", {}, "Your account"),
+    account,
   );
   view.toolbar.after(card, panel);
 
@@ -160,6 +197,9 @@ export function mountPrivacy(view: ChatView, client: PrivacyController, api: Pri
   function renderPanel(): void {
     if (!state) return;
     const { consent, notice, access } = state;
+    offer.hidden = state.account !== null;
+    signedIn.hidden = state.account === null;
+    signedInText.textContent = state.account ? `Signed in as ${state.account.email}.` : "";
     const current = hasCurrentConsent(state);
     consentStatus.textContent = current && consent
       ? `You agreed to the privacy notice on ${dateText(consent.given_at)}.`

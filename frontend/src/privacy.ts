@@ -26,10 +26,16 @@ export interface AccessRecord {
   role: string;
 }
 
+/** The account the person is signed in to; null for an anonymous visitor (the default). */
+export interface Account {
+  email: string;
+}
+
 export interface PrivacyState {
   notice: PrivacyNotice;
   consent: Consent | null;
   access: AccessRecord[];
+  account: Account | null;
 }
 
 export interface Erased {
@@ -100,7 +106,8 @@ export function readPrivacyState(data: unknown): PrivacyState | null {
         (item): item is AccessRecord => isObject(item) && isString(item.at) && isString(item.role),
       ).map(({ at, role }) => ({ at, role }))
     : [];
-  return { notice, consent, access };
+  const account = isObject(data.account) && isString(data.account.email) ? { email: data.account.email } : null;
+  return { notice, consent, access, account };
 }
 
 /** True when the person agreed to the notice as it stands now, for at least the required purpose. */

@@ -22,7 +22,7 @@ const NOTICE = {
   ],
 };
 
-const STATE = { notice: NOTICE, consent: null, access: [] };
+const STATE = { notice: NOTICE, consent: null, access: [], account: null };
 
 
 function api(...answers: Parameters<typeof fakeFetch>) {
@@ -142,6 +142,14 @@ describe("privacy state", () => {
     });
     assert.deepEqual(state?.consent, { version: "v", purposes: ["support"], given_at: "t" });
     assert.deepEqual(state?.access, [{ at: "2026-11-21T14:02:00+00:00", role: "moderator" }]);
+    assert.equal(state?.account, null);
+  });
+
+  test("reads the account the person is signed in to, and nothing else of it", () => {
+    assert.deepEqual(readPrivacyState({ ...STATE, account: { email: "sam@example.org", id: 3 } })?.account,
+      { email: "sam@example.org" });
+    assert.equal(readPrivacyState({ ...STATE, account: { email: 5 } })?.account, null);
+    assert.equal(readPrivacyState({ notice: NOTICE, consent: null, access: [] })?.account, null);
   });
 
   test("refuses a state without a usable notice or with a malformed consent", () => {
@@ -156,8 +164,9 @@ describe("privacy state", () => {
       notice: NOTICE,
       consent: { version, purposes, given_at: "" },
       access: [],
+      account: null,
     });
-    assert.equal(hasCurrentConsent({ notice: NOTICE, consent: null, access: [] }), false);
+    assert.equal(hasCurrentConsent({ notice: NOTICE, consent: null, access: [], account: null }), false);
     assert.equal(hasCurrentConsent(at(NOTICE.version, ["support"])), true);
     assert.equal(hasCurrentConsent(at(NOTICE.version, ["support", "improve"])), true);
     assert.equal(hasCurrentConsent(at("2026-01-01", ["support"])), false);

@@ -79,6 +79,20 @@ def test_rewrapping_moves_a_data_key_to_the_newest_master_key(settings, data_key
     assert crypto.decrypt_text(blob, aad=aad(), resolve={key.id.bytes: opened}.get) == "still mine"
 
 
+def test_moving_a_data_key_to_another_subject_rebinds_its_wrapping(data_key):
+    key, wrapped, _ = data_key
+    blob = crypto.encrypt_text("written before signing up", aad=aad(), key=key)
+
+    moved = crypto.data_key_move(key_id=key.id, wrapped=wrapped, old_subject="visitor:1", new_subject="user:7")
+
+    with pytest.raises(crypto.DecryptionError):
+        crypto.data_key_open(key_id=key.id, subject="visitor:1", wrapped=moved)
+    opened = crypto.data_key_open(key_id=key.id, subject="user:7", wrapped=moved)
+    assert crypto.decrypt_text(blob, aad=aad(), resolve={key.id.bytes: opened}.get) == "written before signing up"
+    with pytest.raises(crypto.DecryptionError):  # only the subject it was wrapped for can move it
+        crypto.data_key_move(key_id=key.id, wrapped=wrapped, old_subject="visitor:2", new_subject="user:7")
+
+
 def test_same_text_encrypts_differently_each_time(data_key):
     key, _, _ = data_key
     assert crypto.encrypt_text("same", aad=aad(), key=key) != crypto.encrypt_text("same", aad=aad(), key=key)
