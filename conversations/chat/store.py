@@ -12,7 +12,7 @@ import uuid
 
 from django.db import connections, router
 
-from conversations.identity import subject_of_conversation
+from conversations.identity import Owner, subject_for, subject_of_conversation
 from conversations.models import Conversation, Dialogue, Message, ReplyFeedback
 from conversations.privacy import sealing
 from inference.dialogue.state import DialogueState
@@ -23,29 +23,34 @@ REPLY_NAMESPACE = uuid.UUID("6f1c1a52-3c57-4b0f-9a43-4f2d8c1e7a10")
 
 def next_seq(conversation_id: uuid.UUID) -> int:
     """The conversation's next sequence number. Call inside a transaction."""
+    return _advance(conversation_id)[0]
+
+
+def _advance(conversation_id: uuid.UUID) -> tuple[int, str]:
+    """The conversation's next sequence number, and the data subject who owns it now."""
     # The UPDATE takes the conversation's row lock until commit, so numbers are handed out in commit order; its
-    # RETURNING reads the number under that lock in the same round trip (the ORM's update() returns a row count).
+    # RETURNING reads the number and the owner under that lock in the same round trip (the ORM's update() returns
+    # a row count). The owner cannot change before commit: an account adopting the conversation waits for it.
     connection = connections[router.db_for_write(Conversation)]
-    table, seq, pk = (connection.ops.quote_name(name) for name in (
-        Conversation._meta.db_table, Conversation._meta.get_field("last_seq").column, Conversation._meta.pk.column))
+    fields = [Conversation._meta.get_field(name) for name in ("last_seq", "user", "visitor_id")]
+    table, pk = (connection.ops.quote_name(name) for name in (Conversation._meta.db_table, Conversation._meta.pk.column))
+    seq, user, visitor = (connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
         # RETURNING: PostgreSQL, and SQLite from 3.35.
-        cursor.execute(f"UPDATE {table} SET {seq} = {seq} + 1 WHERE {pk} = %s RETURNING {seq}",
+        cursor.execute(f"UPDATE {table} SET {seq} = {seq} + 1 WHERE {pk} = %s RETURNING {seq}, {user}, {visitor}",
                        [Conversation._meta.pk.get_db_prep_value(conversation_id, connection)])
         row = cursor.fetchone()
     if row is None:
         raise Conversation.DoesNotExist(f"No conversation {conversation_id}.")
-    return row[0]
+    visitor_id = fields[2].to_python(row[2]) if row[2] is not None else None  # SQLite returns the hex text
+    return row[0], subject_for(Owner(user_id=row[1], visitor_id=visitor_id))
 
 
 def message_insert(*, message_id: uuid.UUID, conversation_id: uuid.UUID, role: str, text: str, **fields) -> Message:
     """Insert a message under the next seq, its text sealed under the conversation owner's data key and bound
     to its row. Call inside a transaction."""
-    # The sequence number first: it takes the conversation's row lock, so the owner read next cannot change
-    # before commit (an account adopting the conversation waits for this message, or this one for it).
-    seq = next_seq(conversation_id)
-    sealed, key_id = sealing.seal(text, model=Message, column="text_encrypted", row_id=message_id,
-                                  subject=subject_of_conversation(conversation_id))
+    seq, subject = _advance(conversation_id)
+    sealed, key_id = sealing.seal(text, model=Message, column="text_encrypted", row_id=message_id, subject=subject)
     return Message.objects.create(
         id=message_id,
         conversation_id=conversation_id,
