@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from channels.layers import channel_layers
 from django.conf import settings
 from kombu import Connection
 
@@ -85,6 +86,17 @@ def live_database_url(transactional_db) -> Iterator[str]:
             if cursor.fetchone()[0] == 0:
                 return
             time.sleep(0.1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer() -> Iterator[None]:
+    """Each test gets a channel layer of its own. channels_redis binds its locks to the event loop that first
+    used them, and every async test runs in a loop of its own: a layer left from another test (a consumer of it
+    still waiting to receive when that test's loop ended) fails in this one with "bound to a different event
+    loop"."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture
