@@ -1,6 +1,5 @@
 import "./checkin.css";
 import {
-  CHECKIN_TEXT,
   chatMoment,
   Checkin,
   faceMouth,
@@ -9,8 +8,10 @@ import {
   type CheckinView,
 } from "./checkin";
 import type { ChatClient } from "./client";
+import { messages } from "./i18n";
 import type { StorageLike } from "./outbox";
-import { el, type ChatView } from "./view";
+import { el } from "./dom";
+import type { ChatView } from "./view-types";
 
 /** What the check-in needs from the client. */
 export type CheckinController = Pick<ChatClient, "subscribe" | "getState">;
@@ -21,15 +22,16 @@ export type CheckinController = Pick<ChatClient, "subscribe" | "getState">;
  * toolbar, a single stop for Tab (the arrow keys move along it), so the message box stays a few keys away.
  */
 export function mountCheckin(view: ChatView, client: CheckinController, api: CheckinApi, storage: StorageLike): void {
+  const text = messages().checkin;
   const row = el("div", { class: "checkin", "data-testid": "checkin" });
   row.hidden = true;
-  const question = el("h2", { id: "checkin-question", class: "checkin-question" }, CHECKIN_TEXT.question);
+  const question = el("h2", { id: "checkin-question", class: "checkin-question" }, text.question);
   const toolbar = el("div", { class: "checkin-toolbar", role: "toolbar", "aria-labelledby": "checkin-question" });
   const choices = el("div", { class: "checkin-choices" });
   const skip = el(
     "button",
-    { type: "button", class: "link checkin-skip", "data-testid": "checkin-skip", "aria-label": CHECKIN_TEXT.skipLabel },
-    CHECKIN_TEXT.skip,
+    { type: "button", class: "link checkin-skip", "data-testid": "checkin-skip", "aria-label": text.skipLabel },
+    text.skip,
   );
   toolbar.append(choices, skip);
   const error = el("p", { class: "checkin-error", role: "alert" });
@@ -83,7 +85,7 @@ export function mountCheckin(view: ChatView, client: CheckinController, api: Che
     row.setAttribute("aria-busy", String(state.phase === "saving"));
     error.hidden = state.error === null;
     error.textContent = state.error ?? "";
-    thanks.textContent = state.phase === "thanks" ? CHECKIN_TEXT.thanks : "";
+    thanks.textContent = state.phase === "thanks" ? text.thanks : "";
     // Focus never jumps into the row: the composer keeps it. When the row goes while focus is in it, focus goes
     // back to the composer rather than to the page's top.
     if (hadFocus && !shown) view.focusComposer();
@@ -135,8 +137,9 @@ function face(value: number): SVGElement {
 
 /** The way from the chat to the person's mood page, where their check-ins and feelings are drawn over time. */
 export function mountMoodLink(view: ChatView, href: string): void {
+  const text = messages().checkin;
   view.toolbarActions.append(
-    el("a", { href, class: "button secondary mood-link", "data-testid": "mood-link", "data-short": "Mood",
-      "aria-label": "My mood" }, "My mood"),
+    el("a", { href, class: "button secondary mood-link", "data-testid": "mood-link", "data-short": text.moodLinkShort,
+      "aria-label": text.moodLink }, text.moodLink),
   );
 }

@@ -4,6 +4,7 @@
 
 import { ApiError, isObject, requestJson, type ApiDeps } from "./api";
 import type { ChatState } from "./client";
+import { messages } from "./i18n";
 import type { StorageLike } from "./outbox";
 
 export interface CheckinChoice {
@@ -20,14 +21,6 @@ export function faceMouth(value: number): string {
   const bend: Record<number, number> = { 1: -3, 2: -1.5, 3: 0, 4: 1.5, 5: 3 };
   return `M8 16.5 Q12 ${16.5 + 2 * (bend[value] ?? 0)} 16 16.5`;
 }
-
-export const CHECKIN_TEXT = {
-  question: "How are you feeling right now?",
-  skip: "Not now",
-  skipLabel: "Skip the check-in for this conversation",
-  thanks: "Thank you. You can see how you've been feeling in My mood.",
-  failed: "That wasn't saved. Please check your connection and try again, or skip it.",
-} as const;
 
 /** Where a key moves the focus in a toolbar of `count` buttons from `index` (the ARIA toolbar pattern: arrows
  * step and wrap, Home and End jump); null for a key that does not move it. */
@@ -210,7 +203,7 @@ export class Checkin {
           this.show("hidden");
           return;
         }
-        this.error = CHECKIN_TEXT.failed;
+        this.error = messages().checkin.failed;
         this.show("asking");
       },
     );

@@ -1,13 +1,9 @@
-import { ConversationState, NOTICES, type ConsentState, type CrisisAlert } from "./conversation";
+import { ConversationState, type ConsentState, type CrisisAlert } from "./conversation";
+import { messages } from "./i18n";
 import type { ConversationEvent } from "./events";
 import type { StorageLike } from "./outbox";
-import {
-  parseServerFrame,
-  type ClientFrame,
-  type ConversationSummary,
-  type HelloFrame,
-  type TypingRole,
-} from "./protocol";
+import type { ClientFrame, ConversationSummary, HelloFrame, TypingRole } from "./protocol";
+import { parseServerFrame } from "./protocol-read";
 import {
   DEFAULT_BACKOFF,
   ReconnectingSocket,
@@ -19,7 +15,7 @@ import type { ChatMessage } from "./timeline";
 import { TypingSender } from "./typing-sender";
 
 export type { ConsentState, CrisisAlert } from "./conversation";
-export { NOTICES, SUPPORT_RESEND_MS } from "./conversation";
+export { SUPPORT_RESEND_MS } from "./conversation";
 export type { Timers, WebSocketLike } from "./reconnect";
 export { TYPING_IDLE_MS, TYPING_THROTTLE_MS } from "./typing-sender";
 
@@ -298,13 +294,13 @@ export class ChatClient {
     // The person opened the chat in another tab or window, and this one is the oldest: coming back on our
     // own would close that one in turn.
     if (code === CLOSE_ELSEWHERE) {
-      this.forbid(NOTICES.elsewhere);
+      this.forbid(messages().chat.notices.elsewhere);
       return false;
     }
     return !this.offline && !this.stopped;
   }
 
-  private forbid(notice: string = NOTICES.forbidden): void {
+  private forbid(notice: string = messages().chat.notices.forbidden): void {
     this.stopped = true;
     this.socket.cancelRetry();
     this.socket.drop();

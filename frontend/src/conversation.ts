@@ -1,4 +1,5 @@
 import type { ConversationEvent, ConversationEventKind } from "./events";
+import { lookup, messages } from "./i18n";
 import { Outbox, type StorageLike } from "./outbox";
 import {
   CRISIS_LEVELS,
@@ -27,21 +28,6 @@ export interface CrisisAlert {
   readonly country: string | null;
   readonly resources: readonly Resource[];
 }
-
-export const NOTICES = {
-  unavailable: "We're taking longer than usual. Your message is saved and will be answered.",
-  forbidden: "This chat can't be opened from here right now. Reloading the page usually helps.",
-  error: "Something went wrong. Please try again.",
-  consent: "Please read the privacy notice and agree to it. Your message is kept and will be sent then.",
-  erased: "Everything you wrote here has been deleted.",
-  elsewhere: "This chat is open in another tab or window. Reload this page to continue here.",
-} as const;
-
-const FAILED_DETAIL: Record<string, string> = {
-  invalid: "This message couldn't be sent.",
-  too_long: "This message is too long (4,000 characters at most).",
-  rate_limited: "You're sending messages quickly. Please wait a moment, then try again.",
-};
 
 /**
  * The server re-sends `support.joined` right after hello while the support team is there. If a reconnect's hello
@@ -116,7 +102,7 @@ export class ConversationState {
     this.consent = given ? "given" : "required";
     if (before === this.consent) return null;
     if (!given || before !== "required") return false;
-    if (this.notice === NOTICES.consent) this.notice = null;
+    if (this.notice === messages().chat.notices.consent) this.notice = null;
     return true;
   }
 
@@ -157,7 +143,7 @@ export class ConversationState {
         return null;
       case "reply.start":
         this.timeline.startReply(frame.message_id, frame.reply_to);
-        if (this.notice === NOTICES.unavailable) this.notice = null;
+        if (this.notice === messages().chat.notices.unavailable) this.notice = null;
         return null;
       case "reply.delta":
         this.timeline.appendReply(frame.message_id, frame.text);
@@ -209,7 +195,7 @@ export class ConversationState {
     this.retired.clear();
     this.conversationId = null;
     this.consent = "required";
-    this.notice = NOTICES.erased;
+    this.notice = messages().chat.notices.erased;
     // The helplines stay: someone who erases everything while at risk still needs them, and they recall nothing
     // the person wrote (a level, a country and public numbers).
     this.forgetSupport();
@@ -287,24 +273,24 @@ export class ConversationState {
       case "consent_required":
         // Nothing was stored: the message stays in the outbox and goes out once the person has agreed.
         this.consent = "required";
-        this.notice = NOTICES.consent;
+        this.notice = messages().chat.notices.consent;
         return null;
       case "unavailable":
-        this.notice = NOTICES.unavailable;
+        this.notice = messages().chat.notices.unavailable;
         return null;
       case "elsewhere":
-        this.notice = NOTICES.elsewhere;
+        this.notice = messages().chat.notices.elsewhere;
         return null;
       case "invalid":
       case "too_long":
       case "rate_limited":
         if (clientId !== null && this.outbox.remove(clientId)) {
-          this.timeline.markFailed(clientId, frame.detail || FAILED_DETAIL[frame.code]);
+          this.timeline.markFailed(clientId, frame.detail || (lookup(messages().chat.failed, frame.code) ?? ""));
           return null;
         }
         break;
     }
-    this.notice = frame.detail || NOTICES.error;
+    this.notice = frame.detail || messages().chat.notices.error;
     return null;
   }
 }

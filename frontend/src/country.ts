@@ -1,5 +1,5 @@
 // Which country's helplines to offer: the person's own choice, else a guess from the browser's languages.
-import { readCountryCode } from "./protocol";
+import { readCountryCode } from "./protocol-read";
 import type { StorageLike } from "./outbox";
 
 /** localStorage key of the country the person chose in the helplines card. */

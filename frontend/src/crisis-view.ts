@@ -1,11 +1,12 @@
 import type { ChatClient, CrisisAlert } from "./client";
 import { loadCountry, preferredCountry, saveCountry } from "./country";
 import { CrisisCard } from "./crisis-card";
-import { CRISIS_TEXT } from "./format";
 import { resourceActions, type Country, type HelplinesApi } from "./helplines";
+import { messages } from "./i18n";
 import type { StorageLike } from "./outbox";
 import type { Resource } from "./protocol";
-import { el, type ChatView } from "./view";
+import { el } from "./dom";
+import type { ChatView } from "./view-types";
 
 /** What the helplines card needs from the client. */
 export type CrisisController = Pick<ChatClient, "subscribe" | "getState">;
@@ -48,11 +49,12 @@ function resourceItem(resource: Resource): HTMLLIElement {
  */
 export function mountCrisis(view: ChatView, client: CrisisController, deps: CrisisViewDeps): void {
   const card = new CrisisCard();
+  const text = messages().crisis;
 
   const help = el(
     "button",
     { type: "button", class: "secondary help-now", "data-testid": "get-help", "aria-controls": "crisis-card" },
-    CRISIS_TEXT.button,
+    text.button,
   );
   view.headerActions.append(help);
 
@@ -63,11 +65,11 @@ export function mountCrisis(view: ChatView, client: CrisisController, deps: Cris
     "aria-labelledby": "crisis-title",
   });
   section.hidden = true;
-  const title = el("h2", { id: "crisis-title", "data-testid": "crisis-title", tabindex: "-1" }, CRISIS_TEXT.heading);
+  const title = el("h2", { id: "crisis-title", "data-testid": "crisis-title", tabindex: "-1" }, text.heading);
   const close = el(
     "button",
-    { type: "button", class: "secondary crisis-close", "data-testid": "crisis-close", "aria-label": CRISIS_TEXT.closeLabel },
-    CRISIS_TEXT.close,
+    { type: "button", class: "secondary crisis-close", "data-testid": "crisis-close", "aria-label": text.closeLabel },
+    text.close,
   );
   const head = el("div", { class: "crisis-head" });
   head.append(title, close);
@@ -84,24 +86,24 @@ export function mountCrisis(view: ChatView, client: CrisisController, deps: Cris
     "data-testid": "crisis-toggle",
     "aria-controls": "crisis-body",
   });
-  toggle.append(CRISIS_TEXT.all, el("span", { class: "chevron", "aria-hidden": "true" }));
+  toggle.append(text.all, el("span", { class: "chevron", "aria-hidden": "true" }));
   const quick = el("div", { class: "crisis-quick" });
   quick.append(primary, toggle);
   const top = el("div", { class: "crisis-top" });
   top.append(head, quick);
 
   const body = el("div", { id: "crisis-body", "data-testid": "crisis-body", class: "crisis-body" });
-  const emergency = el("p", { "data-testid": "crisis-emergency", class: "crisis-emergency" }, CRISIS_TEXT.emergency);
-  const lead = el("p", { class: "crisis-lead" }, CRISIS_TEXT.lead);
+  const emergency = el("p", { "data-testid": "crisis-emergency", class: "crisis-emergency" }, text.emergency);
+  const lead = el("p", { class: "crisis-lead" }, text.lead);
   const select = el("select", { id: "crisis-country", "data-testid": "crisis-country", name: "country" });
   const picker = el("div", { class: "crisis-country" });
-  picker.append(el("label", { for: "crisis-country" }, CRISIS_TEXT.country), select);
+  picker.append(el("label", { for: "crisis-country" }, text.country), select);
   const list = el("ul", { "data-testid": "crisis-resources", class: "resources" });
-  const note = el("p", { "data-testid": "crisis-note", class: "crisis-note" }, CRISIS_TEXT.emergencyNote);
+  const note = el("p", { "data-testid": "crisis-note", class: "crisis-note" }, text.emergencyNote);
   body.append(emergency, lead, picker, list, note);
   // Outside the body: a compact card with no list yet says why, and offers to try again.
   const status = el("p", { "data-testid": "crisis-status", class: "crisis-status" });
-  const retry = el("button", { type: "button", class: "secondary", "data-testid": "crisis-retry" }, CRISIS_TEXT.retry);
+  const retry = el("button", { type: "button", class: "secondary", "data-testid": "crisis-retry" }, text.retry);
   section.append(top, status, retry, body);
 
   // Apart from the card, so that drawing the card again (another country, expanding it) says nothing.
@@ -120,7 +122,7 @@ export function mountCrisis(view: ChatView, client: CrisisController, deps: Cris
     const options = card.countries.map((country) => el("option", { value: country.code }, country.name));
     const current = card.country;
     if (current !== null && !card.countries.some((country) => country.code === current)) {
-      options.unshift(el("option", { value: current }, current === "INTL" ? CRISIS_TEXT.another : current));
+      options.unshift(el("option", { value: current }, current === "INTL" ? text.another : current));
     }
     select.replaceChildren(...options);
     select.value = current ?? "";
@@ -169,11 +171,11 @@ export function mountCrisis(view: ChatView, client: CrisisController, deps: Cris
     list.hidden = card.resources.length === 0;
     const empty = card.resources.length === 0 && card.country !== null;
     status.textContent = card.loading && card.resources.length === 0
-      ? CRISIS_TEXT.loading
+      ? text.loading
       : card.loadFailed
-        ? CRISIS_TEXT.failed
+        ? text.failed
         : empty && !card.loading
-          ? CRISIS_TEXT.empty
+          ? text.empty
           : "";
     status.hidden = status.textContent === "";
     retry.hidden = !card.loadFailed;

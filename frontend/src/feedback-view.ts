@@ -1,22 +1,12 @@
 import type { ChatClient } from "./client";
 import { MAX_REASON_LENGTH, type FeedbackClient } from "./feedback";
+import { messages } from "./i18n";
 import type { ChatMessage } from "./timeline";
-import { el, type ChatView, type ReplyControls } from "./view";
+import { el } from "./dom";
+import type { ChatView, ReplyControls } from "./view-types";
 
 /** What the reply controls need from the feedback client. */
 export type FeedbackController = Pick<FeedbackClient, "view" | "press" | "giveReason" | "skipReason" | "retry">;
-
-export const FEEDBACK_TEXT = {
-  question: "Was this reply helpful?",
-  helpful: "Helpful",
-  notHelpful: "Not helpful",
-  reasonLabel: "What would have helped more? (optional)",
-  send: "Send",
-  skip: "Skip",
-  retry: "Try again",
-  saving: "Saving…",
-  saved: "Thank you",
-} as const;
 
 let counter = 0;
 
@@ -26,27 +16,28 @@ let counter = 0;
  * being written, unseen, so nothing below moves when it appears.
  */
 export function createFeedback(controller: FeedbackController): ReplyControls {
+  const text = messages().feedback;
   const id = `feedback-${++counter}`;
   const root = el("div", { class: "feedback", "data-testid": "feedback" });
-  const row = el("div", { class: "feedback-row", role: "group", "aria-label": FEEDBACK_TEXT.question });
+  const row = el("div", { class: "feedback-row", role: "group", "aria-label": text.question });
   const helpful = el("button", {
     type: "button",
     class: "toggle",
     "data-testid": "feedback-helpful",
     "aria-pressed": "false",
-  }, FEEDBACK_TEXT.helpful);
+  }, text.helpful);
   const notHelpful = el("button", {
     type: "button",
     class: "toggle",
     "data-testid": "feedback-not-helpful",
     "aria-pressed": "false",
-  }, FEEDBACK_TEXT.notHelpful);
+  }, text.notHelpful);
   const status = el("span", { class: "feedback-status", "data-testid": "feedback-status", role: "status" });
   row.append(helpful, notHelpful, status);
 
   const form = el("form", { class: "feedback-reason", "data-testid": "feedback-reason" });
   form.hidden = true;
-  const label = el("label", { for: `${id}-reason` }, FEEDBACK_TEXT.reasonLabel);
+  const label = el("label", { for: `${id}-reason` }, text.reasonLabel);
   const input = el("input", {
     id: `${id}-reason`,
     type: "text",
@@ -54,15 +45,15 @@ export function createFeedback(controller: FeedbackController): ReplyControls {
     maxlength: String(MAX_REASON_LENGTH),
     autocomplete: "off",
   });
-  const send = el("button", { type: "submit" }, FEEDBACK_TEXT.send);
-  const skip = el("button", { type: "button", class: "secondary" }, FEEDBACK_TEXT.skip);
+  const send = el("button", { type: "submit" }, text.send);
+  const skip = el("button", { type: "button", class: "secondary" }, text.skip);
   const actions = el("div", { class: "feedback-actions" });
   actions.append(send, skip);
   form.append(label, input, actions);
 
   const error = el("p", { class: "feedback-error", "data-testid": "feedback-error", role: "alert" });
   const errorText = el("span");
-  const retry = el("button", { type: "button", class: "link" }, FEEDBACK_TEXT.retry);
+  const retry = el("button", { type: "button", class: "link" }, text.retry);
   error.append(errorText, " ", retry);
   error.hidden = true;
   root.append(row, form, error);
@@ -110,7 +101,7 @@ export function createFeedback(controller: FeedbackController): ReplyControls {
     setPressed(helpful, view.helpful === true);
     setPressed(notHelpful, view.helpful === false);
     root.dataset.phase = view.phase;
-    const statusText = view.phase === "saving" ? FEEDBACK_TEXT.saving : view.saved ? FEEDBACK_TEXT.saved : "";
+    const statusText = view.phase === "saving" ? text.saving : view.saved ? text.saved : "";
     if (status.textContent !== statusText) status.textContent = statusText;
     if (view.reasonOpen && form.hidden) input.value = view.reason;
     form.hidden = !view.reasonOpen;

@@ -3,7 +3,9 @@
 // injected, and what the controls show is pure state.
 
 import { ApiError, isObject, requestJson, type FetchLike } from "./api";
-import { readFeedback, type Feedback } from "./protocol";
+import { lookup, messages } from "./i18n";
+import { readFeedback } from "./protocol-read";
+import type { Feedback } from "./protocol";
 
 /** The longest reason the server keeps, in visible characters. */
 export const MAX_REASON_LENGTH = 500;
@@ -19,18 +21,12 @@ export class FeedbackError extends ApiError {
   override name = "FeedbackError";
 }
 
-const ERROR_TEXT: Record<string, string> = {
-  network: "We couldn't reach the server, so this wasn't saved. Please check your connection and try again.",
-  rate_limited: "That's a lot of changes at once. Please wait a moment, then try again.",
-  consent_required: "Please agree to the privacy notice first, then try again.",
-  too_long: `That reason is too long (${MAX_REASON_LENGTH} characters at most).`,
-  not_found: "This reply can't be rated any more.",
-};
-
 /** What to tell the person when their feedback was not saved. Server details are for developers, not shown. */
 export function feedbackErrorText(error: unknown): string {
+  const text = messages().feedback;
   const code = error instanceof FeedbackError ? error.code : "";
-  return ERROR_TEXT[code] ?? "This wasn't saved. Please try again.";
+  if (code === "too_long") return text.tooLong(MAX_REASON_LENGTH);
+  return lookup(text.errors, code) ?? text.error;
 }
 
 export interface FeedbackApiDeps {

@@ -1,6 +1,8 @@
 // GET /helplines/ (docs/protocol.md) and how a helpline is reached. No DOM: fetch is injected.
 import type { FetchLike } from "./api";
-import { readCountryCode, readResources, type Resource } from "./protocol";
+import { messages } from "./i18n";
+import type { Resource } from "./protocol";
+import { readCountryCode, readResources } from "./protocol-read";
 
 export interface Country {
   code: string;
@@ -79,34 +81,32 @@ export function dialable(number: string): string | null {
 
 /** Call, text and web links for a helpline, in that order; a way that cannot be made a link is left out. */
 export function resourceActions(resource: Resource): ResourceAction[] {
+  const words = messages().crisis;
   const actions: ResourceAction[] = [];
-  const call = resource.phone === null ? null : dialable(resource.phone);
-  if (call !== null) {
-    actions.push({
-      kind: "call",
-      href: `tel:${call}`,
-      text: `Call ${resource.phone}`,
-      label: `Call ${resource.phone} (${resource.name})`,
-    });
+  const { phone, sms } = resource;
+  const call = phone === null ? null : dialable(phone);
+  if (phone !== null && call !== null) {
+    const what = words.call(phone);
+    actions.push({ kind: "call", href: `tel:${call}`, text: what, label: words.actionLabel(what, resource.name) });
   }
-  const text = resource.sms === null ? null : dialable(resource.sms);
-  if (text !== null) {
+  const text = sms === null ? null : dialable(sms);
+  if (sms !== null && text !== null) {
     // "?&body=" pre-fills the message on both iOS and Android.
     const body = resource.sms_body ?? null;
-    const what = body === null ? `Text ${resource.sms}` : `Text ${body} to ${resource.sms}`;
+    const what = body === null ? words.text(sms) : words.textWord(body, sms);
     actions.push({
       kind: "text",
       href: body === null ? `sms:${text}` : `sms:${text}?&body=${encodeURIComponent(body)}`,
       text: what,
-      label: `${what} (${resource.name})`,
+      label: words.actionLabel(what, resource.name),
     });
   }
   if (resource.url !== null) {
     actions.push({
       kind: "web",
       href: resource.url,
-      text: "Visit website",
-      label: `Visit website (${resource.name}, opens in a new tab)`,
+      text: words.website,
+      label: words.websiteLabel(resource.name),
     });
   }
   return actions;

@@ -1,14 +1,16 @@
 import type { ChatClient } from "./client";
+import { groupName } from "./format";
 import {
-  HISTORY_TEXT,
   HistoryState,
   NewConversationPrompt,
   historyDate,
   historyLabel,
   historyTitle,
 } from "./history";
+import { messages } from "./i18n";
 import type { ConversationSummary } from "./protocol";
-import { el, type ChatView } from "./view";
+import { el } from "./dom";
+import type { ChatView } from "./view-types";
 
 type HistoryClient = Pick<
   ChatClient,
@@ -33,16 +35,17 @@ export function createHistory(client: HistoryClient, now: () => Date = () => new
     open: (id) => client.openConversation(id),
   });
   const prompt = new NewConversationPrompt();
+  const text = messages().history;
 
   const open = el("button", {
     type: "button",
     class: "secondary",
     "data-testid": "history-open",
-    "data-short": "Past",
-    "aria-label": HISTORY_TEXT.button,
+    "data-short": text.buttonShort,
+    "aria-label": text.button,
     "aria-expanded": "false",
     "aria-controls": "history-panel",
-  }, HISTORY_TEXT.button);
+  }, text.button);
   const panel = el("section", {
     id: "history-panel",
     "data-testid": "history-panel",
@@ -50,9 +53,9 @@ export function createHistory(client: HistoryClient, now: () => Date = () => new
     "aria-labelledby": "history-title",
   });
   panel.hidden = true;
-  const title = el("h2", { id: "history-title", tabindex: "-1" }, HISTORY_TEXT.title);
+  const title = el("h2", { id: "history-title", tabindex: "-1" }, text.title);
   const close = el("button", { type: "button", class: "secondary history-close", "data-testid": "history-close" },
-    "Close");
+    text.close);
   const head = el("div", { class: "history-head" });
   head.append(title, close);
   const status = el("p", { "data-testid": "history-status", role: "status", class: "history-status" });
@@ -66,10 +69,10 @@ export function createHistory(client: HistoryClient, now: () => Date = () => new
     "aria-labelledby": "new-confirm-text",
   });
   confirmBox.hidden = true;
-  const confirmText = el("p", { id: "new-confirm-text" }, HISTORY_TEXT.confirm);
-  const startNew = el("button", { type: "button", "data-testid": "new-confirm-start" }, HISTORY_TEXT.startNew);
+  const confirmText = el("p", { id: "new-confirm-text" }, text.confirm);
+  const startNew = el("button", { type: "button", "data-testid": "new-confirm-start" }, text.startNew);
   const cancel = el("button", { type: "button", class: "secondary", "data-testid": "new-confirm-cancel" },
-    HISTORY_TEXT.cancel);
+    text.cancel);
   const confirmActions = el("div", { class: "card-actions" });
   confirmActions.append(startNew, cancel);
   confirmBox.append(confirmText, confirmActions);
@@ -92,8 +95,8 @@ export function createHistory(client: HistoryClient, now: () => Date = () => new
     const meta = el("span", { class: "history-meta", "aria-hidden": "true" });
     meta.append(el("time", { datetime: item.last_activity_at }, date));
     if (item.mood) meta.append(el("span", { class: "chip", "data-group": item.mood, "data-testid": "history-mood" },
-      item.mood));
-    if (item.current) meta.append(el("span", { class: "history-current" }, HISTORY_TEXT.current));
+      groupName(item.mood)));
+    if (item.current) meta.append(el("span", { class: "history-current" }, text.current));
     choose.append(words, meta);
     choose.addEventListener("click", () => {
       const wasShown = state.shown;
@@ -109,11 +112,11 @@ export function createHistory(client: HistoryClient, now: () => Date = () => new
   function render(): void {
     panel.hidden = !state.shown;
     open.setAttribute("aria-expanded", String(state.shown));
-    const text = state.notice ?? (state.status === "loading" ? HISTORY_TEXT.loading
-      : state.status === "offline" ? HISTORY_TEXT.offline
-        : state.status === "ready" && state.items.length === 0 ? HISTORY_TEXT.empty : "");
-    status.textContent = text;
-    status.hidden = text === "";
+    const said = state.notice ?? (state.status === "loading" ? text.loading
+      : state.status === "offline" ? text.offline
+        : state.status === "ready" && state.items.length === 0 ? text.empty : "");
+    status.textContent = said;
+    status.hidden = said === "";
     list.replaceChildren(...(state.status === "ready" ? state.items.map(row) : []));
     confirmBox.hidden = !prompt.asking;
   }

@@ -1,3 +1,5 @@
+import { groupName } from "./format";
+import { formatted, intlLocale, messages } from "./i18n";
 import type { ConversationSummary } from "./protocol";
 
 /** What the list of past conversations needs from the chat client (client.ts), injected so it runs in Node. */
@@ -13,20 +15,6 @@ export interface HistoryDeps {
  * (the page is not connected); the panel says so and asks again at the next show().
  */
 export type HistoryStatus = "closed" | "loading" | "ready" | "offline";
-
-export const HISTORY_TEXT = {
-  button: "Past conversations",
-  title: "Past conversations",
-  loading: "Loading your conversations…",
-  offline: "Your conversations can't be loaded while you're offline.",
-  empty: "No past conversations yet. When you start a new one, this one will be kept here.",
-  notFound: "That conversation can't be opened any more.",
-  current: "Current",
-  untitled: "Nothing written yet",
-  confirm: "Start a new conversation? This one stays in Past conversations.",
-  startNew: "Start new",
-  cancel: "Cancel",
-} as const;
 
 /**
  * The panel's state, one event at a time: shown or not, the list as last received, the conversation being
@@ -91,7 +79,7 @@ export class HistoryState {
   /** The server refused the conversation asked for (it is no longer the person's): nothing changed. */
   refused(): void {
     this.opening = null;
-    this.notice = HISTORY_TEXT.notFound;
+    this.notice = messages().history.notFound;
     if (this.status !== "closed") this.status = this.deps.list() ? "loading" : "offline";
   }
 }
@@ -119,24 +107,25 @@ export class NewConversationPrompt {
 
 /** The title a row shows: the person's first words, or a placeholder for a conversation with none. */
 export function historyTitle(item: ConversationSummary): string {
-  return item.title ?? HISTORY_TEXT.untitled;
+  return item.title ?? messages().history.untitled;
 }
 
 /** The date a row shows, in the person's language: the time alone for today, the day otherwise. */
-export function historyDate(iso: string, now: Date, locale?: string | string[]): string {
+export function historyDate(iso: string, now: Date, locale: string | string[] | undefined = intlLocale()): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
   const today = date.toDateString() === now.toDateString();
   const options: Intl.DateTimeFormatOptions = today
     ? { timeStyle: "short" }
     : { dateStyle: "medium" };
-  return new Intl.DateTimeFormat(locale, options).format(date);
+  return formatted(new Intl.DateTimeFormat(locale, options).format(date));
 }
 
 /** Words for a row's screen-reader name: its title, date, mood and whether the person is in it. */
 export function historyLabel(item: ConversationSummary, date: string): string {
+  const text = messages().history;
   const parts = [historyTitle(item), date];
-  if (item.mood) parts.push(`mood: ${item.mood}`);
-  if (item.current) parts.push("current conversation");
-  return parts.filter((part) => part !== "").join(", ");
+  if (item.mood) parts.push(text.rowMood(groupName(item.mood)));
+  if (item.current) parts.push(text.rowCurrent);
+  return text.rowLabel(parts.filter((part) => part !== ""));
 }

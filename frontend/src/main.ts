@@ -7,6 +7,7 @@ import { mountCrisis } from "./crisis-view";
 import { FeedbackApi, FeedbackClient } from "./feedback";
 import { createFeedback, mountFeedback } from "./feedback-view";
 import { HelplinesApi } from "./helplines";
+import { setLocaleFromDocument } from "./i18n";
 import { createHistory } from "./history-view";
 import { createMemoryStorage, type StorageLike } from "./outbox";
 import { PrivacyApi } from "./privacy";
@@ -50,6 +51,8 @@ function languages(): readonly string[] {
 }
 
 function start(root: HTMLElement): void {
+  // Before anything is drawn: every view takes its words from the catalogue this picks.
+  setLocaleFromDocument(document);
   // First, so that it works whatever happens after.
   const exit = document.getElementById("quick-exit");
   if (exit instanceof HTMLAnchorElement) {

@@ -1,6 +1,7 @@
 import { cookieValue } from "./api";
 import type { ChatClient, ChatState } from "./client";
-import { NO_ACCESS_TEXT, accessText, dateText } from "./format";
+import { accessText, dateText } from "./format";
+import { messages } from "./i18n";
 import {
   hasCurrentConsent,
   privacyErrorText,
@@ -9,7 +10,8 @@ import {
   type PrivacyNotice,
   type PrivacyState,
 } from "./privacy";
-import { el, type ChatView } from "./view";
+import { el } from "./dom";
+import type { ChatView } from "./view-types";
 
 /** What the privacy controls need from the client. */
 export type PrivacyController = Pick<ChatClient, "subscribe" | "getState" | "setConsent" | "setNotice" | "reset">;
@@ -24,7 +26,6 @@ export interface AccountPaths {
 }
 
 const ACCOUNT_PATHS: AccountPaths = { signup: "/account/signup", login: "/account/login", logout: "/account/logout" };
-const LOAD_FAILED = "We couldn't load the privacy notice. Please check your connection, then try again.";
 
 /**
  * The privacy notice that asks for consent before a first message, and the panel where a person sees and
@@ -36,6 +37,7 @@ export function mountPrivacy(
   api: PrivacyApi,
   accountPaths: AccountPaths = ACCOUNT_PATHS,
 ): void {
+  const text = messages().privacy;
   // The notice card.
   const card = el("section", {
     "data-testid": "privacy-notice",
@@ -46,8 +48,8 @@ export function mountPrivacy(
   const cardTitle = el("h2", { id: "privacy-notice-title", tabindex: "-1" });
   const cardBody = el("div", { class: "card-body" });
   const cardPurposes = el("div", { class: "purposes" });
-  const accept = el("button", { type: "button", "data-testid": "consent-accept" }, "I understand, start");
-  const retry = el("button", { type: "button", "data-testid": "privacy-retry" }, "Try again");
+  const accept = el("button", { type: "button", "data-testid": "consent-accept" }, text.accept);
+  const retry = el("button", { type: "button", "data-testid": "privacy-retry" }, text.retry);
   retry.hidden = true;
   const cardActions = el("div", { class: "card-actions" });
   cardActions.append(accept, retry);
@@ -63,7 +65,7 @@ export function mountPrivacy(
     "data-testid": "privacy-open",
     "aria-expanded": "false",
     "aria-controls": "privacy-panel",
-  }, "Privacy");
+  }, text.open);
   view.toolbarActions.append(open);
 
   const panel = el("section", {
@@ -73,7 +75,7 @@ export function mountPrivacy(
     "aria-labelledby": "privacy-panel-title",
   });
   panel.hidden = true;
-  const panelTitle = el("h2", { id: "privacy-panel-title", tabindex: "-1" }, "Your privacy");
+  const panelTitle = el("h2", { id: "privacy-panel-title", tabindex: "-1" }, text.panelTitle);
 
   const consentStatus = el("p", { class: "consent-status" });
   const improve = el("input", { type: "checkbox", id: "privacy-improve", "data-testid": "privacy-improve" });
@@ -83,30 +85,30 @@ export function mountPrivacy(
   const withdraw = el(
     "button",
     { type: "button", class: "secondary", "data-testid": "consent-withdraw" },
-    "Withdraw consent",
+    text.withdraw,
   );
 
   const exportLink = el(
     "a",
     { href: api.exportUrl, download: "", class: "button secondary", "data-testid": "export" },
-    "Download my data",
+    text.download,
   );
-  const erase = el("button", { type: "button", class: "danger", "data-testid": "erase" }, "Delete everything");
+  const erase = el("button", { type: "button", class: "danger", "data-testid": "erase" }, text.erase);
   const eraseWarning = el(
     "p",
     { id: "erase-warning" },
-    "This deletes every conversation and message you wrote here, and your consent. It cannot be undone.",
+    text.eraseWarning,
   );
   const eraseConfirm = el("button", {
     type: "button",
     class: "danger",
     "data-testid": "erase-confirm",
     "aria-describedby": "erase-warning",
-  }, "Yes, delete everything");
-  const eraseCancel = el("button", { type: "button", class: "secondary", "data-testid": "erase-cancel" }, "Cancel");
+  }, text.eraseConfirm);
+  const eraseCancel = el("button", { type: "button", class: "secondary", "data-testid": "erase-cancel" }, text.cancel);
   const eraseButtons = el("div", { class: "card-actions" });
   eraseButtons.append(eraseConfirm, eraseCancel);
-  const eraseBox = el("div", { class: "erase-confirm", role: "group", "aria-label": "Confirm deletion" });
+  const eraseBox = el("div", { class: "erase-confirm", role: "group", "aria-label": text.eraseGroup });
   eraseBox.append(eraseWarning, eraseButtons);
   eraseBox.hidden = true;
   const dataActions = el("div", { class: "card-actions" });
@@ -117,18 +119,18 @@ export function mountPrivacy(
   // An account is offered here, where a person looks for what is kept and where, and nowhere else: never a
   // prompt. Signed in, the line says whose account it is, with a way out (a form: logging out is a POST).
   const account = el("div", { "data-testid": "account", class: "account-line" });
-  const offer = el("p", { "data-testid": "account-offer" }, "Keep your conversations on other devices: ");
+  const offer = el("p", { "data-testid": "account-offer" }, text.accountOffer);
   offer.append(
-    el("a", { href: accountPaths.signup, "data-testid": "account-signup" }, "create an account"),
-    document.createTextNode(", or "),
-    el("a", { href: accountPaths.login, "data-testid": "account-login" }, "log in"),
-    document.createTextNode("."),
+    el("a", { href: accountPaths.signup, "data-testid": "account-signup" }, text.signup),
+    document.createTextNode(text.or),
+    el("a", { href: accountPaths.login, "data-testid": "account-login" }, text.login),
+    document.createTextNode(text.offerEnd),
   );
   const signedIn = el("p", { "data-testid": "account-signed-in" });
   const signedInText = el("span");
   const logout = el("form", { method: "post", action: accountPaths.logout });
   const csrf = el("input", { type: "hidden", name: "csrfmiddlewaretoken" });
-  logout.append(csrf, el("button", { type: "submit", class: "link", "data-testid": "account-logout" }, "Log out"));
+  logout.append(csrf, el("button", { type: "submit", class: "link", "data-testid": "account-logout" }, text.logout));
   // The token is read as the form leaves: the cookie may have been replaced since the panel was drawn.
   logout.addEventListener("submit", () => (csrf.value = cookieValue(document.cookie, "csrftoken") ?? ""));
   signedIn.append(signedInText, document.createTextNode(" "), logout);
@@ -136,16 +138,16 @@ export function mountPrivacy(
 
   panel.append(
     panelTitle,
-    el("h3", {}, "Your consent"),
+    el("h3", {}, text.consentHeading),
     consentStatus,
     improveRow,
     withdraw,
-    el("h3", {}, "Your data"),
+    el("h3", {}, text.dataHeading),
     dataActions,
     eraseBox,
-    el("h3", {}, "Who has read this conversation"),
+    el("h3", {}, text.accessHeading),
     accessLog,
-    el("h3", {}, "Your account"),
+    el("h3", {}, text.accountHeading),
     account,
   );
   view.toolbar.after(card, panel);
@@ -165,11 +167,11 @@ export function mountPrivacy(
     if (shownVersion === notice.version) return;
     shownVersion = notice.version;
     cardTitle.textContent = notice.title;
-    cardBody.replaceChildren(...notice.paragraphs.map((text) => el("p", {}, text)));
+    cardBody.replaceChildren(...notice.paragraphs.map((paragraph) => el("p", {}, paragraph)));
     const rows = notice.purposes.map((purpose) => {
       const row = el("div", { class: "check" });
       if (purpose.required) {
-        row.append(el("p", { class: "required" }, `${purpose.label} (needed for the chat to work)`));
+        row.append(el("p", { class: "required" }, text.required(purpose.label)));
         return row;
       }
       const id = `consent-${purpose.id}`;
@@ -199,11 +201,11 @@ export function mountPrivacy(
     const { consent, notice, access } = state;
     offer.hidden = state.account !== null;
     signedIn.hidden = state.account === null;
-    signedInText.textContent = state.account ? `Signed in as ${state.account.email}.` : "";
+    signedInText.textContent = state.account ? text.signedIn(state.account.email) : "";
     const current = hasCurrentConsent(state);
     consentStatus.textContent = current && consent
-      ? `You agreed to the privacy notice on ${dateText(consent.given_at)}.`
-      : "You haven't agreed to the current privacy notice.";
+      ? text.agreedOn(dateText(consent.given_at))
+      : text.notAgreed;
     const purpose = notice.purposes.find((item) => item.id === OPTIONAL_PURPOSE);
     improveRow.hidden = !purpose;
     improveLabel.textContent = purpose?.label ?? "";
@@ -211,7 +213,7 @@ export function mountPrivacy(
     improve.disabled = !current;
     withdraw.disabled = !current;
     if (access.length === 0) {
-      accessLog.replaceChildren(el("p", { class: "empty" }, NO_ACCESS_TEXT));
+      accessLog.replaceChildren(el("p", { class: "empty" }, text.noAccess));
     } else {
       const list = el("ul");
       list.append(...access.map((record) => el("li", {}, accessText(record))));
@@ -263,11 +265,11 @@ export function mountPrivacy(
       if (mine === generation) apply(next, focus, insist);
     } catch {
       if (mine !== generation) return;
-      client.setNotice(LOAD_FAILED);
+      client.setNotice(text.loadFailed);
       if (client.getState().consent === "given" && !insist) return;
       // Without the notice there is no consent to give: the card offers to try again, the composer stays shut.
-      cardTitle.textContent = "Privacy notice";
-      cardBody.replaceChildren(el("p", {}, LOAD_FAILED));
+      cardTitle.textContent = text.noticeTitle;
+      cardBody.replaceChildren(el("p", {}, text.loadFailed));
       cardPurposes.replaceChildren();
       shownVersion = null;
       accept.hidden = true;

@@ -1,6 +1,7 @@
 // The privacy HTTP API of docs/privacy.md. No DOM: fetch and the cookie string are injected.
 
 import { ApiError, requestJson, type FetchLike } from "./api";
+import { lookup, messages } from "./i18n";
 
 export interface Purpose {
   id: string;
@@ -116,16 +117,11 @@ export function hasCurrentConsent(state: PrivacyState): boolean {
   return consent !== null && consent.version === notice.version && consent.purposes.includes(REQUIRED_PURPOSE);
 }
 
-const ERROR_TEXT: Record<string, string> = {
-  network: "We couldn't reach the server. Please check your connection and try again.",
-  notice_changed: "The privacy notice has just been updated. Please read it again.",
-  confirmation_required: "Please confirm that you want to delete everything.",
-};
-
 /** What to tell the person when a privacy request fails. Server details are for developers, not shown. */
 export function privacyErrorText(error: unknown): string {
+  const text = messages().privacy;
   const code = error instanceof PrivacyError ? error.code : "";
-  return ERROR_TEXT[code] ?? "Something went wrong. Please try again.";
+  return lookup(text.errors, code) ?? text.error;
 }
 
 export class PrivacyApi {

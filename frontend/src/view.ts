@@ -1,60 +1,23 @@
-import type { ChatClient, ChatState } from "./client";
+import type { ChatState } from "./client";
+import { el, setAttr, setText } from "./dom";
 import {
-  CONNECTION_TEXT,
-  SPEAKER,
   STILL_THINKING_AFTER_MS,
-  SUPPORT_TEXT,
-  UNREADABLE_TEXT,
-  WAITING_FOR_CONSENT_TEXT,
+  connectionText,
   counterText,
   emotionLabel,
   emotionText,
   emotionTitle,
   shownEmotion,
+  speakerText,
   typingText,
 } from "./format";
 import { conversationItems, type ConversationEvent } from "./events";
 import { Follow } from "./follow";
+import { messages } from "./i18n";
 import { MAX_MESSAGE_LENGTH } from "./protocol";
 import { Reveal } from "./reveal";
 import type { ChatMessage } from "./timeline";
-
-/** What the view needs from the client. */
-export type ChatController = Pick<
-  ChatClient,
-  "send" | "setTyping" | "newConversation" | "editFailed" | "subscribe" | "getState"
->;
-
-/** Controls drawn under each of the assistant's replies (the feedback on it, feedback-view.ts). */
-export interface ReplyControls {
-  readonly root: HTMLElement;
-  /** Draws them for `message`; `writing`: the reply is still arriving or still being written out. */
-  update(message: ChatMessage, writing: boolean): void;
-}
-
-export interface ChatViewOptions {
-  /** Builds the controls for one reply. */
-  replyControls?: () => ReplyControls;
-  /** Asks the person before a new conversation closes this one; `start` starts it (false: not connected). */
-  confirmNewConversation?: (start: () => boolean) => void;
-}
-
-/** What other parts of the page need from the chat view. */
-export interface ChatView {
-  /** Where page-wide buttons go (the privacy panel's). */
-  toolbarActions: HTMLElement;
-  /** Page-wide cards (the privacy notice and panel) go right after this element. */
-  toolbar: HTMLElement;
-  /** Where the page header's own controls go ("Get help now"), after the support team indicator. */
-  headerActions: HTMLElement;
-  /** The conversation; cards about it (the helplines) go right before it. */
-  messages: HTMLElement;
-  /** The page's root: states that change the whole page's layout (the helplines card's) are set on it. */
-  page: HTMLElement;
-  focusComposer(): void;
-  /** Draws the conversation again (something it shows changed outside the client: a reply's feedback). */
-  redraw(): void;
-}
+import type { ChatController, ChatView, ChatViewOptions, ReplyControls } from "./view-types";
 
 interface MessageNodes {
   li: HTMLLIElement;
@@ -68,26 +31,6 @@ interface MessageNodes {
   clientId: string | null;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-// Writes only on change, so streaming a reply does not rewrite every message's attributes.
-function setAttr(node: Element, name: string, value: string): void {
-  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
-}
-
-function setText(node: Node, text: string): void {
-  if (node.textContent !== text) node.textContent = text;
-}
-
 /**
  * Builds the chat UI inside `root` (after the server-rendered header) and keeps it in step with the client. A live
  * reply is written out one word per `revealMs` (0: as it arrives).
@@ -98,13 +41,14 @@ export function mountChat(
   revealMs: number,
   options: ChatViewOptions = {},
 ): ChatView {
+  const text = messages().chat;
   const connection = el("p", { "data-testid": "connection", "data-state": "connecting", role: "status", class: "connection" });
   const newConversation = el(
     "button",
     // On a phone the toolbar says "New" (chat.css, `data-short`); its name stays the whole label.
-    { "data-testid": "new-conversation", type: "button", class: "secondary", "data-short": "New",
-      "aria-label": "New conversation" },
-    "New conversation",
+    { "data-testid": "new-conversation", type: "button", class: "secondary", "data-short": text.newConversationShort,
+      "aria-label": text.newConversation },
+    text.newConversation,
   );
   const toolbarActions = el("div", { class: "actions" });
   toolbarActions.append(newConversation);
@@ -115,7 +59,7 @@ export function mountChat(
   const supportIndicator = el(
     "p",
     { id: "support-indicator", "data-testid": "support-indicator", class: "support-indicator" },
-    SUPPORT_TEXT.indicator,
+    text.support.indicator,
   );
   supportIndicator.hidden = true;
   const headerActions = el("div", { class: "bar-actions" });
@@ -127,7 +71,7 @@ export function mountChat(
     "data-testid": "messages",
     role: "log",
     "aria-live": "polite",
-    "aria-label": "Conversation",
+    "aria-label": text.conversationLabel,
     class: "messages",
     tabindex: "0",
   });
@@ -138,7 +82,7 @@ export function mountChat(
   const notice = el("p", { "data-testid": "notice", role: "status", "aria-live": "polite", class: "notice" });
 
   const form = el("form", { "data-testid": "composer", class: "composer" });
-  const label = el("label", { for: "chat-text" }, "Your message");
+  const label = el("label", { for: "chat-text" }, text.messageLabel);
   const textarea = el("textarea", {
     id: "chat-text",
     name: "text",
@@ -146,12 +90,12 @@ export function mountChat(
     rows: "3",
     autocomplete: "off",
     // Shown only where chat.css hides the label (a short phone showing helplines).
-    placeholder: "Your message",
+    placeholder: text.messageLabel,
     "aria-describedby": "chat-hint chat-counter",
   });
-  const hint = el("span", { id: "chat-hint", class: "hint" }, "Enter to send · Shift+Enter for a new line");
+  const hint = el("span", { id: "chat-hint", class: "hint" }, text.hint);
   const counter = el("span", { id: "chat-counter", class: "counter" });
-  const submit = el("button", { type: "submit" }, "Send");
+  const submit = el("button", { type: "submit" }, text.send);
   const row = el("div", { class: "composer-row" });
   row.append(hint, counter, submit);
   form.append(label, textarea, row);
@@ -201,15 +145,14 @@ export function mountChat(
   }
 
   function updateCounter(): void {
-    const text = counterText(textarea.value.length);
-    setText(counter, text ?? "");
+    setText(counter, counterText(textarea.value.length) ?? "");
     counter.classList.toggle("at-limit", textarea.value.length >= MAX_MESSAGE_LENGTH);
   }
 
   function submitComposer(): void {
-    const text = textarea.value.trim();
-    if (text === "") return;
-    client.send(text);
+    const written = textarea.value.trim();
+    if (written === "") return;
+    client.send(written);
     textarea.value = "";
     updateCounter();
     follow.drawn(true);
@@ -218,9 +161,9 @@ export function mountChat(
 
   function editFailed(nodes: MessageNodes): void {
     if (nodes.clientId === null) return;
-    const text = client.editFailed(nodes.clientId);
-    if (text === null) return;
-    textarea.value = textarea.value.trim() === "" ? text : `${textarea.value}\n${text}`;
+    const failed = client.editFailed(nodes.clientId);
+    if (failed === null) return;
+    textarea.value = textarea.value.trim() === "" ? failed : `${textarea.value}\n${failed}`;
     updateCounter();
     textarea.focus();
   }
@@ -228,14 +171,14 @@ export function mountChat(
   function createMessage(message: ChatMessage): MessageNodes {
     const li = el("li", { "data-testid": "message", class: "message" });
     const who = el("span", { class: "who" });
-    const text = el("p", { class: "text" });
+    const words = el("p", { class: "text" });
     const meta = el("div", { class: "meta" });
     const status = el("span", { class: "status" });
     meta.append(status);
-    li.append(who, text, meta);
+    li.append(who, words, meta);
     const controls = message.role === "assistant" && options.replyControls ? options.replyControls() : null;
     if (controls) li.append(controls.root);
-    return { li, who, text, meta, status, retry: null, chip: null, controls, clientId: message.clientId };
+    return { li, who, text: words, meta, status, retry: null, chip: null, controls, clientId: message.clientId };
   }
 
   function updateMessage(nodes: MessageNodes, message: ChatMessage): void {
@@ -252,21 +195,21 @@ export function mountChat(
     // Keeps screen readers from reading a reply word by word: the log announces it once, whole.
     if (writing) setAttr(li, "aria-busy", "true");
     else li.removeAttribute("aria-busy");
-    setText(nodes.who, SPEAKER[message.role]);
+    setText(nodes.who, speakerText(message.role));
     nodes.who.className = message.role === "moderator" ? "who" : "who sr-only";
     // Never an empty bubble: say plainly that the words are there but cannot be read.
     if (message.unreadable) setAttr(li, "data-unreadable", "true");
     else li.removeAttribute("data-unreadable");
     nodes.text.className = message.unreadable ? "text unreadable" : "text";
-    setText(nodes.text, message.unreadable ? UNREADABLE_TEXT : shown);
+    setText(nodes.text, message.unreadable ? text.unreadable : shown);
 
-    const waiting = latest.consent === "required" ? WAITING_FOR_CONSENT_TEXT : "Sending…";
+    const waiting = latest.consent === "required" ? text.waitingForConsent : text.sending;
     const statusText =
-      message.status === "sending" ? waiting : message.status === "failed" ? `Not sent: ${message.error ?? ""}` : "";
+      message.status === "sending" ? waiting : message.status === "failed" ? text.notSent(message.error ?? "") : "";
     setText(nodes.status, statusText);
 
     if (message.status === "failed" && !nodes.retry) {
-      const retry = el("button", { type: "button", class: "link" }, "Edit and retry");
+      const retry = el("button", { type: "button", class: "link" }, text.editAndRetry);
       retry.addEventListener("click", () => editFailed(nodes));
       nodes.meta.append(retry);
       nodes.retry = retry;
@@ -298,7 +241,7 @@ export function mountChat(
     return el(
       "li",
       { "data-testid": "conversation-event", "data-kind": event.kind, class: "event" },
-      event.kind === "support.joined" ? SUPPORT_TEXT.joined : SUPPORT_TEXT.left,
+      event.kind === "support.joined" ? text.support.joined : text.support.left,
     );
   }
 
@@ -347,9 +290,9 @@ export function mountChat(
 
   function renderTyping(): void {
     // While the support team is here the assistant is paused: no one is "thinking" about a reply.
-    const text = typingText(latest.typing, awaitingId !== null && !latest.support, stillThinking);
-    typing.hidden = text === null;
-    setText(typing, text ?? "");
+    const shown = typingText(latest.typing, awaitingId !== null && !latest.support, stillThinking);
+    typing.hidden = shown === null;
+    setText(typing, shown ?? "");
   }
 
   function trackThinking(awaiting: string | null): void {
@@ -375,7 +318,7 @@ export function mountChat(
       updateCounter();
     }
     setAttr(connection, "data-state", state.connection);
-    setText(connection, CONNECTION_TEXT[state.connection]);
+    setText(connection, connectionText(state.connection));
     newConversation.disabled = state.connection !== "open";
     // Nothing can be written until the person has agreed to the privacy notice; they can still read it.
     const mayWrite = state.consent === "given";

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { HELLO_TIMEOUT_MS, NOTICES, TYPING_IDLE_MS, TYPING_THROTTLE_MS } from "../src/client";
+import { HELLO_TIMEOUT_MS, TYPING_IDLE_MS, TYPING_THROTTLE_MS } from "../src/client";
+import { en } from "../src/i18n";
 import { createMemoryStorage, OUTBOX_KEY } from "../src/outbox";
 import { message, setup } from "./fakes";
+
+const NOTICES = en.chat.notices;
 
 const EMOTION = { labels: [{ label: "sadness", score: 0.81 }], group: "sadness", sentiment: "negative" };
 

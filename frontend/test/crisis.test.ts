@@ -4,11 +4,13 @@ import { SUPPORT_RESEND_MS, type CrisisAlert } from "../src/client";
 import { COUNTRY_KEY, countryFromLanguages, loadCountry, preferredCountry, saveCountry } from "../src/country";
 import { CrisisCard } from "../src/crisis-card";
 import { conversationItems } from "../src/events";
-import { CRISIS_TEXT, crisisAnnouncement, SUPPORT_TEXT, typingText } from "../src/format";
+import { crisisAnnouncement, typingText } from "../src/format";
 import { dialable, HelplinesApi, readHelplines, resourceActions, type Helplines } from "../src/helplines";
 import { createMemoryStorage } from "../src/outbox";
 import type { ResponseLike } from "../src/api";
-import { parseServerFrame, type Resource } from "../src/protocol";
+import { en } from "../src/i18n";
+import type { Resource } from "../src/protocol";
+import { parseServerFrame } from "../src/protocol-read";
 import { socketUrl } from "../src/socket-url";
 import { message, setup } from "./fakes";
 
@@ -390,8 +392,8 @@ describe("conversation lines among messages", () => {
 
 describe("support wording", () => {
   test("the lines and the indicator say who is there", () => {
-    assert.equal(SUPPORT_TEXT.joined, "A member of the support team has joined the conversation.");
-    assert.equal(SUPPORT_TEXT.left, "The support team member has left. The assistant is back.");
+    assert.equal(en.chat.support.joined, "A member of the support team has joined the conversation.");
+    assert.equal(en.chat.support.left, "The support team member has left. The assistant is back.");
     assert.equal(typingText({ assistant: false, moderator: true }, false, false), "Support team is typing…");
   });
 });
@@ -448,7 +450,7 @@ describe("the helplines card", () => {
   test("imminent at once says to call the emergency number in the first announcement", () => {
     const said = new CrisisCard().update(alert("imminent", [EMERGENCY]));
     assert.match(said ?? "", /^You don't have to face this alone\..*emergency number now/);
-    assert.equal(CRISIS_TEXT.emergency, "If you're in danger right now, please call your local emergency number now.");
+    assert.equal(en.crisis.emergency, "If you're in danger right now, please call your local emergency number now.");
   });
 
   test("expands and back to compact, but is never lost", () => {

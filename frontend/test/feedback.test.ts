@@ -8,7 +8,8 @@ import {
   feedbackErrorText,
   type FeedbackChoice,
 } from "../src/feedback";
-import { parseServerFrame, type Feedback } from "../src/protocol";
+import type { Feedback } from "../src/protocol";
+import { parseServerFrame } from "../src/protocol-read";
 import { Timeline } from "../src/timeline";
 import { fakeFetch, message } from "./fakes";
 

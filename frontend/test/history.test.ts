@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
-  HISTORY_TEXT,
   HistoryState,
   NewConversationPrompt,
   historyDate,
@@ -9,7 +8,8 @@ import {
   historyTitle,
 } from "../src/history";
 import type { ConversationSummary } from "../src/protocol";
-import { readServerFrame } from "../src/protocol";
+import { readServerFrame } from "../src/protocol-read";
+import { en } from "../src/i18n";
 import { setup } from "./fakes";
 
 function summary(fields: Partial<ConversationSummary> & Pick<ConversationSummary, "id">): ConversationSummary {
@@ -93,7 +93,7 @@ describe("past conversations", () => {
     state.choose("gone");
     state.refused();
     assert.equal(state.opening, null);
-    assert.equal(state.notice, HISTORY_TEXT.notFound);
+    assert.equal(state.notice, en.history.notFound);
     assert.equal(state.status, "loading");
     assert.equal(asked.list, 2);
   });
@@ -101,10 +101,10 @@ describe("past conversations", () => {
   test("rows read as the person's first words, a date and a mood", () => {
     const now = new Date("2026-11-30T12:00:00Z");
     const item = summary({ id: "a", title: null, mood: "sadness", current: true });
-    assert.equal(historyTitle(item), HISTORY_TEXT.untitled);
+    assert.equal(historyTitle(item), en.history.untitled);
     const date = historyDate(item.last_activity_at, now, "en-GB");
     assert.match(date, /20 Nov 2026/);
-    assert.equal(historyLabel(item, date), `${HISTORY_TEXT.untitled}, ${date}, mood: sadness, current conversation`);
+    assert.equal(historyLabel(item, date), `${en.history.untitled}, ${date}, mood: sadness, current conversation`);
     assert.equal(historyDate("not a date", now), "");
   });
 });

@@ -5,13 +5,15 @@ import { caseAlert, parseModerationFrame, type CaseAlert } from "../src/moderati
 import {
   ModerationPage,
   PERSON_TYPING_MS,
-  TEXTS,
   TYPING_EVERY_MS,
   TYPING_IDLE_MS,
   type ModerationView,
   type ResponseLike,
 } from "../src/moderation/page";
 import { FakeSocket, FakeTimers, message } from "./fakes";
+import { en } from "../src/i18n";
+
+const TEXTS = en.moderation;
 
 const CASE_ID = "3f1c2a9e-0000-4000-8000-000000000001";
 const CASE = { id: CASE_ID, level: "imminent", categories: ["self_harm", "violence"], status: "open" };
@@ -140,7 +142,7 @@ describe("moderation: connection", () => {
     for (let i = 0; i < 7; i++) {
       h.socket().drop();
       delays.push(h.timers.pendingDelays()[0]!);
-      assert.equal(h.view.status, TEXTS.retrying(delays[i]!));
+      assert.equal(h.view.status, TEXTS.retrying(Math.round(delays[i]! / 1000)));
       h.timers.runNext();
     }
     assert.deepEqual(delays, [1000, 2000, 4000, 8000, 16000, 30000, 30000]);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { cookieValue } from "../src/api";
-import { accessText, dateText, NO_ACCESS_TEXT } from "../src/format";
+import { accessText, dateText } from "../src/format";
+import { en } from "../src/i18n";
 import {
   hasCurrentConsent,
   PrivacyApi,
@@ -198,6 +199,6 @@ describe("privacy wording", () => {
   });
 
   test("the empty access log says no one has read", () => {
-    assert.equal(NO_ACCESS_TEXT, "No one on our team has read your conversations.");
+    assert.equal(en.privacy.noAccess, "No one on our team has read your conversations.");
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { parseServerFrame } from "../src/protocol";
+import { parseServerFrame } from "../src/protocol-read";
 
 const MESSAGE = {
   id: "m1",

@@ -1,3 +1,4 @@
+import { messages } from "../i18n";
 import type { CaseAlert } from "./frames";
 
 /** The part of the Web Audio API the tone needs. */
@@ -39,9 +40,6 @@ export interface AlertDeps {
   navigate: (href: string) => void;
 }
 
-export const ENABLED_TEXT = "Sound on";
-export const NOTIFICATIONS_TEXT = ", notifications on";
-
 /**
  * How a case that needs someone now reaches the moderator: a tone, and a desktop notification when they allowed
  * them. Browsers only play sound after a click on the page, which is what the "Enable" button is for.
@@ -57,7 +55,8 @@ export class Alerts {
     await this.audio.resume();
     const { notifications } = this.deps;
     if (notifications) await notifications.requestPermission();
-    return ENABLED_TEXT + (notifications?.permission() === "granted" ? NOTIFICATIONS_TEXT : "");
+    const text = messages().moderation;
+    return notifications?.permission() === "granted" ? text.soundAndNotificationsOn : text.soundOn;
   }
 
   alert(alert: CaseAlert): void {

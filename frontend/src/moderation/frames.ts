@@ -1,6 +1,8 @@
 // Frames of the moderators' socket, /ws/moderation/ (docs/moderation.md): the queue's case changes, and, on the
 // page of a case its moderator joined, that conversation's own frames (docs/protocol.md).
-import { readMessage, type Message } from "../protocol";
+import type { Message } from "../protocol";
+import { messages, nameOf } from "../i18n";
+import { readMessage } from "../protocol-read";
 
 /** CASE in docs/moderation.md, as far as this page reads it: labels only, never a word the person wrote. */
 export interface CaseSummary {
@@ -87,10 +89,11 @@ export interface CaseAlert {
 }
 
 export function caseAlert(summary: CaseSummary, alert: string, queueUrl: string | null): CaseAlert {
+  const text = messages().moderation;
   const categories = summary.categories.join(", ").replace(/_/g, " ");
   return {
-    title: `${summary.level} risk: ${alert}`,
-    body: `Case ${summary.id.slice(0, 8)}, ${categories || "no category"}`,
+    title: text.alertTitle(nameOf(text.levels, summary.level), nameOf(text.alerts, alert)),
+    body: text.alertBody(summary.id.slice(0, 8), categories || text.noCategory),
     tag: summary.id,
     href: queueUrl ? `${queueUrl}${summary.id}/change/` : null,
   };

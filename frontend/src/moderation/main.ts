@@ -1,5 +1,6 @@
 // The moderators' pages in Django admin: the case queue (admin/conversations/case/change_list.html) and each
 // case (case/case.html). Loaded there as a classic deferred script, so the page is parsed when this runs.
+import { messages, nameOf, setLocaleFromDocument } from "../i18n";
 import { socketUrl } from "../socket-url";
 import { Alerts } from "./alerts";
 import { ModerationPage, type ModerationView } from "./page";
@@ -33,7 +34,7 @@ function view(queue: HTMLElement | null, live: HTMLElement | null, form: HTMLFor
       const who = document.createElement("strong");
       const body = document.createElement("div");
       item.dataset.role = role;
-      who.textContent = role;
+      who.textContent = nameOf(messages().moderation.roles, role);
       body.textContent = text;
       item.append(who, body);
       list?.append(item);
@@ -55,6 +56,7 @@ async function reloadQueue(queue: HTMLElement): Promise<void> {
 }
 
 function start(): void {
+  setLocaleFromDocument(document);
   const queue = document.getElementById(QUEUE_ID);
   const live = document.getElementById("live");
   const form = document.getElementById("live-send") as HTMLFormElement | null;

@@ -1,6 +1,7 @@
 // The moderators' queue and case pages, live over /ws/moderation/ (conversations' ModerationConsumer).
 // Queue page: each case.updated frame re-fetches the page and swaps the results table in place.
 // Case page, once joined: follows the case, showing the person's messages and typing as they come.
+import { messages } from "../i18n";
 import type { Message } from "../protocol";
 import { ReconnectingSocket, type BackoffOptions, type ReconnectDeps } from "../reconnect";
 import { ALERTING_LEVELS, caseAlert, parseModerationFrame, type CaseAlert, type ModerationFrame } from "./frames";
@@ -14,18 +15,6 @@ export const TYPING_EVERY_MS = 3_000;
 export const TYPING_IDLE_MS = 4_000;
 /** The person's "stopped" may be lost (their page closed): the indicator does not outlive this. */
 export const PERSON_TYPING_MS = 10_000;
-
-export const TEXTS = {
-  live: "Live",
-  following: "Live: you see what the person writes as they write it.",
-  forbidden: "Only moderators see cases live.",
-  handedBack: "Handed back: the assistant answers the person again. Reload the page.",
-  erased: "The person erased their data.",
-  unreadable: "This message can't be decrypted.",
-  notSent: "Not sent: try again.",
-  offline: "Not sent: you seem to be offline.",
-  retrying: (delayMs: number) => `Disconnected; trying again in ${Math.round(delayMs / 1000)} s…`,
-} as const;
 
 /** What the page shows, and where. Each part is there on one kind of page only; the flags say which. */
 export interface ModerationView {
@@ -89,10 +78,10 @@ export class ModerationPage {
         },
         closed: (code) => {
           if (code !== CLOSE_FORBIDDEN) return true;
-          this.deps.view.say(TEXTS.forbidden);
+          this.deps.view.say(messages().moderation.forbidden);
           return false;
         },
-        retrying: (delayMs) => this.deps.view.say(TEXTS.retrying(delayMs)),
+        retrying: (delayMs) => this.deps.view.say(messages().moderation.retrying(Math.round(delayMs / 1000))),
       },
     );
   }
@@ -122,8 +111,8 @@ export class ModerationPage {
     this.sendTyping(false);
     const response = await this.deps.postMessage();
     const answer: unknown = response
-      ? await response.json().catch(() => ({ error: TEXTS.notSent }))
-      : { error: TEXTS.offline };
+      ? await response.json().catch(() => ({ error: messages().moderation.notSent }))
+      : { error: messages().moderation.offline };
     const error = (answer as { error?: unknown } | null)?.error;
     if (error) this.deps.view.say(String(error));
     else this.deps.view.clearDraft();
@@ -133,7 +122,7 @@ export class ModerationPage {
     const { view } = this.deps;
     this.open = true;
     this.socket.resetBackoff();
-    view.say(TEXTS.live);
+    view.say(messages().moderation.live);
     if (view.liveCaseId !== null) this.send({ type: "case.follow", case_id: view.liveCaseId });
     // Whatever changed while this page was not connected.
     if (view.hasQueue) void this.refresh();
@@ -149,7 +138,7 @@ export class ModerationPage {
         }
         break;
       case "case.following":
-        view.say(TEXTS.following);
+        view.say(messages().moderation.following);
         break;
       case "message.ack":
       case "message.new":
@@ -160,10 +149,10 @@ export class ModerationPage {
         if (frame.role === "user") this.showPersonTyping(frame.state);
         break;
       case "support.left":
-        view.say(TEXTS.handedBack);
+        view.say(messages().moderation.handedBack);
         break;
       case "privacy.erased":
-        view.say(TEXTS.erased);
+        view.say(messages().moderation.erased);
         break;
       case "error":
         view.say(frame.detail);
@@ -195,7 +184,7 @@ export class ModerationPage {
     const { view } = this.deps;
     if (!view.hasMessages || this.seen.has(message.id)) return;
     this.seen.add(message.id);
-    view.appendMessage(message.role, message.unreadable ? TEXTS.unreadable : message.text);
+    view.appendMessage(message.role, message.unreadable ? messages().moderation.unreadable : message.text);
     if (message.role === "user") this.showPersonTyping(false);
   }
 

@@ -3,7 +3,8 @@
 // read when it is drawn, so it follows a change to dark mode when drawn again.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { chartData, DAY_FORMAT, GROUP_NAMES, MOOD_TEXT, SHORT_DAY_FORMAT, type MoodData } from "./data";
+import { messages } from "../i18n";
+import { chartData, dayFormat, groupTitle, shortDayFormat, type MoodData } from "./data";
 
 export interface ChartColours {
   text: string;
@@ -29,7 +30,6 @@ const HEIGHT_WIDE = 300;
 const WIDE_FROM = 640;
 /** The least room a day's label on the x axis needs, in CSS pixels. */
 const DAY_LABEL_SPACE = 72;
-const BALANCE_TICKS: Record<number, string> = { [-1]: "heavier", 0: "even", 1: "lighter" };
 
 function heightFor(width: number): number {
   return width >= WIDE_FROM ? HEIGHT_WIDE : HEIGHT_PHONE;
@@ -48,6 +48,10 @@ export interface MoodChart {
 
 /** Draws `data` into `container`, `width` CSS pixels wide. */
 export function drawChart(container: HTMLElement, data: MoodData, colours: ChartColours, width: number): MoodChart {
+  const text = messages().mood;
+  const balanceTicks: Record<number, string> = { [-1]: text.ticks.heavier, 0: text.ticks.even, 1: text.ticks.lighter };
+  const days = dayFormat();
+  const shortDays = shortDayFormat();
   const series = chartData(data);
   // Only the groups read in these days: a line of nothing says nothing, and the table has every column.
   const shown = data.groups.map((_, index) => index).filter((index) => series.present[index]);
@@ -71,12 +75,12 @@ export function drawChart(container: HTMLElement, data: MoodData, colours: Chart
       {
         ...axis,
         splits: (self) => daySplits(series.x, self.bbox.width / (window.devicePixelRatio || 1)),
-        values: (_self, splits) => splits.map((seconds) => SHORT_DAY_FORMAT.format(new Date(seconds * 1000))),
+        values: (_self, splits) => splits.map((seconds) => shortDays.format(new Date(seconds * 1000))),
       },
       {
         ...axis,
         scale: "count",
-        label: "Messages",
+        label: text.axisMessages,
         incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500],
         values: (_self, splits) => splits.map((value) => (Number.isInteger(value) ? String(value) : "")),
       },
@@ -86,17 +90,17 @@ export function drawChart(container: HTMLElement, data: MoodData, colours: Chart
         side: 1,
         grid: { show: false },
         splits: () => [-1, 0, 1],
-        values: (_self, splits) => splits.map((value) => BALANCE_TICKS[value] ?? ""),
+        values: (_self, splits) => splits.map((value) => balanceTicks[value] ?? ""),
         size: 64,
       },
     ],
     series: [
       {
-        label: "Day",
-        value: (_self, seconds) => (seconds == null ? "—" : DAY_FORMAT.format(new Date(seconds * 1000))),
+        label: text.axisDay,
+        value: (_self, seconds) => (seconds == null ? text.none : days.format(new Date(seconds * 1000))),
       },
       ...shown.map((index): uPlot.Series => ({
-        label: GROUP_NAMES[data.groups[index]] ?? data.groups[index],
+        label: groupTitle(data.groups[index]),
         scale: "count",
         stroke: colours.groups[data.groups[index]],
         width: 2,
@@ -104,14 +108,14 @@ export function drawChart(container: HTMLElement, data: MoodData, colours: Chart
         points: { show: true, size: 5, fill: colours.groups[data.groups[index]] },
       })),
       {
-        label: MOOD_TEXT.balance,
+        label: text.balance,
         scale: "balance",
         stroke: colours.balance,
         width: 2,
         dash: [6, 4],
         spanGaps: true,
         points: { show: true, size: 4, fill: colours.balance },
-        value: (_self, value) => (value == null ? "—" : value.toFixed(2)),
+        value: (_self, value) => (value == null ? text.none : value.toFixed(2)),
       },
     ],
     cursor: { drag: { x: false, y: false, setScale: false } },

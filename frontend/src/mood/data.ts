@@ -3,49 +3,16 @@
 
 import { ApiError, isObject, requestJson, type ApiDeps } from "../api";
 import type { CheckinChoice } from "../checkin";
+import { formatted, intlLocale, messages, nameOf } from "../i18n";
 
 export const RANGES = [7, 30, 90] as const;
 export type Range = (typeof RANGES)[number];
 export const DEFAULT_RANGE: Range = 30;
 
-/** The Ekman groups and neutral, as the page names them. */
-export const GROUP_NAMES: Readonly<Record<string, string>> = {
-  joy: "Joy",
-  sadness: "Sadness",
-  fear: "Fear",
-  anger: "Anger",
-  surprise: "Surprise",
-  disgust: "Disgust",
-  neutral: "Neutral",
-};
-
-export const MOOD_TEXT = {
-  loading: "Loading…",
-  failed: "We couldn't load your mood. Please check your connection, then try again.",
-  retry: "Try again",
-  emptyTitle: "Nothing to show yet",
-  empty:
-    "As you chat, the feelings read in your messages gather here, day by day, so you can look back on how " +
-    "you've been. Only you can see this page.",
-  emptyRange: "There's nothing from these days. Try a longer range, or come back after a chat.",
-  noSession: "Open the chat first: this page shows the feelings in your own messages, and only to you.",
-  toChat: "Go to the chat",
-  summaryTitle: "This week",
-  chartTitle: "Feelings day by day",
-  chartLabel:
-    "Chart of how many of your messages each day were read as each feeling, and whether the day leaned lighter or " +
-    "heavier. The same numbers are in the table below it.",
-  showTable: "Show as table",
-  hideTable: "Hide table",
-  tableCaption: "Feelings read in your messages, by day. Days without messages or check-ins are left out.",
-  feelingsTitle: "What came up most",
-  noFeelings: "No one feeling stood out in these days.",
-  balance: "Lighter or heavier",
-  range: "Show the last",
-  note:
-    "These readings come from a computer model reading the words you wrote. It can get things wrong, and it says " +
-    "nothing about who you are: only about the words on those days.",
-} as const;
+/** A feeling group's name as the page shows it ("Joy"); a group the catalogue does not know keeps its own word. */
+export function groupTitle(group: string): string {
+  return nameOf(messages().mood.groups, group);
+}
 
 export interface MoodDay {
   /** The person's own calendar day, "YYYY-MM-DD". */
@@ -127,17 +94,19 @@ export const LEAN = 0.2;
 
 /** A day's leaning in a word, for the table. */
 export function leaningText(balance: number | null): string {
-  if (balance === null) return "—";
-  if (balance >= LEAN) return "Lighter";
-  if (balance <= -LEAN) return "Heavier";
-  return "Mixed";
+  const text = messages().mood;
+  if (balance === null) return text.none;
+  if (balance >= LEAN) return text.leaning.lighter;
+  if (balance <= -LEAN) return text.leaning.heavier;
+  return text.leaning.mixed;
 }
 
 /** A day's check-ins in words, e.g. "Low, then Okay"; "—" for none. */
 export function checkinText(values: readonly number[], choices: readonly CheckinChoice[]): string {
-  if (values.length === 0) return "—";
+  const text = messages().mood;
+  if (values.length === 0) return text.none;
   const label = (value: number) => choices.find((choice) => choice.value === value)?.label ?? String(value);
-  return values.map(label).join(", then ");
+  return text.checkins(values.map(label));
 }
 
 /** A calendar day at local midnight: the chart's x and the table's dates are the person's own days. */
@@ -146,13 +115,18 @@ export function localDay(date: string): Date {
   return new Date(year, month - 1, day);
 }
 
-/** e.g. "Mon 3 Nov", in the browser's language. */
-export const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
-/** e.g. "3 Nov": the chart's axis, where room is short. */
-export const SHORT_DAY_FORMAT = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+/** e.g. "Mon 3 Nov", in the page's language (the browser's own for English). */
+export function dayFormat(): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(intlLocale(), { weekday: "short", day: "numeric", month: "short" });
+}
 
-export function dayText(date: string, format: Intl.DateTimeFormat = DAY_FORMAT): string {
-  return format.format(localDay(date));
+/** e.g. "3 Nov": the chart's axis, where room is short. */
+export function shortDayFormat(): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "short" });
+}
+
+export function dayText(date: string, format: Intl.DateTimeFormat = dayFormat()): string {
+  return formatted(format.format(localDay(date)));
 }
 
 export interface TableRow {
@@ -166,7 +140,7 @@ export interface TableRow {
 }
 
 /** The table's rows: the days with a message or a check-in, oldest first, as the chart reads left to right. */
-export function tableRows(data: MoodData, format: Intl.DateTimeFormat = DAY_FORMAT): TableRow[] {
+export function tableRows(data: MoodData, format: Intl.DateTimeFormat = dayFormat()): TableRow[] {
   return data.series
     .filter((day) => day.messages > 0 || day.checkins.length > 0)
     .map((day) => ({
@@ -206,7 +180,7 @@ export function chartData(data: MoodData): ChartData {
 
 /** A feeling and how often, e.g. "5 messages". */
 export function feelingCountText(count: number): string {
-  return count === 1 ? "1 message" : `${count} messages`;
+  return messages().mood.feelingCount(count);
 }
 
 /** The range asked for in the page's address (`?days=`), if it is one the page offers. */

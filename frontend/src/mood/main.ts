@@ -1,6 +1,7 @@
 // The "My mood" page's entry point (templates/conversations/mood.html), bundled on its own as dist/mood.js with
 // its styles as dist/mood.css.
 import "./mood.css";
+import { setLocaleFromDocument } from "../i18n";
 import { MoodApi, rangeFrom, type Range } from "./data";
 import { mountMoodPage } from "./page";
 
@@ -13,6 +14,7 @@ function timeZone(): string {
 }
 
 function start(root: HTMLElement, main: HTMLElement): void {
+  setLocaleFromDocument(document);
   const api = new MoodApi({
     fetch: (url, init) => window.fetch(url, init),
     cookies: () => document.cookie,

@@ -1,13 +1,14 @@
 // The "My mood" page (templates/conversations/mood.html): a range switch, the week in words, the chart with its
 // table, and the feelings that came up most. Everything is the person's own and drawn from GET /mood/data.
 import { ApiError } from "../api";
-import { el } from "../view";
+import { el } from "../dom";
+import { labelName } from "../format";
+import { messages, numberText } from "../i18n";
 import { chartColours, drawChart, type MoodChart } from "./chart";
 import {
-  GROUP_NAMES,
-  MOOD_TEXT,
   RANGES,
   feelingCountText,
+  groupTitle,
   isEmpty,
   tableRows,
   type MoodApi,
@@ -27,22 +28,23 @@ export interface MoodPageDeps {
 }
 
 export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
+  const text = messages().mood;
   // The range switch.
   const rangeGroup = el("div", { class: "mood-range", role: "group", "aria-labelledby": "mood-range-label" });
-  rangeGroup.append(el("span", { id: "mood-range-label", class: "mood-range-label" }, MOOD_TEXT.range));
+  rangeGroup.append(el("span", { id: "mood-range-label", class: "mood-range-label" }, text.range));
   const rangeButtons = new Map<Range, HTMLButtonElement>();
   for (const days of RANGES) {
     const button = el(
       "button",
       { type: "button", class: "secondary", "aria-pressed": "false", "data-testid": `range-${days}` },
-      `${days} days`,
+      text.days(days),
     );
     button.addEventListener("click", () => load(days));
     rangeButtons.set(days, button);
     rangeGroup.append(button);
   }
   const status = el("p", { class: "mood-status", role: "status", "data-testid": "mood-status" });
-  const retry = el("button", { type: "button", class: "secondary" }, MOOD_TEXT.retry);
+  const retry = el("button", { type: "button", class: "secondary" }, text.retry);
   retry.hidden = true;
   const statusRow = el("div", { class: "mood-status-row" });
   statusRow.append(status, retry);
@@ -55,9 +57,9 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
   });
   const emptyText = el("p", {});
   empty.append(
-    el("h2", { id: "mood-empty-title" }, MOOD_TEXT.emptyTitle),
+    el("h2", { id: "mood-empty-title" }, text.emptyTitle),
     emptyText,
-    el("a", { href: deps.chatUrl, class: "button" }, MOOD_TEXT.toChat),
+    el("a", { href: deps.chatUrl, class: "button" }, text.toChat),
   );
   empty.hidden = true;
 
@@ -68,14 +70,14 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
     "aria-labelledby": "mood-summary-title",
   });
   const summaryText = el("div", { class: "mood-summary-text" });
-  summary.append(el("h2", { id: "mood-summary-title" }, MOOD_TEXT.summaryTitle), summaryText);
+  summary.append(el("h2", { id: "mood-summary-title" }, text.summaryTitle), summaryText);
 
   // The chart, and the same numbers as a table.
   const chartCard = el("section", { class: "card mood-card mood-chart-card", "aria-labelledby": "mood-chart-title" });
   const chartBox = el("div", {
     class: "mood-chart",
     role: "img",
-    "aria-label": MOOD_TEXT.chartLabel,
+    "aria-label": text.chartLabel,
     "data-testid": "mood-chart",
   });
   const tableToggle = el("button", {
@@ -84,16 +86,16 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
     "aria-expanded": "false",
     "aria-controls": "mood-table-region",
     "data-testid": "mood-table-toggle",
-  }, MOOD_TEXT.showTable);
+  }, text.showTable);
   const tableRegion = el("div", {
     id: "mood-table-region",
     class: "mood-table-region",
     role: "region",
-    "aria-label": "Feelings by day, as a table",
+    "aria-label": text.tableLabel,
     tabindex: "0",
   });
   tableRegion.hidden = true;
-  chartCard.append(el("h2", { id: "mood-chart-title" }, MOOD_TEXT.chartTitle), chartBox, tableToggle, tableRegion);
+  chartCard.append(el("h2", { id: "mood-chart-title" }, text.chartTitle), chartBox, tableToggle, tableRegion);
 
   // The feelings that came up most.
   const feelings = el("section", {
@@ -102,9 +104,9 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
     "aria-labelledby": "mood-feelings-title",
   });
   const feelingsList = el("ol", { class: "mood-feelings-list" });
-  feelings.append(el("h2", { id: "mood-feelings-title" }, MOOD_TEXT.feelingsTitle), feelingsList);
+  feelings.append(el("h2", { id: "mood-feelings-title" }, text.feelingsTitle), feelingsList);
 
-  const note = el("p", { class: "mood-note" }, MOOD_TEXT.note);
+  const note = el("p", { class: "mood-note" }, text.note);
   const results = el("div", { class: "mood-results" });
   results.append(summary, feelings, chartCard);
   results.hidden = true;
@@ -130,9 +132,10 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
     const table = el("table", { class: "mood-table", "data-testid": "mood-table" });
     // Read to screen readers with the table; shown above it, where the table's sideways scrolling on a phone
     // cannot cut it off.
-    const caption = el("caption", { class: "sr-only" }, MOOD_TEXT.tableCaption);
+    const caption = el("caption", { class: "sr-only" }, text.tableCaption);
     const headRow = el("tr", {});
-    for (const name of ["Day", "Messages", ...data.groups.map((g) => GROUP_NAMES[g] ?? g), "Leaning", "Check-in"]) {
+    const { columns } = text;
+    for (const name of [columns.day, columns.messages, ...data.groups.map(groupTitle), columns.leaning, columns.checkin]) {
       headRow.append(el("th", { scope: "col" }, name));
     }
     const head = el("thead", {});
@@ -140,9 +143,9 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
     const body = el("tbody", {});
     for (const row of tableRows(data)) {
       const tr = el("tr", { "data-date": row.date });
-      tr.append(el("th", { scope: "row" }, row.day), el("td", { "data-column": "messages" }, String(row.messages)));
+      tr.append(el("th", { scope: "row" }, row.day), el("td", { "data-column": "messages" }, numberText(row.messages)));
       row.groups.forEach((count, index) => {
-        tr.append(el("td", { "data-column": data.groups[index] }, String(count)));
+        tr.append(el("td", { "data-column": data.groups[index] }, numberText(count)));
       });
       tr.append(
         el("td", { "data-column": "leaning" }, row.leaning),
@@ -151,13 +154,13 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
       body.append(tr);
     }
     table.append(caption, head, body);
-    const shownCaption = el("p", { class: "mood-table-caption", "aria-hidden": "true" }, MOOD_TEXT.tableCaption);
+    const shownCaption = el("p", { class: "mood-table-caption", "aria-hidden": "true" }, text.tableCaption);
     tableRegion.replaceChildren(shownCaption, table);
   }
 
   function renderFeelings(data: MoodData): void {
     if (data.feelings.length === 0) {
-      feelingsList.replaceChildren(el("li", { class: "mood-feelings-none" }, MOOD_TEXT.noFeelings));
+      feelingsList.replaceChildren(el("li", { class: "mood-feelings-none" }, text.noFeelings));
       return;
     }
     const most = Math.max(...data.feelings.map((feeling) => feeling.count));
@@ -168,7 +171,7 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
         // A share of the row's width; set through the style object, which the page's CSP allows.
         bar.style.width = `${Math.max(4, Math.round((feeling.count / most) * 100))}%`;
         item.append(
-          el("span", { class: "mood-feeling-name" }, feeling.label),
+          el("span", { class: "mood-feeling-name" }, labelName(feeling.label)),
           el("span", { class: "mood-feeling-count" }, feelingCountText(feeling.count)),
           bar,
         );
@@ -182,7 +185,7 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
     const nothing = isEmpty(data);
     empty.hidden = !nothing;
     results.hidden = nothing;
-    emptyText.textContent = nothing && data.days < RANGES[RANGES.length - 1] ? MOOD_TEXT.emptyRange : MOOD_TEXT.empty;
+    emptyText.textContent = nothing && data.days < RANGES[RANGES.length - 1] ? text.emptyRange : text.empty;
     if (nothing) {
       chart?.destroy();
       chart = null;
@@ -205,7 +208,7 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
     deps.rangeChosen?.(days);
     const mine = ++generation;
     main.setAttribute("aria-busy", "true");
-    setStatus(MOOD_TEXT.loading);
+    setStatus(text.loading);
     deps.api.load(days).then(
       (data) => {
         if (mine !== generation) return;
@@ -222,10 +225,10 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
           rangeGroup.hidden = true;
           results.hidden = true;
           empty.hidden = false;
-          emptyText.textContent = MOOD_TEXT.noSession;
+          emptyText.textContent = text.noSession;
           return;
         }
-        setStatus(MOOD_TEXT.failed, true);
+        setStatus(text.failed, true);
       },
     );
   }
@@ -234,7 +237,7 @@ export function mountMoodPage(main: HTMLElement, deps: MoodPageDeps): void {
     const open = tableRegion.hidden;
     tableRegion.hidden = !open;
     tableToggle.setAttribute("aria-expanded", String(open));
-    tableToggle.textContent = open ? MOOD_TEXT.hideTable : MOOD_TEXT.showTable;
+    tableToggle.textContent = open ? text.hideTable : text.showTable;
   });
   retry.addEventListener("click", () => load(range));
   deps.onSchemeChange?.(() => {

@@ -1,0 +1,50 @@
+import type { Messages } from "../en";
+
+/** The groups, in everyday words (shared with the mood page, where the names are the same). */
+export const groups: Messages["emotion"]["groups"] = {
+  joy: "开心",
+  sadness: "难过",
+  anger: "生气",
+  fear: "害怕",
+  disgust: "厌恶",
+  surprise: "惊讶",
+  neutral: "平静",
+};
+
+export const emotion: Messages["emotion"] = {
+  groups,
+  labels: {
+    admiration: "欣赏",
+    amusement: "觉得有趣",
+    anger: "生气",
+    annoyance: "烦躁",
+    approval: "认同",
+    caring: "关心",
+    confusion: "困惑",
+    curiosity: "好奇",
+    desire: "渴望",
+    disappointment: "失望",
+    disapproval: "不认同",
+    disgust: "厌恶",
+    embarrassment: "尴尬",
+    excitement: "兴奋",
+    fear: "害怕",
+    gratitude: "感激",
+    grief: "悲伤",
+    joy: "开心",
+    love: "爱",
+    nervousness: "紧张",
+    optimism: "乐观",
+    pride: "自豪",
+    realization: "恍然大悟",
+    relief: "松了口气",
+    remorse: "懊悔",
+    sadness: "难过",
+    surprise: "惊讶",
+    neutral: "平静",
+  },
+  notRead: "未识别",
+  notReadLabel: "未识别情绪：暂时还读不懂这种语言",
+  readLabel: (name) => `识别到的情绪：${name}`,
+  scores: (parts) => parts.join("，"),
+};
