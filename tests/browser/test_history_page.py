@@ -46,6 +46,8 @@ def test_a_past_conversation_is_reopened_from_the_list_and_written_in(page: Page
     wait_ready(page)
     send(page, "Something else today")
     expect(page.locator(USER)).to_have_count(1)
+    # Its reply in first: one landing later would make this conversation the latest again after the reopening.
+    expect(page.locator(f"{ASSISTANT}[data-streaming=false]")).to_have_count(1, timeout=15_000)
 
     # The list: the current conversation marked, the first one titled by its first words.
     opener = page.get_by_test_id("history-open")
