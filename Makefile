@@ -9,7 +9,7 @@ FRONTEND_SOURCES := $(shell find frontend/src -type f) frontend/tsconfig.json
 # Browser tests drive a system Chromium (Playwright cannot download its own browser everywhere).
 export EMOCHAT_CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup run test test-frontend browser bench chaos frontend migrate lock clean
+.PHONY: help setup run test test-frontend browser bench chaos frontend migrate lock messages clean
 
 help:
 	@echo "make run    - set up and serve http://127.0.0.1:8000 (HOST/PORT override)"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench  - run the benchmarks; JSON under bench/results/"
 	@echo "make chaos  - chat while workers die, Redis restarts and sockets drop (CHAOS_ARGS=\"--clients 50\")"
 	@echo "make lock   - re-pin requirements*.txt from requirements*.in"
+	@echo "make messages - gather the pages' strings into locale/*/django.po, then compile them (needs gettext)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "emochat needs Python 3.11 or newer (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -62,6 +63,13 @@ test-frontend: frontend/node_modules/.installed
 test: setup browser test-frontend
 	$(VENV)/bin/lint-imports --no-logo --no-cache
 	DJANGO_SETTINGS_MODULE=emochat.settings.test $(PY) -m pytest
+
+# The translations of the templates, forms and e-mails (the page's own strings are in frontend/src/i18n/).
+# Translate the new entries in locale/zh_Hans/LC_MESSAGES/django.po, then run it again to compile them.
+messages: setup
+	$(PY) manage.py makemessages --locale zh_Hans --add-location file --ignore '.venv/*' --ignore 'frontend/*' \
+	  --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 bench: setup
 	DJANGO_SETTINGS_MODULE=emochat.settings.test $(PY) -m bench

@@ -22,5 +22,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", exposition.metrics, name="metrics"),
     path("admin/", admin.site.urls),
+    # The language switch (POST /i18n/setlang/): remembers the choice in a cookie and goes back to the page.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("conversations.urls")),
 ]

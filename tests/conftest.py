@@ -10,9 +10,10 @@ import pytest
 import redis
 from channels.layers import channel_layers
 from django.conf import settings
+from django.utils import translation
 from kombu import Connection
 
-from tests import processes
+from tests import processes, pseudo_locale
 
 START_HINTS = {
     "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
@@ -53,6 +54,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if missing:
         pytest.exit("The test suite needs real services that are not reachable:\n  " + "\n  ".join(missing),
                     returncode=3)
+    # Before any server starts: the pages can then be rendered in the pseudo-locale (tests/test_i18n.py).
+    pseudo_locale.write(settings.LOCALE_PATHS[-1])
 
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
@@ -97,6 +100,14 @@ def fresh_channel_layer() -> Iterator[None]:
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in English: a request the test client makes leaves its language (LocaleMiddleware)
+    active on the thread after it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from conversations.chat import services as chat
 from conversations.identity import Owner
@@ -41,7 +42,7 @@ def account_create(*, email: str, password: str, visitor: Owner | None):
     User = get_user_model()
     email = email_normalized(email)
     if User.objects.filter(username__iexact=email).exists():
-        raise AccountError("email", "There is already an account with this email. Log in instead.")
+        raise AccountError("email", gettext("There is already an account with this email. Log in instead."))
     try:
         password_validation.validate_password(password, user=User(username=email, email=email))
     except ValidationError as exc:

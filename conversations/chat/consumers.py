@@ -11,8 +11,10 @@ from uuid import UUID
 import redis
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from conversations import admission, database, identity
+from conversations import admission, database, identity, languages
 from conversations.chat import events, helplines, protocol, selectors, services
 from conversations.chat.ordering import SeqGate, seq_of
 from conversations.chat.throttle import SocketThrottle
@@ -26,10 +28,18 @@ LAYER_ERRORS = (redis.RedisError, OSError)
 LAYER_RETRY_S = 1.0
 # How long an out-of-order event waits for the one before it before the gap is read from the database.
 GAP_FILL_DELAY_S = 1.0
-UNAVAILABLE = ("We're taking longer than usual to reply. Your message is saved and will be answered as soon "
-               "as we can.")
-TOO_MANY_CONNECTS = "Too many connections from your network just now. The page will try again in a moment."
-ELSEWHERE = "This chat is open in another tab or window. Reload this page to continue here."
+# What the person reads (in the page's language, `_said`).
+UNAVAILABLE = _("We're taking longer than usual to reply. Your message is saved and will be answered as soon "
+                "as we can.")
+TOO_MANY_CONNECTS = _("Too many connections from your network just now. The page will try again in a moment.")
+ELSEWHERE = _("This chat is open in another tab or window. Reload this page to continue here.")
+NO_SESSION = _("Open the chat page first: this connection has no session.")
+NOT_YOURS = _("That conversation is not yours.")
+MANY_CONVERSATIONS = _("You've started many conversations this hour. Please carry on in this one for now.")
+NO_SUCH_CONVERSATION = _("There is no such conversation among yours.")
+CONSENT_FIRST = _("Please read and accept the privacy notice before you write.")
+TOO_QUICK = _("You're sending messages very quickly. Please wait a moment.")
+TOO_MUCH_AT_ONCE = _("That's a lot at once. Please wait a moment.")
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -58,6 +68,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self._channel_receive = receive_through_outages
 
     async def connect(self) -> None:
+        # The page's language: what the socket says is in it, and conversations started here answer "ok" in it.
+        self.interface = languages.interface_language(
+            self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME), _header(self.scope, b"accept-language"))
+        self.language = languages.REPLY_LANGUAGE[self.interface]
         self.throttle = SocketThrottle(self.channel_name)
         self.person: str | None = None  # the data subject, once known: their open sockets are counted
         self.waiting: dict[str, asyncio.Task] = {}
@@ -65,7 +79,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         address = admission.address_of_scope(self.scope)
         if not await asyncio.to_thread(admission.allow, admission.SOCKET_CONNECT, address):
             await self.accept()
-            await self.send_json(events.error(code="rate_limited", detail=TOO_MANY_CONNECTS))
+            await self.send_json(events.error(code="rate_limited", detail=self._said(TOO_MANY_CONNECTS)))
             await self._close_too_much()
             return
         self.owner = await database.in_pool(identity.owner_from_scope)(self.scope)
@@ -76,12 +90,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.gate = SeqGate()
         await self.accept()
         if self.owner is None:
-            await self._forbid("Open the chat page first: this connection has no session.")
+            await self._forbid(NO_SESSION)
             return
         self.person = identity.subject_for(self.owner)
         for channel in await asyncio.to_thread(admission.socket_open, person=self.person, channel=self.channel_name):
             await self.channel_layer.send(channel, {"type": "socket.elsewhere"})
-        conversation = await database.in_pool(services.conversation_open)(owner=self.owner)
+        conversation = await database.in_pool(services.conversation_open)(owner=self.owner, language=self.language)
         await self._switch_to(conversation.id, last_seq=conversation.last_seq)
 
     async def disconnect(self, code: int) -> None:
@@ -123,7 +137,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         try:
             data = protocol.decode(text_data if text_data is not None else bytes_data)
             if "conversation_id" in data and str(data["conversation_id"]) != str(self.conversation_id):
-                await self._forbid("That conversation is not yours.")
+                await self._forbid(NOT_YOURS)
                 return
             frame = protocol.parse(data)
         except protocol.ProtocolError as exc:
@@ -154,12 +168,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         elif isinstance(frame, protocol.NewConversation):
             try:
                 conversation = await database.in_pool(services.conversation_restart)(
-                    owner=self.owner, conversation_id=self.conversation_id
+                    owner=self.owner, conversation_id=self.conversation_id, language=self.language
                 )
             except services.RateLimited:
                 await self.send_json(events.error(
-                    code="rate_limited", detail="You've started many conversations this hour. Please carry on in "
-                    "this one for now."))
+                    code="rate_limited", detail=self._said(MANY_CONVERSATIONS)))
                 return
             await self._switch_to(conversation.id, last_seq=conversation.last_seq)
         elif isinstance(frame, protocol.ListConversations):
@@ -172,7 +185,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 )
             except services.ConversationNotFound:
                 await self.send_json(events.error(code="not_found",
-                                                  detail="There is no such conversation among yours."))
+                                                  detail=self._said(NO_SUCH_CONVERSATION)))
                 return
             await self._switch_to(conversation.id, last_seq=conversation.last_seq)
 
@@ -185,13 +198,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
         except services.ConsentRequired:
             await self.send_json(events.error(
-                code="consent_required", detail="Please read and accept the privacy notice before you write.",
+                code="consent_required", detail=self._said(CONSENT_FIRST),
                 client_id=str(frame.client_id),
             ))
             return
         except services.RateLimited:
             await self.send_json(events.error(
-                code="rate_limited", detail="You're sending messages very quickly. Please wait a moment.",
+                code="rate_limited", detail=self._said(TOO_QUICK),
                 client_id=str(frame.client_id),
             ))
             return
@@ -224,7 +237,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         The message stays queued."""
         await asyncio.sleep(max(0.0, settings.EMOCHAT_REPLY_TIMEOUT - waited))
         self.waiting.pop(message["id"], None)
-        await self.send_json(events.error(code="unavailable", detail=UNAVAILABLE, client_id=message["client_id"]))
+        await self.send_json(events.error(code="unavailable", detail=self._said(UNAVAILABLE),
+                                          client_id=message["client_id"]))
 
     async def chat_event(self, event: dict) -> None:
         if event.get("conversation_id", str(self.conversation_id)) != str(self.conversation_id):
@@ -251,7 +265,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def socket_elsewhere(self, event: dict) -> None:
         """The person opened the chat in more places than allowed, and this socket is the oldest."""
-        await self.send_json(events.error(code="elsewhere", detail=ELSEWHERE))
+        await self.send_json(events.error(code="elsewhere", detail=self._said(ELSEWHERE)))
         await self.close(code=protocol.CLOSE_ELSEWHERE)
 
     async def _crisis_show(self, level: str) -> None:
@@ -259,8 +273,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if risk_rank(level) <= risk_rank(self.crisis_shown):
             return
         self.crisis_shown = level
-        await self.send_json(events.crisis_resources(level=level, country=self.country,
-                                                     resources=helplines.resources(self.country, level=level)))
+        with translation.override(self.interface):  # the emergency number's name
+            resources = helplines.resources(self.country, level=level)
+        await self.send_json(events.crisis_resources(level=level, country=self.country, resources=resources))
 
     async def _deliver(self, frame: dict) -> None:
         seq = seq_of(frame)
@@ -320,7 +335,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._close_too_much()
             return
         client_id = data.get("client_id") if data["type"] == "message.send" else None
-        await self.send_json(events.error(code="rate_limited", detail="That's a lot at once. Please wait a moment.",
+        await self.send_json(events.error(code="rate_limited", detail=self._said(TOO_MUCH_AT_ONCE),
                                           client_id=client_id if isinstance(client_id, str) else None))
 
     async def send_json(self, content: dict, close: bool = False) -> None:
@@ -339,8 +354,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.throttle.closed = True
         await self.close(code=protocol.CLOSE_TOO_MUCH)
 
-    async def _forbid(self, detail: str) -> None:
-        await self.send_json(events.error(code="forbidden", detail=detail))
+    def _said(self, text) -> str:
+        """`text` (a lazy translation) in the page's language."""
+        with translation.override(self.interface):
+            return str(text)
+
+    async def _forbid(self, detail) -> None:
+        await self.send_json(events.error(code="forbidden", detail=self._said(detail)))
         await self.close(code=protocol.CLOSE_FORBIDDEN)
 
     @classmethod

@@ -13,10 +13,15 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
+from conversations.languages import accept_language_tags
 from inference.types import risk_rank
 
 DATA = Path(__file__).resolve().parent / "data" / "helplines.toml"
 FALLBACK = "INTL"
+# The emergency number's name where the directory gives none (in the person's language).
+EMERGENCY = _("Emergency services")
 # A language with no region says little about where someone is, except for these.
 LANGUAGE_COUNTRY = {"de": "DE", "fr": "FR", "es": "ES", "zh": "CN", "ga": "IE", "hi": "IN"}
 LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:-([a-z]{4}))?(?:-([a-z]{2}|\d{3}))?", re.IGNORECASE)
@@ -43,7 +48,7 @@ class Country:
     emergency: str
     helplines: tuple[Resource, ...]
     # How the emergency number is named where the country alone does not say which one it is.
-    emergency_name: str = "Emergency services"
+    emergency_name: str = EMERGENCY
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +56,7 @@ def directory() -> dict[str, Country]:
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
     return {
         code: Country(code=code, name=entry["name"], emergency=entry["emergency"],
-                      emergency_name=entry.get("emergency_name", "Emergency services"),
+                      emergency_name=entry.get("emergency_name", EMERGENCY),
                       helplines=tuple(Resource(country=code, **line) for line in entry["helpline"]))
         for code, entry in data.items()
     }
@@ -69,7 +74,7 @@ def country_code(choice: str | None, accept_language: str | None = None) -> str:
     known = directory()
     if choice and choice.upper() in known:
         return choice.upper()
-    for tag in _languages(accept_language or ""):
+    for tag in accept_language_tags(accept_language or ""):
         match = LANGUAGE_TAG.match(tag)
         if not match:
             continue
@@ -83,29 +88,13 @@ def country_code(choice: str | None, accept_language: str | None = None) -> str:
     return FALLBACK
 
 
-def _languages(header: str) -> list[str]:
-    """Accept-Language tags, most preferred first."""
-    weighted = []
-    for position, part in enumerate(header.split(",")[:20]):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag and tag != "*":
-            weighted.append((-quality, position, tag))
-    return [tag for _, _, tag in sorted(weighted)]
-
-
 def resources(code: str, *, level: str = "none") -> list[dict]:
     """The helplines of a country, with its emergency number: last as a rule, first when someone's life may
     be in danger now."""
     country = directory().get(code) or directory()[FALLBACK]
     found = [line.as_dict() for line in country.helplines]
     if country.emergency:
-        emergency = Resource(name=country.emergency_name, country=country.code, phone=country.emergency,
+        emergency = Resource(name=str(country.emergency_name), country=country.code, phone=country.emergency,
                              hours="24/7").as_dict()
         found = [emergency, *found] if risk_rank(level) >= risk_rank("imminent") else [*found, emergency]
     return found

@@ -30,12 +30,15 @@ def message_text(message: Message) -> str | None:
 
 
 def dialogue_state(*, conversation_id: UUID) -> DialogueState:
-    """Where the conversation is; a new state when nothing was stored, or it can no longer be read."""
+    """Where the conversation is; a new state in the conversation's language when nothing was stored, or it can
+    no longer be read."""
     dialogue = Dialogue.objects.filter(pk=conversation_id).first()
-    if dialogue is None:
-        return DialogueState()
-    text = sealing.unsealed(Dialogue, "state_encrypted", dialogue.pk, dialogue.state_encrypted)
-    return DialogueState.from_dict(json.loads(text)) if text else DialogueState()
+    text = dialogue and sealing.unsealed(Dialogue, "state_encrypted", dialogue.pk, dialogue.state_encrypted)
+    if text:
+        return DialogueState.from_dict(json.loads(text))
+    # Nothing said yet: the page's language answers a first message that has none of its own.
+    language = Conversation.objects.filter(pk=conversation_id).values_list("language", flat=True).first()
+    return DialogueState(language=language or "en")
 
 
 def message_payload(message: Message) -> dict:

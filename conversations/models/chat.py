@@ -37,6 +37,9 @@ class Conversation(models.Model):
     # The assistant's questions about suicide and the person's answers (conversations/chat/screening.py State):
     # labels, step names and message ids only; the answers' words are the person's messages, sealed.
     screening = models.JSONField(null=True, blank=True)
+    # The language of the page it was started from ("en" or "zh", conversations/languages.py): a reply to a
+    # message with no language of its own ("ok", "😢") is written in it until the person writes in one.
+    language = models.CharField(max_length=8, default="en")
 
     class Meta:
         constraints = [

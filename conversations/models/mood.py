@@ -10,16 +10,17 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class MoodCheckIn(models.Model):
     class Value(models.IntegerChoices):
         # The words the page shows beside each face (frontend/src/checkin.ts CHECKIN_CHOICES), lowest first.
-        REALLY_LOW = 1, "Really low"
-        LOW = 2, "Low"
-        OKAY = 3, "Okay"
-        GOOD = 4, "Good"
-        GREAT = 5, "Great"
+        REALLY_LOW = 1, _("Really low")
+        LOW = 2, _("Low")
+        OKAY = 3, _("Okay")
+        GOOD = 4, _("Good")
+        GREAT = 5, _("Great")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # "user:<pk>" or "visitor:<uuid>" (identity.subject_for): whose mood page shows it, and whose erasure removes it.

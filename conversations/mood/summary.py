@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
+
 # Fewer readings than this in a week are too few to say which way it leaned.
 MIN_READINGS = 3
 # How far (on the -1..1 balance of lighter and heavier messages) one week must be from the other, or from even,
@@ -18,7 +21,30 @@ MIN_READINGS = 3
 LEAN = 0.2
 MAX_SENTENCES = 3
 # The words beside each check-in value (models/mood.py MoodCheckIn.Value), as they sit inside a sentence.
-CHECKIN_WORDS = {1: "really low", 2: "low", 3: "okay", 4: "good", 5: "great"}
+CHECKIN_WORDS = {1: pgettext_lazy("felt", "really low"), 2: pgettext_lazy("felt", "low"),
+                 3: pgettext_lazy("felt", "okay"), 4: pgettext_lazy("felt", "good"), 5: pgettext_lazy("felt", "great")}
+# The feelings the emotion model reads (inference.goemotions.LABELS but "neutral"), as they sit in a sentence.
+FEELINGS = {
+    "admiration": pgettext_lazy("feeling", "admiration"), "amusement": pgettext_lazy("feeling", "amusement"),
+    "anger": pgettext_lazy("feeling", "anger"), "annoyance": pgettext_lazy("feeling", "annoyance"),
+    "approval": pgettext_lazy("feeling", "approval"), "caring": pgettext_lazy("feeling", "caring"),
+    "confusion": pgettext_lazy("feeling", "confusion"), "curiosity": pgettext_lazy("feeling", "curiosity"),
+    "desire": pgettext_lazy("feeling", "desire"), "disappointment": pgettext_lazy("feeling", "disappointment"),
+    "disapproval": pgettext_lazy("feeling", "disapproval"), "disgust": pgettext_lazy("feeling", "disgust"),
+    "embarrassment": pgettext_lazy("feeling", "embarrassment"), "excitement": pgettext_lazy("feeling", "excitement"),
+    "fear": pgettext_lazy("feeling", "fear"), "gratitude": pgettext_lazy("feeling", "gratitude"),
+    "grief": pgettext_lazy("feeling", "grief"), "joy": pgettext_lazy("feeling", "joy"),
+    "love": pgettext_lazy("feeling", "love"), "nervousness": pgettext_lazy("feeling", "nervousness"),
+    "optimism": pgettext_lazy("feeling", "optimism"), "pride": pgettext_lazy("feeling", "pride"),
+    "realization": pgettext_lazy("feeling", "realization"), "relief": pgettext_lazy("feeling", "relief"),
+    "remorse": pgettext_lazy("feeling", "remorse"), "sadness": pgettext_lazy("feeling", "sadness"),
+    "surprise": pgettext_lazy("feeling", "surprise"),
+}
+
+
+def feeling_name(label: str) -> str:
+    """A feeling's name in the active language."""
+    return str(FEELINGS.get(label, label))
 
 
 @dataclass(frozen=True)
@@ -56,12 +82,13 @@ def week_summary(this_week: Week, last_week: Week) -> list[str]:
 
 
 def _feelings_sentence(week: Week) -> str:
-    names = [label for label, _ in week.feelings[:2]]
+    names = [feeling_name(label) for label, _count in week.feelings[:2]]
     if not names:
-        return "This week, no one feeling stood out in what you wrote."
+        return _("This week, no one feeling stood out in what you wrote.")
     if len(names) == 1:
-        return f"This week, the feeling that came up most was {names[0]}."
-    return f"This week, the feelings that came up most were {names[0]} and {names[1]}."
+        return _("This week, the feeling that came up most was %(feeling)s.") % {"feeling": names[0]}
+    return _("This week, the feelings that came up most were %(first)s and %(second)s.") % {
+        "first": names[0], "second": names[1]}
 
 
 def _lean_sentence(this_week: Week, last_week: Week) -> str:
@@ -69,30 +96,32 @@ def _lean_sentence(this_week: Week, last_week: Week) -> str:
     if last_week.enough:
         change = balance - (last_week.balance or 0.0)
         if change >= LEAN:
-            return "Your days leaned a little lighter than the week before."
+            return _("Your days leaned a little lighter than the week before.")
         if change <= -LEAN:
-            return "Your days felt a little heavier than the week before, so be gentle with yourself."
-        return "Overall, it felt much like the week before."
+            return _("Your days felt a little heavier than the week before, so be gentle with yourself.")
+        return _("Overall, it felt much like the week before.")
     if balance >= LEAN:
-        return "Overall, your days leaned towards the lighter side."
+        return _("Overall, your days leaned towards the lighter side.")
     if balance <= -LEAN:
-        return "Overall, your days leaned towards the heavier side, so be gentle with yourself."
-    return "Overall, it was a mix of lighter and heavier moments."
+        return _("Overall, your days leaned towards the heavier side, so be gentle with yourself.")
+    return _("Overall, it was a mix of lighter and heavier moments.")
 
 
 def _checkin_sentence(checkins: tuple[int, ...]) -> str:
     if len(checkins) == 1:
-        return f"When you checked in, you said you felt {CHECKIN_WORDS[checkins[0]]}."
+        return _("When you checked in, you said you felt %(felt)s.") % {"felt": CHECKIN_WORDS[checkins[0]]}
     # The most frequent answer; between equally frequent ones, the latest.
     latest_first = checkins[::-1]
     most = max(latest_first, key=latest_first.count)
-    return f"You checked in {len(checkins)} times, and most often said you felt {CHECKIN_WORDS[most]}."
+    return ngettext("You checked in %(count)d time, and most often said you felt %(felt)s.",
+                    "You checked in %(count)d times, and most often said you felt %(felt)s.",
+                    len(checkins)) % {"count": len(checkins), "felt": CHECKIN_WORDS[most]}
 
 
 def _too_little_sentence(week: Week) -> str:
     if week.readings == 0 and not week.checkins:
-        return ("Nothing from this week yet, and that's okay. Whenever you feel like talking, what comes up will "
-                "gather here.")
+        return _("Nothing from this week yet, and that's okay. Whenever you feel like talking, what comes up will "
+                 "gather here.")
     if week.readings == 0:
-        return "There's nothing from your messages this week to say more, and that's okay."
-    return "There's only a little from this week so far, too little to see a pattern, and that's okay."
+        return _("There's nothing from your messages this week to say more, and that's okay.")
+    return _("There's only a little from this week so far, too little to see a pattern, and that's okay.")

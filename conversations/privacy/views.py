@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,8 +21,8 @@ def privacy_state(request: HttpRequest, owner: identity.Owner) -> HttpResponse:
 @api.with_owner
 def consent_give(request: HttpRequest, owner: identity.Owner) -> HttpResponse:
     if not admission.allow(admission.CONSENT, admission.address_of_request(request)):
-        return api.error(429, "rate_limited", "Too many people have joined from your network just now. Please "
-                                              "try again in a few minutes.")
+        return api.error(429, "rate_limited", gettext("Too many people have joined from your network just now. "
+                                                      "Please try again in a few minutes."))
     body = api.body(request)
     if body is None or not isinstance(body.get("version"), str) or not isinstance(body.get("purposes"), list) \
             or not all(isinstance(p, str) for p in body["purposes"]):

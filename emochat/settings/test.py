@@ -18,3 +18,8 @@ for _name in ("SESSIONS_PER_HOUR", "CONSENTS_PER_HOUR", "CONNECTS_PER_MINUTE"):
 from .local import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The pseudo-locale "en-xa" (tests/pseudo_locale.py): the suite writes its catalogue here before any server
+# starts, and renders pages in it to find text that skipped the translations.
+LANGUAGES = [*LANGUAGES, ("en-xa", "Pseudo-English")]  # noqa: F405
+LOCALE_PATHS = [*LOCALE_PATHS, BASE_DIR / ".data" / "pseudo-locale"]  # noqa: F405

@@ -7,12 +7,18 @@ the conversation was in) decides.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 LANGUAGES = ("en", "zh")
 _CODES = {Language.ENGLISH: "en", Language.CHINESE: "zh"}
+# Words people type in any language ("ok" in a Chinese chat is still a Chinese chat): on their own they say
+# nothing about the language either.
+ANY_LANGUAGE = frozenset({"ok", "okay", "k", "kk", "hi", "hey", "bye", "lol", "hmm", "hm", "emm", "haha", "hahaha",
+                          "thx", "xd"})
+_ANY_LANGUAGE_WORD = re.compile(r"\b(?:" + "|".join(sorted(ANY_LANGUAGE)) + r")\b", re.IGNORECASE)
 
 
 @cache
@@ -22,7 +28,7 @@ def _detector() -> LanguageDetector:
 
 def detect(text: str, *, tie: str = "en") -> str:
     """"en" or "zh": the language `text` is written in, else `tie`."""
-    found = _detector().detect_language_of(text or "")
+    found = _detector().detect_language_of(_ANY_LANGUAGE_WORD.sub(" ", text or ""))
     if found is None:
         return tie if tie in LANGUAGES else LANGUAGES[0]
     return _CODES[found]

@@ -29,10 +29,11 @@ def visitor_session(*, consented: bool = True) -> str:
 
 
 @contextlib.asynccontextmanager
-async def chat_socket(session_key: str | None, *, origin: str = "http://localhost", host: str = "localhost"):
-    headers = [(b"origin", origin.encode()), (b"host", host.encode())]
+async def chat_socket(session_key: str | None, *, origin: str = "http://localhost", host: str = "localhost",
+                      headers: tuple[tuple[bytes, bytes], ...] = (), cookies: str = ""):
+    headers = [(b"origin", origin.encode()), (b"host", host.encode()), *headers]
     if session_key:
-        headers.append((b"cookie", f"sessionid={session_key}".encode()))
+        headers.append((b"cookie", f"sessionid={session_key}; {cookies}".strip("; ").encode()))
     communicator = WebsocketCommunicator(application, "/ws/chat/", headers=headers)
     try:
         yield communicator

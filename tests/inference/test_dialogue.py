@@ -17,13 +17,15 @@ FEELINGS = {"lonely": "lonely", "overwhelmed": "overwhelmed", "feeling down": "d
 
 class TestLanguage:
     @pytest.mark.parametrize(("text", "expected"), [
-        ("bye", "en"), ("I can't sleep again", "en"), ("我最近压力好大", "zh"), ("嗯嗯", "zh"), ("hi 你好", "zh"),
+        ("bye then", "en"), ("I can't sleep again", "en"), ("我最近压力好大", "zh"), ("嗯嗯", "zh"), ("hi 你好", "zh"),
+        ("ok 我还是睡不着", "zh"), ("ok, I still can't sleep", "en"),
     ])
     def test_each_message_is_read_in_its_own_language(self, text, expected):
         assert language.detect(text, tie="en") == expected
         assert language.detect(text, tie="zh") == expected
 
-    @pytest.mark.parametrize("text", ["😊", "123", "...", ""])
+    # "ok", "bye" and "lol" are typed in Chinese chats too: on their own they are no language either.
+    @pytest.mark.parametrize("text", ["😊", "123", "...", "", "ok", "Bye!", "hmm ok", "lol 😂"])
     def test_a_message_in_no_language_takes_the_tie(self, text):
         assert language.detect(text, tie="zh") == "zh"
         assert language.detect(text, tie="en") == "en"
