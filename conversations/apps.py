@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.db.models.signals import pre_delete
+from django.utils.translation import gettext_lazy as _
 
 
 class ConversationsConfig(AppConfig):
     name = "conversations"
-    verbose_name = "Conversations and moderation"
+    verbose_name = _("Conversations and moderation")
 
     def ready(self) -> None:
         # Imported here, not at the top: they import models, which the app registry is not ready for above.

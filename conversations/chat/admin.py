@@ -8,12 +8,13 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy
 
 from conversations.chat import selectors
 from conversations.models import ReplyFeedback
 
-SCRIPTED = "scripted text"  # the crisis script, the screening's questions: no strategy, no backend
-NOT_RECORDED = "not recorded"  # replies stored before their backend was
+SCRIPTED = gettext_lazy("scripted text")  # the crisis script, the screening's questions: no strategy, no backend
+NOT_RECORDED = gettext_lazy("not recorded")  # replies stored before their backend was
 
 
 @admin.register(ReplyFeedback)
@@ -43,8 +44,8 @@ class ReplyFeedbackAdmin(admin.ModelAdmin):
                  "share": _share(count.helpful, count.helpful + count.not_helpful)}
                 for count in selectors.feedback_counts()]
         helpful, not_helpful = sum(row["helpful"] for row in rows), sum(row["not_helpful"] for row in rows)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Feedback on replies",
-                   "rows": rows, "helpful": helpful, "not_helpful": not_helpful, "total": helpful + not_helpful,
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": gettext_lazy("Feedback on replies"), "rows": rows, "helpful": helpful, "not_helpful": not_helpful, "total": helpful + not_helpful,
                    "share": _share(helpful, helpful + not_helpful)}
         return TemplateResponse(request, "admin/conversations/replyfeedback/counts.html", context)
 

@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Conversation(models.Model):
@@ -42,6 +43,7 @@ class Conversation(models.Model):
     language = models.CharField(max_length=8, default="en")
 
     class Meta:
+        verbose_name, verbose_name_plural = _("conversation"), _("conversations")
         constraints = [
             models.CheckConstraint(condition=Q(user__isnull=False) | Q(visitor_id__isnull=False),
                                    name="conversation_has_owner"),
@@ -131,8 +133,8 @@ class ReplyFeedback(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "feedback on replies"
-        verbose_name_plural = "feedback on replies"
+        verbose_name = _("feedback on replies")
+        verbose_name_plural = _("feedback on replies")
 
     def __str__(self) -> str:
         return f"{'helpful' if self.helpful else 'not helpful'}: reply {self.message_id}"

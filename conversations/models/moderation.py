@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conversations.models.chat import Conversation
 
@@ -17,18 +18,18 @@ class Case(models.Model):
     higher level raises it rather than opening another."""
 
     class Status(models.TextChoices):
-        OPEN = "open"
-        ACKNOWLEDGED = "acknowledged"
-        IN_PROGRESS = "in_progress", "in progress"
-        ESCALATED = "escalated"
-        RESOLVED = "resolved"
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        IN_PROGRESS = "in_progress", _("in progress")
+        ESCALATED = "escalated", _("Escalated")
+        RESOLVED = "resolved", _("Resolved")
 
     class Outcome(models.TextChoices):
-        SUPPORTED = "supported", "supported in the chat"
-        REFERRED = "referred", "referred to a helpline or service"
-        EMERGENCY = "emergency", "emergency services contacted"
-        NO_RESPONSE = "no_response", "the person stopped responding"
-        NOT_AT_RISK = "not_at_risk", "not at risk (false alarm)"
+        SUPPORTED = "supported", _("supported in the chat")
+        REFERRED = "referred", _("referred to a helpline or service")
+        EMERGENCY = "emergency", _("emergency services contacted")
+        NO_RESPONSE = "no_response", _("the person stopped responding")
+        NOT_AT_RISK = "not_at_risk", _("not at risk (false alarm)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Kept (without its conversation) when the person erases everything: staff actions stay accountable.
@@ -53,6 +54,7 @@ class Case(models.Model):
     screening = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name, verbose_name_plural = _("case"), _("cases")
         ordering = ["-priority", "opened_at"]
         constraints = [
             models.UniqueConstraint(fields=["conversation"], condition=~Q(status="resolved"),

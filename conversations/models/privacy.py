@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class DataKey(models.Model):
@@ -73,7 +74,7 @@ class TranscriptAccess(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        verbose_name_plural = "transcript accesses"
+        verbose_name, verbose_name_plural = _("transcript access"), _("transcript accesses")
 
     def __str__(self) -> str:
         return f"{self.role} read {self.conversation_id} at {self.at:%Y-%m-%d %H:%M}"

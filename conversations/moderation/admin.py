@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conversations import permissions
 from conversations.chat import screening
@@ -32,8 +34,8 @@ LEVEL_COLOURS = {"imminent": "#8b0000", "behavior": "#a33d00", "ideation": "#6b5
 def level_badge(level: str) -> str:
     return format_html(
         '<span class="case-level" style="background:{};color:#fff;padding:1px 6px;border-radius:8px;'
-        'font-weight:bold;white-space:nowrap" title="Risk level: {}">{}</span>',
-        LEVEL_COLOURS.get(level, "#4a5060"), level, level,
+        'font-weight:bold;white-space:nowrap" title="{}">{}</span>',
+        LEVEL_COLOURS.get(level, "#4a5060"), _("Risk level: %(level)s") % {"level": level}, level,
     )
 
 
@@ -49,11 +51,11 @@ def timeline_detail(detail: dict) -> str:
 class CaseStatusFilter(admin.SimpleListFilter):
     """Unresolved cases by default: resolved ones are history, shown only when asked for."""
 
-    title = "status"
+    title = gettext_lazy("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [*Case.Status.choices, ("all", "all, resolved too")]
+        return [*Case.Status.choices, ("all", _("all, resolved too"))]
 
     def queryset(self, request, queryset):
         if self.value() is None:
@@ -62,12 +64,12 @@ class CaseStatusFilter(admin.SimpleListFilter):
 
     def choices(self, changelist):
         choices = iter(super().choices(changelist))
-        yield {**next(choices), "display": "not resolved"}
+        yield {**next(choices), "display": _("not resolved")}
         yield from choices
 
 
 class CaseLevelFilter(admin.SimpleListFilter):
-    title = "level"
+    title = gettext_lazy("level")
     parameter_name = "level"
 
     def lookups(self, request, model_admin):
@@ -112,30 +114,31 @@ class CaseAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="level")
+    @admin.display(description=gettext_lazy("level"))
     def level_display(self, obj: Case) -> str:
         return level_badge(obj.level)
 
-    @admin.display(description="categories")
+    @admin.display(description=gettext_lazy("categories"))
     def categories_display(self, obj: Case) -> str:
         return ", ".join(category.replace("_", " ") for category in obj.categories) or "—"
 
-    @admin.display(description="waiting", ordering="opened_at")
+    @admin.display(description=gettext_lazy("waiting"), ordering="opened_at")
     def waiting(self, obj: Case) -> str:
         if obj.resolved_at:
-            return f"resolved after {timesince(obj.opened_at, obj.resolved_at)}"
+            return _("resolved after %(time)s") % {"time": timesince(obj.opened_at, obj.resolved_at)}
         return timesince(obj.opened_at)
 
-    @admin.display(description="acknowledge by", ordering="acknowledge_by")
+    @admin.display(description=gettext_lazy("acknowledge by"), ordering="acknowledge_by")
     def acknowledge_by_display(self, obj: Case) -> str:
         if obj.acknowledged_at:
-            return f"acknowledged {date_format(timezone.localtime(obj.acknowledged_at), 'H:i')}"
+            return _("acknowledged %(time)s") % {"time": date_format(timezone.localtime(obj.acknowledged_at), "H:i")}
         now = timezone.now()
         at = date_format(timezone.localtime(obj.acknowledge_by), "H:i:s")
         if obj.acknowledge_by <= now:
-            return format_html('<strong style="color:#b00000">OVERDUE by {}</strong> (was due {})',
-                               timesince(obj.acknowledge_by, now), at)
-        return f"{at} (in {timesince(now, obj.acknowledge_by)})"
+            return format_html('<strong style="color:#b00000">{}</strong> {}',
+                               _("OVERDUE by %(time)s") % {"time": timesince(obj.acknowledge_by, now)},
+                               _("(was due %(time)s)") % {"time": at})
+        return _("%(time)s (in %(left)s)") % {"time": at, "left": timesince(now, obj.acknowledge_by)}
 
     # --- the case page and its actions ---
 
@@ -157,7 +160,7 @@ class CaseAdmin(admin.ModelAdmin):
         joined = bool(conversation and conversation.assistant_paused and case.status == Case.Status.IN_PROGRESS)
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": f"Case {str(case.id)[:8]}", "case": case, "media": self.media,
+            "opts": self.opts, "title": _("Case %(id)s") % {"id": str(case.id)[:8]}, "case": case, "media": self.media,
             "level_badge": level_badge(case.level), "categories": self.categories_display(case),
             "screening": screening.summary(case.screening or {}),
             "waiting": self.waiting(case), "acknowledge_by": self.acknowledge_by_display(case),
@@ -197,7 +200,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     def _claim(self, request, case):
         services.case_claim(case_id=case.pk, moderator=request.user)
-        self.message_user(request, "You have the case.", messages.SUCCESS)
+        self.message_user(request, _("You have the case."), messages.SUCCESS)
 
     def _acknowledge(self, request, case):
         services.case_move(case_id=case.pk, moderator=request.user, status=Case.Status.ACKNOWLEDGED)
@@ -208,7 +211,7 @@ class CaseAdmin(admin.ModelAdmin):
     def _resolve(self, request, case):
         services.case_move(case_id=case.pk, moderator=request.user, status=Case.Status.RESOLVED,
                            outcome=request.POST.get("outcome", ""))
-        self.message_user(request, "The case is resolved.", messages.SUCCESS)
+        self.message_user(request, _("The case is resolved."), messages.SUCCESS)
 
     def _assign(self, request, case):
         if not request.user.has_perm(permissions.LEAD_CASE):
@@ -216,13 +219,13 @@ class CaseAdmin(admin.ModelAdmin):
         chosen = request.POST.get("assignee", "")
         assignee = selectors.case_workers().filter(pk=chosen).first() if chosen.isdigit() else None
         if assignee is None:
-            raise services.CaseError("Choose a member of the Moderators group.")
+            raise services.CaseError(_("Choose a member of the Moderators group."))
         services.case_assign(case_id=case.pk, lead=request.user, assignee=assignee)
-        self.message_user(request, f"Assigned to {assignee.get_username()}.", messages.SUCCESS)
+        self.message_user(request, _("Assigned to %(name)s.") % {"name": assignee.get_username()}, messages.SUCCESS)
 
     def _note(self, request, case):
         services.case_note_add(case_id=case.pk, moderator=request.user, text=request.POST.get("text", ""))
-        self.message_user(request, "Note added.", messages.SUCCESS)
+        self.message_user(request, _("Note added."), messages.SUCCESS)
 
     def _join(self, request, case):
         """Join, or (already joined) show the conversation so far: either way the reading is recorded first,
@@ -240,7 +243,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     def _hand_back(self, request, case):
         services.conversation_hand_back(case_id=case.pk, moderator=request.user)
-        self.message_user(request, "The assistant answers the person again.", messages.SUCCESS)
+        self.message_user(request, _("The assistant answers the person again."), messages.SUCCESS)
 
     def _message(self, request, case):
         services.moderator_message_send(case_id=case.pk, moderator=request.user, text=request.POST.get("text", ""))
@@ -252,19 +255,20 @@ class CaseAdmin(admin.ModelAdmin):
 # --- the team: "Add moderator" on the users' list -------------------------------------------------------------
 
 class ModeratorAddForm(forms.Form):
-    email = forms.EmailField(help_text="Also their username. An existing account with this address is made a "
-                                       "moderator and keeps its password unless you set one here.")
-    lead = forms.BooleanField(required=False, label="Moderation lead",
-                              help_text="Leads also assign cases to others and take over cases others claimed.")
-    password1 = forms.CharField(label="Password", required=False, strip=False,
+    email = forms.EmailField(label=gettext_lazy("Email"), help_text=gettext_lazy(
+        "Also their username. An existing account with this address is made a moderator and keeps its password "
+        "unless you set one here."))
+    lead = forms.BooleanField(required=False, label=gettext_lazy("Moderation lead"), help_text=gettext_lazy(
+        "Leads also assign cases to others and take over cases others claimed."))
+    password1 = forms.CharField(label=gettext_lazy("Password"), required=False, strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label="Password (again)", required=False, strip=False,
+    password2 = forms.CharField(label=gettext_lazy("Password (again)"), required=False, strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean(self):
         data = super().clean()
         if data.get("password1", "") != data.get("password2", ""):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         return data
 
 
@@ -289,10 +293,12 @@ class TeamUserAdmin(UserAdmin):
                 on_email = getattr(exc, "code", None) in ("invalid", "ambiguous", "no_group")
                 form.add_error("email" if on_email else "password1", exc)
             else:
-                said = f"{done.username} is in {done.group}" + ("." if done.changed else " already; nothing changed.")
+                said = (_("%(user)s is in %(group)s.") if done.changed
+                        else _("%(user)s is in %(group)s already; nothing changed.")) % {"user": done.username,
+                                                                                       "group": done.group}
                 self.message_user(request, said, messages.SUCCESS)
                 return redirect("admin:auth_user_change", done.user_id)
-        context = {**self.admin_site.each_context(request), "title": "Add moderator", "form": form,
+        context = {**self.admin_site.each_context(request), "title": _("Add moderator"), "form": form,
                    "opts": self.opts}
         return TemplateResponse(request, "admin/emochat/moderator_add.html", context)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conversations import commit, permissions, writing
 from conversations.chat import events as chat_events
@@ -196,9 +197,9 @@ def case_claim(*, case_id: uuid.UUID, moderator) -> Case:
     with transaction.atomic():
         case = _locked(case_id)
         if case.status == Case.Status.RESOLVED:
-            raise CaseError("This case is resolved.")
+            raise CaseError(_("This case is resolved."))
         if case.assignee_id and case.assignee_id != moderator.pk and not moderator.has_perm(permissions.LEAD_CASE):
-            raise CaseError("Another moderator has this case; a moderation lead can reassign it.")
+            raise CaseError(_("Another moderator has this case; a moderation lead can reassign it."))
         case.assignee = moderator
         _timeline(case, "claimed", actor=moderator)
         _acknowledge(case, moderator)
@@ -209,9 +210,9 @@ def case_assign(*, case_id: uuid.UUID, lead, assignee) -> Case:
     with transaction.atomic():
         case = _locked(case_id)
         if case.status == Case.Status.RESOLVED:
-            raise CaseError("This case is resolved.")
+            raise CaseError(_("This case is resolved."))
         if not assignee.has_perm(permissions.WORK_CASE):
-            raise CaseError("Cases can only go to members of the Moderators group.")
+            raise CaseError(_("Cases can only go to members of the Moderators group."))
         case.assignee = assignee
         _timeline(case, "assigned", actor=lead, to=assignee.get_username())
         return _saved(case)
@@ -222,10 +223,11 @@ def case_move(*, case_id: uuid.UUID, moderator, status: str, outcome: str = "") 
     with transaction.atomic():
         case = _locked(case_id)
         if not rules.can_move(case.status, status):
-            raise CaseError(f"A case that is {case.get_status_display()} cannot become {status.replace('_', ' ')}.")
+            raise CaseError(_("A case that is %(now)s cannot become %(next)s.") % {
+                "now": case.get_status_display(), "next": status.replace("_", " ")})
         if status == Case.Status.RESOLVED:
             if outcome not in Case.Outcome.values:
-                raise CaseError("Choose an outcome to resolve the case.")
+                raise CaseError(_("Choose an outcome to resolve the case."))
             case.status, case.outcome, case.resolved_at = status, outcome, timezone.now()
             _timeline(case, "resolved", actor=moderator, outcome=outcome)
             if case.conversation_id:
@@ -245,9 +247,11 @@ def _written(text: str, *, what: str) -> str:
     """A moderator's text, trimmed; CaseError when there is none or too much (the person's own limit)."""
     text = writing.visible(text)
     if not text:
-        raise CaseError(f"The {what} is empty.")
+        raise CaseError(_("The note is empty.") if what == "note" else _("The message is empty."))
     if len(text) > MAX_TEXT_CHARS:
-        raise CaseError(f"A {what} can be at most {MAX_TEXT_CHARS:,} characters.")
+        raise CaseError(_("A note can be at most %(count)s characters.") % {"count": f"{MAX_TEXT_CHARS:,}"}
+                        if what == "note" else
+                        _("A message can be at most %(count)s characters.") % {"count": f"{MAX_TEXT_CHARS:,}"})
     return text
 
 
@@ -256,7 +260,7 @@ def case_note_add(*, case_id: uuid.UUID, moderator, text: str) -> CaseNote:
     with transaction.atomic():
         case = _locked(case_id)
         if case.conversation_id is None:
-            raise CaseError("The person erased their conversation; nothing more can be added to it.")
+            raise CaseError(_("The person erased their conversation; nothing more can be added to it."))
         note_id = uuid.uuid4()
         sealed, key_id = sealing.seal(text, model=CaseNote, column="text_encrypted", row_id=note_id,
                                       subject=subject_of_conversation(case.conversation_id))
@@ -296,7 +300,7 @@ def conversation_join(*, case_id: uuid.UUID, moderator) -> Case:
     with transaction.atomic():
         case = _locked(case_id)
         if case.conversation_id is None or case.status == Case.Status.RESOLVED:
-            raise CaseError("This conversation can no longer be joined.")
+            raise CaseError(_("This conversation can no longer be joined."))
         updated = Conversation.objects.filter(pk=case.conversation_id, assistant_paused=False).update(
             assistant_paused=True)
         if case.assignee_id is None:
@@ -314,7 +318,7 @@ def conversation_hand_back(*, case_id: uuid.UUID, moderator) -> Case:
     with transaction.atomic():
         case = _locked(case_id)
         if case.conversation_id is None:
-            raise CaseError("The person erased their conversation.")
+            raise CaseError(_("The person erased their conversation."))
         _hand_back(case.conversation_id, case, moderator)
         return _saved(case)
 
@@ -336,7 +340,7 @@ def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str) -> dict:
         case = _locked(case_id)
         conversation = Conversation.objects.filter(pk=case.conversation_id).first()
         if conversation is None or not conversation.assistant_paused:
-            raise CaseError("Join the conversation before writing to the person.")
+            raise CaseError(_("Join the conversation before writing to the person."))
         message = store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation.id,
                                        role=Message.Role.MODERATOR, text=text)
         payload = chat_events.message_payload(message, text=text)

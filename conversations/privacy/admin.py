@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from conversations import permissions
 from conversations.models import Conversation, TranscriptAccess
@@ -42,18 +43,18 @@ class ConversationAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return super().has_module_permission(request) or request.user.has_perm(permissions.READ_TRANSCRIPT)
 
-    @admin.display(description="owner")
+    @admin.display(description=gettext_lazy("owner"))
     def owner_kind(self, obj: Conversation) -> str:
-        return "account" if obj.user_id else "visitor"
+        return gettext("account") if obj.user_id else gettext("visitor")
 
-    @admin.display(description="messages", ordering="message_count")
+    @admin.display(description=gettext_lazy("messages"), ordering="message_count")
     def message_count(self, obj: Conversation) -> int:
         return obj.message_count
 
-    @admin.display(description="transcript")
+    @admin.display(description=gettext_lazy("transcript"))
     def transcript_link(self, obj: Conversation) -> str:
         url = reverse("admin:conversations_conversation_transcript", args=[obj.pk])
-        return format_html('<a href="{}">Read transcript…</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Read transcript…"))
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.transcript_view)
@@ -65,7 +66,7 @@ class ConversationAdmin(admin.ModelAdmin):
             raise PermissionDenied
         conversation = get_object_or_404(Conversation, pk=conversation_id)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "conversation": conversation,
-                   "title": "Read transcript", "min_reason": services.MIN_REASON_LENGTH, "reason": ""}
+                   "title": gettext("Read transcript"), "min_reason": services.MIN_REASON_LENGTH, "reason": ""}
         if request.method == "POST":
             context["reason"] = request.POST.get("reason", "")
             try:
@@ -92,7 +93,7 @@ class TranscriptAccessAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="reason")
+    @admin.display(description=gettext_lazy("reason"))
     def reason(self, obj: TranscriptAccess) -> str:
         text = sealing.unsealed(TranscriptAccess, "reason_encrypted", obj.pk, obj.reason_encrypted)
-        return text if text is not None else "(unreadable: the person erased their data)"
+        return text if text is not None else gettext("(unreadable: the person erased their data)")

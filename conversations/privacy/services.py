@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from conversations import permissions, writing
 from conversations.chat import events as chat_events
@@ -111,7 +112,8 @@ def transcript_open(*, staff, conversation_id: uuid.UUID, reason: str) -> list[d
         raise PrivacyError("forbidden", "Reading a conversation needs the read_transcript permission.")
     reason = writing.visible(reason)
     if len(reason) < MIN_REASON_LENGTH or writing.letters(reason) < MIN_REASON_LETTERS:
-        raise PrivacyError("reason_required", f"Give a reason of at least {MIN_REASON_LENGTH} characters, in words.")
+        raise PrivacyError("reason_required", gettext("Give a reason of at least %(count)d characters, in words.")
+                           % {"count": MIN_REASON_LENGTH})
     conversation = Conversation.objects.get(pk=conversation_id)
     subject = subject_of(conversation)
     record_id = uuid.uuid4()

@@ -411,3 +411,16 @@ def test_joining_pauses_the_assistant_and_only_a_recorded_reader_may_watch(moder
     reloaded = client.get(f"{QUEUE}{case.pk}/change/")
     assert SECRET.encode() not in reloaded.content and b"Show the conversation so far" in reloaded.content
     assert TranscriptAccess.objects.count() == 1
+
+
+def test_a_moderator_whose_browser_is_chinese_works_the_queue_in_chinese(moderator):
+    client, _ = moderator
+    case = flagged_case()
+
+    queue = client.get("/admin/conversations/case/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    page = client.get(f"/admin/conversations/case/{case.pk}/change/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    refused = client.post(f"{QUEUE}{case.pk}/act/resolve/", {}, follow=True, HTTP_ACCEPT_LANGUAGE="zh-CN")
+
+    assert '<html lang="zh-hans"' in queue and "开启声音和通知" in queue and "等待时间" in queue
+    assert all(words in page for words in ("认领", "请选择…", "时间线", "添加备注", f"个案 {str(case.pk)[:8]}"))
+    assert "请选择一个结果来解决这个个案。" in page_messages(refused)
