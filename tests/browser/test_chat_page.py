@@ -99,7 +99,7 @@ def test_history_is_there_after_a_reload(page: Page):
 def test_the_chat_works_from_the_keyboard_alone(page: Page):
     page.goto("/")
     expect(page.get_by_test_id("privacy-notice")).to_be_visible()
-    for _ in range(8):
+    for _ in range(9):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.dataset.testid") == "consent-accept":
             break
@@ -109,12 +109,12 @@ def test_the_chat_works_from_the_keyboard_alone(page: Page):
     expect(page.get_by_test_id("privacy-notice")).to_be_hidden()
     assert page.evaluate("document.activeElement.name") == "text", "agreeing does not lead to the message box"
 
-    # A later visit, from the top of the page: past the header's controls, the toolbar's, the check-in (one stop:
-    # its answers are a toolbar of their own) and the conversation.
+    # A later visit, from the top of the page: past the header's controls (the language switch among them), the
+    # toolbar's, the check-in (one stop: its answers are a toolbar of their own) and the conversation.
     page.reload()
     wait_ready(page)
     expect(page.get_by_test_id("checkin")).to_be_visible()
-    for _ in range(10):
+    for _ in range(11):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement && document.activeElement.name") == "text":
             break
