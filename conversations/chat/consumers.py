@@ -95,7 +95,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.person = identity.subject_for(self.owner)
         for channel in await asyncio.to_thread(admission.socket_open, person=self.person, channel=self.channel_name):
             await self.channel_layer.send(channel, {"type": "socket.elsewhere"})
-        conversation = await database.in_pool(services.conversation_open)(owner=self.owner, language=self.language)
+        conversation = await database.in_pool(services.conversation_open)(owner=self.owner, language=self.language,
+                                                                          country=self.country)
         await self._switch_to(conversation.id, last_seq=conversation.last_seq)
 
     async def disconnect(self, code: int) -> None:
@@ -168,7 +169,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         elif isinstance(frame, protocol.NewConversation):
             try:
                 conversation = await database.in_pool(services.conversation_restart)(
-                    owner=self.owner, conversation_id=self.conversation_id, language=self.language
+                    owner=self.owner, conversation_id=self.conversation_id, language=self.language,
+                    country=self.country,
                 )
             except services.RateLimited:
                 await self.send_json(events.error(

@@ -33,22 +33,24 @@ class ConsentRequired(Exception):
     """The person has not agreed to the current privacy notice (or withdrew): nothing is stored."""
 
 
-def conversation_open(*, owner: Owner, language: str = "en") -> Conversation:
-    """The owner's open conversation, started if there is none (in `language`, Conversation.language)."""
+def conversation_open(*, owner: Owner, language: str = "en", country: str = "") -> Conversation:
+    """The owner's open conversation, started if there is none (in `language`, for `country`: Conversation)."""
     conversation = selectors.conversation_open_for(owner=owner)
     if conversation is not None:
         return conversation
     try:
         with transaction.atomic():
             return Conversation.objects.create(
-                user_id=owner.user_id, visitor_id=None if owner.user_id else owner.visitor_id, language=language
+                user_id=owner.user_id, visitor_id=None if owner.user_id else owner.visitor_id, language=language,
+                country=country,
             )
     except IntegrityError:
         # Another socket of the same owner started one at the same moment: use theirs.
         return selectors.conversation_open_for(owner=owner)
 
 
-def conversation_restart(*, owner: Owner, conversation_id: uuid.UUID, language: str = "en") -> Conversation:
+def conversation_restart(*, owner: Owner, conversation_id: uuid.UUID, language: str = "en",
+                         country: str = "") -> Conversation:
     """Close the owner's current conversation and start a fresh one; every socket of the old one follows. A
     conversation with nothing in it yet is already fresh: it stays. RateLimited after
     EMOCHAT_CONVERSATIONS_PER_HOUR new ones in an hour (each is a row kept for the retention period)."""
@@ -63,7 +65,7 @@ def conversation_restart(*, owner: Owner, conversation_id: uuid.UUID, language: 
         Conversation.objects.filter(pk=conversation_id, status=Conversation.Status.OPEN).update(
             status=Conversation.Status.CLOSED, closed_at=timezone.now()
         )
-    conversation = conversation_open(owner=owner, language=language)
+    conversation = conversation_open(owner=owner, language=language, country=country)
     events.broadcast_on_commit(conversation_id, events.hello(conversation_id=conversation.id, last_seq=0))
     return conversation
 

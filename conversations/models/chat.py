@@ -41,6 +41,9 @@ class Conversation(models.Model):
     # The language of the page it was started from ("en" or "zh", conversations/languages.py): a reply to a
     # message with no language of its own ("ok", "😢") is written in it until the person writes in one.
     language = models.CharField(max_length=8, default="en")
+    # The country whose helplines the page showed when it started (conversations/chat/helplines.py): the
+    # person's choice or their browser's language, never a location. Shown to moderators in the queue.
+    country = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         verbose_name, verbose_name_plural = _("conversation"), _("conversations")

@@ -19,24 +19,25 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from conversations import permissions
 from conversations.chat import screening
 from conversations.models import Case
 from conversations.moderation import rules, selectors, services, team
 from conversations.privacy import services as privacy
+from conversations.templatetags.staff_time import staff_time
 
-# Dark enough for white text (WCAG AA); the level is written in the badge too, so colour is never the only cue.
-LEVEL_COLOURS = {"imminent": "#8b0000", "behavior": "#a33d00", "ideation": "#6b5300", "indicator": "#4a5060"}
+# The levels with a badge colour of their own (admin.css); the level is written in the badge too, so colour is
+# never the only cue.
+LEVEL_COLOURS = ("imminent", "behavior", "ideation", "indicator")
 
 
 def level_badge(level: str) -> str:
-    return format_html(
-        '<span class="case-level" style="background:{};color:#fff;padding:1px 6px;border-radius:8px;'
-        'font-weight:bold;white-space:nowrap" title="{}">{}</span>',
-        LEVEL_COLOURS.get(level, "#4a5060"), _("Risk level: %(level)s") % {"level": level}, level,
-    )
+    """The level in a coloured badge (admin.css: the page's Content-Security-Policy allows no inline style)."""
+    return format_html('<span class="case-level" data-level="{}" title="{}">{}</span>',
+                       level if level in LEVEL_COLOURS else "other", _("Risk level: %(level)s") % {"level": level},
+                       level)
 
 
 def join_reason(case: Case) -> str:
@@ -73,7 +74,7 @@ class CaseLevelFilter(admin.SimpleListFilter):
     parameter_name = "level"
 
     def lookups(self, request, model_admin):
-        return [(level, level) for level in sorted(LEVEL_COLOURS, key=rules.LEVEL_WEIGHT.get, reverse=True)]
+        return [(level, level) for level in LEVEL_COLOURS]
 
     def queryset(self, request, queryset):
         return queryset.filter(level=self.value()) if self.value() else queryset
@@ -85,8 +86,11 @@ class CaseAdmin(admin.ModelAdmin):
     solely after a recorded reading (joining the conversation), and every write goes through services.py, whose
     timeline is the audit."""
 
-    list_display = ("level_display", "categories_display", "status", "priority", "waiting", "acknowledge_by_display",
-                    "escalation_tier", "assignee")
+    # What a tired moderator scans a row for, narrow enough for 1280 px (admin.css): which case, how bad, where it
+    # stands against its SLA, whether the person is still there, who has it, and what the screening found.
+    list_display = ("case_display", "level_display", "status", "sla_display", "waiting", "last_activity",
+                    "where", "assignee", "screening_display")
+    list_display_links = ("case_display",)
     list_filter = (CaseStatusFilter, CaseLevelFilter)
     ordering = ("-priority", "opened_at")
     actions = None
@@ -97,7 +101,7 @@ class CaseAdmin(admin.ModelAdmin):
         js = [Script("app/moderation.js", defer=True)]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("assignee")
+        return super().get_queryset(request).select_related("assignee", "conversation")
 
     def has_module_permission(self, request):
         return request.user.has_perm(permissions.WORK_CASE)
@@ -114,9 +118,14 @@ class CaseAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=gettext_lazy("level"))
+    @admin.display(description=gettext_lazy("case"))
+    def case_display(self, obj: Case) -> str:
+        return str(obj.id)[:8]
+
+    @admin.display(description=gettext_lazy("level"), ordering="-priority")
     def level_display(self, obj: Case) -> str:
-        return level_badge(obj.level)
+        categories = self.categories_display(obj)
+        return format_html('{}<br><span class="case-categories">{}</span>', level_badge(obj.level), categories)
 
     @admin.display(description=gettext_lazy("categories"))
     def categories_display(self, obj: Case) -> str:
@@ -128,17 +137,38 @@ class CaseAdmin(admin.ModelAdmin):
             return _("resolved after %(time)s") % {"time": timesince(obj.opened_at, obj.resolved_at)}
         return timesince(obj.opened_at)
 
-    @admin.display(description=gettext_lazy("acknowledge by"), ordering="acknowledge_by")
-    def acknowledge_by_display(self, obj: Case) -> str:
-        if obj.acknowledged_at:
-            return _("acknowledged %(time)s") % {"time": date_format(timezone.localtime(obj.acknowledged_at), "H:i")}
+    @admin.display(description=gettext_lazy("SLA"), ordering="acknowledge_by")
+    def sla_display(self, obj: Case) -> str:
+        """Overdue in words and a mark, never colour alone; the time in the moderator's own zone."""
         now = timezone.now()
-        at = date_format(timezone.localtime(obj.acknowledge_by), "H:i:s")
-        if obj.acknowledge_by <= now:
-            return format_html('<strong style="color:#b00000">{}</strong> {}',
-                               _("OVERDUE by %(time)s") % {"time": timesince(obj.acknowledge_by, now)},
-                               _("(was due %(time)s)") % {"time": at})
-        return _("%(time)s (in %(left)s)") % {"time": at, "left": timesince(now, obj.acknowledge_by)}
+        state = rules.sla_state(status=obj.status, acknowledge_by=obj.acknowledge_by,
+                                acknowledged_at=obj.acknowledged_at, escalation_tier=obj.escalation_tier, now=now)
+        if state == "met":
+            return _("acknowledged %(time)s") % {"time": staff_time(obj.acknowledged_at)} if obj.acknowledged_at \
+                else "—"
+        if state == "overdue":
+            escalated = ngettext("escalated once", "escalated %(count)d times", obj.escalation_tier) % {
+                "count": obj.escalation_tier} if obj.escalation_tier else _("not yet escalated")
+            return format_html('<strong class="sla-overdue" data-sla="overdue">⚠ {}</strong><br>{}',
+                               _("OVERDUE"), escalated)
+        return format_html('<span data-sla="due">{}</span>',
+                           _("due %(time)s (in %(left)s)") % {"time": staff_time(obj.acknowledge_by),
+                                                             "left": timesince(now, obj.acknowledge_by)})
+
+    @admin.display(description=gettext_lazy("last activity"), ordering="-last_message_at")
+    def last_activity(self, obj: Case) -> str:
+        return _("%(time)s ago") % {"time": timesince(obj.last_message_at)}
+
+    @admin.display(description=gettext_lazy("language · country"))
+    def where(self, obj: Case) -> str:
+        conversation = obj.conversation
+        if conversation is None:
+            return "—"
+        return f"{conversation.language} · {conversation.country or '—'}"
+
+    @admin.display(description=gettext_lazy("screening"))
+    def screening_display(self, obj: Case) -> str:
+        return screening.summary(obj.screening or {}).removeprefix("screened: ") or _("not screened")
 
     # --- the case page and its actions ---
 
@@ -163,9 +193,11 @@ class CaseAdmin(admin.ModelAdmin):
             "opts": self.opts, "title": _("Case %(id)s") % {"id": str(case.id)[:8]}, "case": case, "media": self.media,
             "level_badge": level_badge(case.level), "categories": self.categories_display(case),
             "screening": screening.summary(case.screening or {}),
-            "waiting": self.waiting(case), "acknowledge_by": self.acknowledge_by_display(case),
+            "waiting": self.waiting(case), "acknowledge_by": self.sla_display(case),
             "moves": rules.MOVES[case.status], "outcomes": Case.Outcome.choices,
             "is_lead": request.user.has_perm(permissions.LEAD_CASE),
+            "can_claim": rules.can_claim(status=case.status, assignee_id=case.assignee_id, user_id=request.user.pk,
+                                         lead=request.user.has_perm(permissions.LEAD_CASE)),
             "workers": selectors.case_workers() if request.user.has_perm(permissions.LEAD_CASE) else (),
             "joined": joined, "messages_read": messages_read,
             "can_read": request.user.has_perm(permissions.READ_TRANSCRIPT),

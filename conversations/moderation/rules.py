@@ -26,7 +26,7 @@ MOVES: dict[str, tuple[str, ...]] = {
     "open": ("acknowledged", "in_progress", "resolved"),
     "escalated": ("acknowledged", "in_progress", "resolved"),
     "acknowledged": ("in_progress", "resolved"),
-    "in_progress": ("acknowledged", "resolved"),
+    "in_progress": ("resolved",),  # worked on already: acknowledging it again means nothing
     "resolved": (),
 }
 
@@ -46,6 +46,22 @@ def priority(*, level: str, categories: list[str] | tuple[str, ...], status: str
 def acknowledge_by(*, level: str, now: datetime, sla: dict[str, int]) -> datetime:
     """When a case at `level` must be acknowledged; levels below the flag use the ideation SLA."""
     return now + timedelta(seconds=sla.get(level, sla["ideation"]))
+
+
+def sla_state(*, status: str, acknowledge_by: datetime, acknowledged_at: datetime | None, escalation_tier: int,
+              now: datetime) -> str:
+    """Where the case stands against its SLA: "met" (acknowledged, or resolved), "overdue" (not acknowledged,
+    and its deadline passed: now, or before an escalation moved it on), or "due"."""
+    if acknowledged_at is not None or status not in ("open", "escalated"):
+        return "met"
+    return "overdue" if escalation_tier > 0 or acknowledge_by <= now else "due"
+
+
+def can_claim(*, status: str, assignee_id: int | None, user_id: int, lead: bool) -> bool:
+    """Whether the case page offers "Claim" (nobody has it) or "Take over" (a lead, from someone else)."""
+    if status == "resolved" or assignee_id == user_id:
+        return False
+    return assignee_id is None or lead
 
 
 def can_move(current: str, target: str) -> bool:

@@ -169,6 +169,9 @@ class StaffAdminSite(admin.AdminSite):
     sets up their own authenticator (admin:two_factor_setup)."""
 
     index_template = "admin/emochat/index.html"
+    # The queue's columns need the width at 1280 px more than a second list of the admin's pages does (the
+    # breadcrumbs and the home page lead everywhere).
+    enable_nav_sidebar = False
 
     @property
     def login_form(self):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -23,10 +25,27 @@ def consent_allows(*, owner: Owner, purpose: str) -> bool:
     return consent is not None and purpose in consent.purposes
 
 
+# Readings of one conversation by one reader this close together are one visit: joining, then "show the
+# conversation so far", are two records in the audit but one time someone read it, as the person sees it.
+VISIT = timedelta(minutes=30)
+
+
 def access_records(*, owner: Owner) -> list[dict]:
-    """When, and by which role, staff read any of the owner's conversations; newest first."""
-    return [{"at": at.isoformat(), "role": role} for at, role in
-            TranscriptAccess.objects.filter(subject=subject_for(owner)).values_list("at", "role")]
+    """When, and by which role, staff read any of the owner's conversations, one line a visit; newest first.
+    `at` is when the visit began, `last_at` its last reading, `times` how many readings it holds."""
+    visits: list[dict] = []
+    latest: dict[tuple, dict] = {}
+    rows = (TranscriptAccess.objects.filter(subject=subject_for(owner)).order_by("at")
+            .values_list("at", "role", "reader_id", "conversation_id"))
+    for at, role, reader, conversation in rows:
+        visit = latest.get((reader, conversation, role))
+        if visit is not None and at - visit["last"] <= VISIT:
+            visit["last"], visit["times"] = at, visit["times"] + 1
+            continue
+        latest[(reader, conversation, role)] = visit = {"first": at, "last": at, "role": role, "times": 1}
+        visits.append(visit)
+    return [{"at": v["first"].isoformat(), "last_at": v["last"].isoformat(), "role": v["role"], "times": v["times"]}
+            for v in reversed(visits)]
 
 
 def privacy_state(*, owner: Owner) -> dict:

@@ -23,7 +23,7 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 class FakeView implements ModerationView {
   readonly said: string[] = [];
-  readonly appended: { role: string; text: string }[] = [];
+  readonly appended: { role: string; text: string; at: string }[] = [];
   personTyping = false;
   draftsCleared = 0;
 
@@ -42,7 +42,7 @@ class FakeView implements ModerationView {
 
   shownMessageIds = () => this.shown;
   say = (text: string) => void this.said.push(text);
-  appendMessage = (role: string, text: string) => void this.appended.push({ role, text });
+  appendMessage = (role: string, text: string, at: string) => void this.appended.push({ role, text, at });
   setPersonTyping = (shown: boolean) => {
     this.personTyping = shown;
   };
@@ -290,10 +290,11 @@ describe("moderation: a joined case", () => {
     s.receive({ type: "message.new", message: message({ id: "m1", seq: 1 }) });
     s.receive({ type: "message.ack", client_id: null, message: message({ id: "m2", seq: 2, role: "moderator" }) });
     s.receive({ type: "message.new", message: message({ id: "m2", seq: 2, role: "moderator" }) });
-    s.receive({ type: "reply.end", message: message({ id: "m3", seq: 3, role: "user", unreadable: true }) });
+    s.receive({ type: "reply.end", message: message({ id: "m3", seq: 3, role: "user", unreadable: true,
+      created_at: "2026-11-30T03:05:00+00:00" }) });
     assert.deepEqual(h.view.appended, [
-      { role: "moderator", text: "text of m2" },
-      { role: "user", text: TEXTS.unreadable },
+      { role: "moderator", text: "text of m2", at: "2026-11-21T10:00:00.000000+00:00" },
+      { role: "user", text: TEXTS.unreadable, at: "2026-11-30T03:05:00+00:00" },
     ]);
   });
 

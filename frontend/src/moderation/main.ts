@@ -1,11 +1,30 @@
 // The moderators' pages in Django admin: the case queue (admin/conversations/case/change_list.html) and each
 // case (case/case.html). Loaded there as a classic deferred script, so the page is parsed when this runs.
-import { messages, nameOf, setLocaleFromDocument } from "../i18n";
+import { intlLocale, messages, nameOf, setLocaleFromDocument } from "../i18n";
 import { socketUrl } from "../socket-url";
 import { Alerts } from "./alerts";
 import { ModerationPage, type ModerationView } from "./page";
 
 const QUEUE_ID = "changelist-form";
+// The moderator's time zone, for the times the admin renders (emochat/timezones.py reads it).
+const ZONE_COOKIE = "emochat_tz";
+const STAFF_TIME: Intl.DateTimeFormatOptions = {
+  day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short",
+};
+
+/** A time as the admin's pages write every time: "30 Nov, 03:05 GMT+1", in the moderator's own time zone. */
+function staffTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "" : new Intl.DateTimeFormat(intlLocale(), STAFF_TIME).format(date);
+}
+
+/** Tells the server the browser's time zone, so the pages it renders show times in it from the next one on. */
+function rememberZone(): void {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.split("; ").includes(`${ZONE_COOKIE}=${encodeURIComponent(zone)}`)) {
+    document.cookie = `${ZONE_COOKIE}=${encodeURIComponent(zone)}; path=/; max-age=31536000; SameSite=Lax`;
+  }
+}
 
 /** The moderator's message box (#live-text), the form's "text" field. */
 function draftBox(form: HTMLFormElement | null): HTMLTextAreaElement | HTMLInputElement | null {
@@ -29,14 +48,17 @@ function view(queue: HTMLElement | null, live: HTMLElement | null, form: HTMLFor
       const status = document.getElementById("live-status");
       if (status) status.textContent = text;
     },
-    appendMessage: (role, text) => {
+    appendMessage: (role, text, at) => {
       const item = document.createElement("li");
       const who = document.createElement("strong");
+      const when = document.createElement("time");
       const body = document.createElement("div");
       item.dataset.role = role;
       who.textContent = nameOf(messages().moderation.roles, role);
+      when.dateTime = at;
+      when.textContent = staffTime(at);
       body.textContent = text;
-      item.append(who, body);
+      item.append(who, " ", when, body);
       list?.append(item);
     },
     setPersonTyping: (shown) => {
@@ -57,6 +79,7 @@ async function reloadQueue(queue: HTMLElement): Promise<void> {
 
 function start(): void {
   setLocaleFromDocument(document);
+  rememberZone();
   const queue = document.getElementById(QUEUE_ID);
   const live = document.getElementById("live");
   const form = document.getElementById("live-send") as HTMLFormElement | null;

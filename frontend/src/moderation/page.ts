@@ -31,7 +31,8 @@ export interface ModerationView {
   /** The ids of the messages the server already put on the page. */
   shownMessageIds(): Iterable<string>;
   say(text: string): void;
-  appendMessage(role: string, text: string): void;
+  /** `at`: when it was written (ISO 8601), shown in the moderator's own time zone. */
+  appendMessage(role: string, text: string, at: string): void;
   setPersonTyping(shown: boolean): void;
   clearDraft(): void;
 }
@@ -184,7 +185,8 @@ export class ModerationPage {
     const { view } = this.deps;
     if (!view.hasMessages || this.seen.has(message.id)) return;
     this.seen.add(message.id);
-    view.appendMessage(message.role, message.unreadable ? messages().moderation.unreadable : message.text);
+    view.appendMessage(message.role, message.unreadable ? messages().moderation.unreadable : message.text,
+      message.created_at);
     if (message.role === "user") this.showPersonTyping(false);
   }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
@@ -207,12 +208,59 @@ def test_the_queue_lists_unresolved_cases_by_priority_without_a_word_anyone_wrot
     assert b"moderation.js" in queue.content
 
 
-def test_an_overdue_case_says_so_in_the_queue(moderator):
+def test_an_overdue_case_says_so_in_the_queue_in_words_even_after_escalations_moved_its_deadline(moderator):
     client, _ = moderator
-    case = case_at("imminent")
-    Case.objects.filter(pk=case.pk).update(acknowledge_by=case.opened_at)
+    late = case_at("imminent")
+    Case.objects.filter(pk=late.pk).update(acknowledge_by=late.opened_at)
+    escalated = case_at("ideation")
+    # Six escalations: each moved the deadline one SLA on, so it lies ahead; the SLA was still missed.
+    Case.objects.filter(pk=escalated.pk).update(status="escalated", escalation_tier=6,
+                                                acknowledge_by=escalated.opened_at + timedelta(minutes=15))
+    due = case_at("behavior")
 
-    assert b"OVERDUE by" in client.get(QUEUE).content
+    rows = _queue_rows(client.get(QUEUE).content.decode())
+
+    assert "⚠ OVERDUE" in rows[str(late.pk)] and "not yet escalated" in rows[str(late.pk)]
+    assert "⚠ OVERDUE" in rows[str(escalated.pk)] and "escalated 6 times" in rows[str(escalated.pk)]
+    assert 'data-sla="due"' in rows[str(due.pk)] and "OVERDUE" not in rows[str(due.pk)]
+
+
+def test_a_queue_row_names_the_case_where_the_person_is_and_the_screening(moderator):
+    client, _ = moderator
+    owner = Owner(visitor_id=uuid.uuid4())
+    consent(owner)
+    conversation = services.conversation_open(owner=owner, language="zh", country="CN")
+    services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text=SECRET)
+    case = Case.objects.get(conversation=conversation)
+    Case.objects.filter(pk=case.pk).update(screening={"thoughts": "yes", "method": "no", "intent": "no"})
+
+    row = _queue_rows(client.get(QUEUE).content.decode())[str(case.pk)]
+
+    assert str(case.pk)[:8] in row and "zh · CN" in row and "ago" in row
+    assert "thoughts without method, no intent" in row and "self harm" in row
+
+
+def _queue_rows(html: str) -> dict[str, str]:
+    """Each row of the queue's table by its case's id."""
+    return {match.group(2): match.group(0) for match in
+            re.finditer(rf"<tr[^>]*>((?:(?!</tr>).)*?{QUEUE}([0-9a-f-]{{36}})/change/.*?)</tr>", html, re.S)}
+
+
+def test_the_case_page_offers_only_what_the_cases_state_allows(moderator, lead):
+    client, user = moderator
+    lead_client, _ = lead
+    case = flagged_case()
+    fresh = client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+
+    act(client, case, "claim")
+    act(client, case, "progress")
+    mine = client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+    theirs = lead_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+
+    assert all(f'value="{name}"' in fresh for name in ("Claim", "Acknowledge", "Mark in progress", "Resolve"))
+    assert not any(f'value="{name}"' in mine for name in ("Claim", "Take over", "Acknowledge", "Mark in progress"))
+    assert 'value="Resolve"' in mine
+    assert 'value="Take over"' in theirs and 'value="Claim"' not in theirs
 
 
 # --- the case page and its actions ------------------------------------------------------------------------

@@ -42,9 +42,24 @@ def test_priority_puts_level_first_then_violence_waiting_and_a_person_still_writ
 @pytest.mark.parametrize(("current", "target", "allowed"), [
     ("open", "acknowledged", True), ("escalated", "in_progress", True), ("acknowledged", "resolved", True),
     ("resolved", "open", False), ("resolved", "acknowledged", False), ("acknowledged", "acknowledged", False),
+    ("in_progress", "acknowledged", False), ("in_progress", "resolved", True),
 ])
 def test_the_moves_a_case_allows(current, target, allowed):
     assert rules.can_move(current, target) is allowed
+
+
+
+@pytest.mark.parametrize(("status", "due_in", "acknowledged", "tier", "state"), [
+    ("open", 60, False, 0, "due"),
+    ("open", -1, False, 0, "overdue"),  # past its deadline, before the sweep escalates it
+    ("escalated", 600, False, 6, "overdue"),  # escalated: the deadline moved on, the SLA was still missed
+    ("acknowledged", -600, True, 0, "met"),
+    ("in_progress", -600, True, 2, "met"),
+    ("resolved", -600, False, 0, "met"),
+])
+def test_the_sla_state_a_queue_row_shows(status, due_in, acknowledged, tier, state):
+    assert rules.sla_state(status=status, acknowledge_by=NOW + timedelta(seconds=due_in),
+                           acknowledged_at=NOW if acknowledged else None, escalation_tier=tier, now=NOW) == state
 
 
 @pytest.fixture

@@ -246,6 +246,26 @@ def test_staff_read_a_transcript_only_after_giving_a_reason_and_the_person_sees_
     assert [a["role"] for a in access] == ["moderator"]
 
 
+def test_readings_close_together_are_one_visit_in_the_persons_list(conversation_with_a_message, django_user_model):
+    browser, conversation = conversation_with_a_message
+    _, first = staff_client(django_user_model, group="Moderators", can_read=True)
+    _, second = staff_client(django_user_model, group="Moderators", can_read=True)
+    reason = "Safety review after an automatic flag"
+    for reader in (first, first, second, first):  # join, "show so far", another moderator, back two hours later
+        privacy.transcript_open(staff=reader, conversation_id=conversation.id, reason=reason)
+    records = list(TranscriptAccess.objects.order_by("at"))
+    TranscriptAccess.objects.filter(pk=records[1].pk).update(at=records[0].at + timedelta(minutes=4))
+    TranscriptAccess.objects.filter(pk=records[2].pk).update(at=records[0].at + timedelta(minutes=6))
+    TranscriptAccess.objects.filter(pk=records[3].pk).update(at=records[0].at + timedelta(hours=2))
+
+    access = browser.get("/privacy/").json()["access"]
+
+    assert [(a["role"], a["times"]) for a in access] == [("moderator", 1), ("moderator", 1), ("moderator", 2)]
+    assert access[2]["at"] == records[0].at.isoformat()
+    assert access[2]["last_at"] == (records[0].at + timedelta(minutes=4)).isoformat()
+    assert TranscriptAccess.objects.count() == 4  # the staff's audit keeps every reading
+
+
 @pytest.mark.parametrize("reason", ["\u200b" * 12, "1234567890", ". . . . . . . .", "\u200b\u200bok\u200b\u200b\u200b"])
 def test_a_reason_without_words_is_no_reason(conversation_with_a_message, django_user_model, reason):
     _, conversation = conversation_with_a_message
