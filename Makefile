@@ -32,7 +32,7 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 
 # One build writes every bundle: the chat page's, the mood page's and the moderators' (Django admin loads
 # app/moderation.js).
-BUNDLES := frontend/dist/chat.js frontend/dist/mood.js frontend/dist/moderation.js
+BUNDLES := frontend/dist/chat.js frontend/dist/mood.js frontend/dist/moderation.js frontend/dist/analytics.js
 $(BUNDLES) &: frontend/node_modules/.installed $(FRONTEND_SOURCES)
 	cd frontend && npm run --silent build
 

@@ -1,10 +1,11 @@
 """The app's models, one module per domain, re-exported here so `conversations.models` stays the one place
 Django and the code import them from."""
 
+from conversations.models.analytics import Analytics
 from conversations.models.chat import Conversation, Dialogue, Message, ReplyFeedback
 from conversations.models.moderation import Alert, Case, CaseEvent, CaseNote
 from conversations.models.mood import MoodCheckIn
 from conversations.models.privacy import Consent, DataKey, KeyRotation, TranscriptAccess
 
-__all__ = ["Alert", "Case", "CaseEvent", "CaseNote", "Consent", "Conversation", "DataKey", "Dialogue", "KeyRotation",
-           "Message", "MoodCheckIn", "ReplyFeedback", "TranscriptAccess"]
+__all__ = ["Alert", "Analytics", "Case", "CaseEvent", "CaseNote", "Consent", "Conversation", "DataKey", "Dialogue",
+           "KeyRotation", "Message", "MoodCheckIn", "ReplyFeedback", "TranscriptAccess"]
