@@ -41,6 +41,10 @@ class Case(models.Model):
     priority = models.IntegerField(default=0, db_index=True)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="assigned_cases")
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    # The assignee's last action on the case (or its assignment): past EMOCHAT_ASSIGNEE_IDLE_SECONDS without one,
+    # the case returns to the queue (moderation/assignment.py).
+    assignee_active_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
     # The SLA: the case must be acknowledged by then, or it escalates to the next on-call tier.
     acknowledge_by = models.DateTimeField()
@@ -67,6 +71,57 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} case {str(self.id)[:8]} ({self.status})"
+
+
+class Shift(models.Model):
+    """A moderator on the team: available for new cases or away, how many they take at once, and their run of
+    high-risk cases since their last break (moderation/assignment.py)."""
+
+    class Away(models.TextChoices):
+        CHOSEN = "chosen", _("set themselves away")
+        IDLE = "idle", _("a case went quiet with them")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE,
+                                related_name="shift")
+    available = models.BooleanField(default=False)
+    # When they last became available or away, and why away.
+    changed_at = models.DateTimeField(default=timezone.now)
+    away_reason = models.CharField(max_length=8, choices=Away.choices, blank=True)
+    # Cases at once; empty for EMOCHAT_MODERATOR_CAPACITY.
+    capacity = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Behavior and imminent cases given in a row since their last break or a lower-level case: at
+    # EMOCHAT_HIGH_RISK_RUN_CAP a break is suggested, and others get the next high-risk case while anyone can.
+    high_risk_run = models.PositiveSmallIntegerField(default=0)
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("shift"), _("shifts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({'available' if self.available else 'away'})"
+
+
+class CannedReply(models.Model):
+    """An approved reply, kept by the moderation leads, that a moderator inserts and edits before sending. Staff's
+    own words, in clear; how often it is sent is counted."""
+
+    title = models.CharField(_("title"), max_length=80)
+    # The conversation's language it is written for ("en" or "zh", as Conversation.language).
+    language = models.CharField(_("language"), max_length=8, choices=[("en", "English"), ("zh", "简体中文")])
+    text = models.TextField(_("text"), max_length=4000)
+    active = models.BooleanField(_("offered to moderators"), default=True)
+    uses = models.PositiveIntegerField(_("times sent"), default=0)
+    last_used_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("approved reply"), _("approved replies")
+        ordering = ["language", "title"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class CaseEvent(models.Model):

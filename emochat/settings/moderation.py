@@ -33,3 +33,13 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL") or "emochat <alerts@localhost>"
+
+# Assignment (conversations/moderation/assignment.py). How many unresolved cases a moderator holds at once unless
+# a lead sets their own number; new cases go to the least-loaded available moderator with room.
+EMOCHAT_MODERATOR_CAPACITY = env.integer("EMOCHAT_MODERATOR_CAPACITY", 3, minimum=1)
+# Seconds an assignee may go without acting on a case (acknowledging, joining, writing, a note…) before it
+# returns to the queue for someone else, they are set away, and the leads are told.
+EMOCHAT_ASSIGNEE_IDLE_SECONDS = env.integer("EMOCHAT_ASSIGNEE_IDLE_SECONDS", 600, minimum=10)
+# Behavior and imminent cases in a row after which a break is suggested and the next high-risk case goes to
+# someone else while anyone else has room.
+EMOCHAT_HIGH_RISK_RUN_CAP = env.integer("EMOCHAT_HIGH_RISK_RUN_CAP", 3, minimum=1)
