@@ -30,4 +30,5 @@ if settings.CELERY_TASK_ALWAYS_EAGER:
     from inference import handles  # noqa: E402
 
     dispatch.background_start(warm=handles.models_load,
-                              every=("conversations.tasks.cases_escalate", "conversations.tasks.alerts_retry"))
+                              every=("conversations.tasks.cases_escalate", "conversations.tasks.alerts_retry",
+                                     "conversations.tasks.cases_assign"))

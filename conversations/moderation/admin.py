@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from conversations import permissions
 from conversations.chat import screening
 from conversations.models import Case
-from conversations.moderation import rules, selectors, services, team
+from conversations.moderation import canned, rules, selectors, services, team, team_admin
 from conversations.privacy import services as privacy
 from conversations.templatetags.staff_time import staff_time
 
@@ -175,7 +174,10 @@ class CaseAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(self.action_view)
         return [path("<uuid:case_id>/act/<slug:action>/", view, name="conversations_case_action"),
-                *super().get_urls()]
+                *team_admin.urls(self.admin_site), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**team_admin.queue_context(request), **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not request.user.has_perm(permissions.WORK_CASE):
@@ -200,6 +202,7 @@ class CaseAdmin(admin.ModelAdmin):
                                          lead=request.user.has_perm(permissions.LEAD_CASE)),
             "workers": selectors.case_workers() if request.user.has_perm(permissions.LEAD_CASE) else (),
             "joined": joined, "messages_read": messages_read,
+            "canned_replies": canned.canned_offered(language=conversation.language) if joined else (),
             "can_read": request.user.has_perm(permissions.READ_TRANSCRIPT),
             "timeline": [(event, timeline_detail(event.detail)) for event in selectors.case_timeline(case_id=case.pk)],
             "notes": selectors.case_notes(case_id=case.pk),
@@ -249,7 +252,7 @@ class CaseAdmin(admin.ModelAdmin):
         if not request.user.has_perm(permissions.LEAD_CASE):
             raise PermissionDenied
         chosen = request.POST.get("assignee", "")
-        assignee = selectors.case_workers().filter(pk=chosen).first() if chosen.isdigit() else None
+        assignee = selectors.case_workers().filter(pk=chosen).first() if chosen.isdecimal() else None
         if assignee is None:
             raise services.CaseError(_("Choose a member of the Moderators group."))
         services.case_assign(case_id=case.pk, lead=request.user, assignee=assignee)
@@ -278,7 +281,11 @@ class CaseAdmin(admin.ModelAdmin):
         self.message_user(request, _("The assistant answers the person again."), messages.SUCCESS)
 
     def _message(self, request, case):
-        services.moderator_message_send(case_id=case.pk, moderator=request.user, text=request.POST.get("text", ""))
+        # The approved reply the page inserted, if any: an id (bigint, at most 19 digits), else nothing is counted.
+        chosen = request.POST.get("canned_reply", "")
+        reply_id = int(chosen) if chosen.isdecimal() and len(chosen) <= 19 else None
+        services.moderator_message_send(case_id=case.pk, moderator=request.user, text=request.POST.get("text", ""),
+                                        canned_reply_id=reply_id)
 
     ACTIONS = {"claim": _claim, "acknowledge": _acknowledge, "progress": _progress, "resolve": _resolve,
                "assign": _assign, "note": _note, "join": _join, "hand-back": _hand_back, "message": _message}

@@ -31,7 +31,8 @@ BACKOFF_MAX_S = 300
 # The task that delivers one alert (moderation/tasks.py), queued by name.
 DELIVER_TASK = "conversations.tasks.alert_deliver"
 LEVEL_WORDS = {"imminent": "Imminent risk", "behavior": "High risk", "ideation": "Risk", "indicator": "Distress"}
-REASON_WORDS = {"opened": "new case", "raised": "risk rose", "escalated": "escalated: not acknowledged in time"}
+REASON_WORDS = {"opened": "new case", "raised": "risk rose", "escalated": "escalated: not acknowledged in time",
+                "returned": "back in the queue: its moderator went quiet"}
 
 
 class DeliveryFailed(Exception):

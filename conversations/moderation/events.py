@@ -42,8 +42,9 @@ def case_payload(case) -> dict:
 
 
 def case_updated(*, case, alert: str | None = None) -> dict:
-    """To the queue pages: a case opened or changed. `alert` ("opened", "raised", "escalated") asks the page to
-    notify the moderator (sound and notification) rather than update quietly."""
+    """To the queue pages: a case opened or changed. `alert` ("opened", "raised", "escalated", "returned"; to its
+    new assignee alone, "assigned") asks the page to notify the moderator (sound and notification) rather than
+    update quietly."""
     frame = {"type": "case.updated", "case": case_payload(case)}
     if alert:
         frame["alert"] = alert
@@ -61,6 +62,16 @@ def moderators_notify(frame: dict) -> None:
 
 def moderators_notify_on_commit(frame: dict) -> None:
     commit.on_commit(moderators_notify, frame)
+
+
+def assignee_notify(user_id: int, frame: dict) -> None:
+    """To one moderator's queue pages only (their own group)."""
+    async_to_sync(get_channel_layer().group_send)(staff_group(user_id), {"type": MODERATION_EVENT, "event": frame})
+
+
+def assignee_notify_on_commit(user_id: int, case) -> None:
+    """A case was given to this moderator: their pages alert them ("assigned"), whatever its level."""
+    commit.on_commit(assignee_notify, user_id, case_updated(case=case, alert="assigned"))
 
 
 def staff_access_changed(user_ids: Iterable[int]) -> None:

@@ -6,7 +6,8 @@ as a table.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from inference.types import risk_rank
 
@@ -70,3 +71,52 @@ def can_move(current: str, target: str) -> bool:
 
 def rises(current: str, new: str) -> bool:
     return risk_rank(new) > risk_rank(current)
+
+
+# --- assignment ------------------------------------------------------------------------------------------------
+
+# The levels that count towards a moderator's run of high-risk cases (and a suggested break).
+HIGH_RISK = ("behavior", "imminent")
+
+
+@dataclass(frozen=True)
+class Seat:
+    """An available moderator as assignment sees them."""
+
+    user_id: int
+    load: int  # unresolved cases they hold
+    capacity: int
+    high_risk_run: int
+    last_assigned_at: datetime | None
+
+
+def assignee_pick(seats: list[Seat], *, level: str, run_cap: int) -> Seat | None:
+    """Who gets a case at `level`: the least-loaded moderator with room, the one waiting longest for a case on a
+    tie. A high-risk case skips whoever has reached `run_cap` high-risk cases in a row while anyone else has
+    room; when nobody else has, it goes to them all the same: a person in danger is never left waiting for a
+    rest to end. None when nobody has room."""
+    with_room = [seat for seat in seats if seat.load < seat.capacity]
+    if level in HIGH_RISK:
+        rested = [seat for seat in with_room if seat.high_risk_run < run_cap]
+        with_room = rested or with_room
+    if not with_room:
+        return None
+    never = datetime.min.replace(tzinfo=UTC)
+    return min(with_room, key=lambda seat: (seat.load, seat.last_assigned_at or never, seat.user_id))
+
+
+def break_suggested(*, high_risk_run: int, run_cap: int) -> bool:
+    return high_risk_run >= run_cap
+
+
+def idle(*, status: str, joined: bool, assignee_active_at: datetime, last_message_at: datetime,
+         now: datetime, idle_after: timedelta) -> bool:
+    """Whether a case's assignee has left it too long: a case not yet acknowledged, since they were given it or
+    last acted on it; a conversation they joined (the assistant waits for them), since the person's message they
+    have not answered. An acknowledged case they have not joined is the assistant's to answer meanwhile, and stays
+    theirs."""
+    if status in ("open", "escalated"):
+        return now - assignee_active_at >= idle_after
+    if joined and status == "in_progress":
+        return last_message_at > assignee_active_at and now - last_message_at >= idle_after
+    return False

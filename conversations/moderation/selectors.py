@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -14,6 +16,7 @@ from conversations import permissions
 from conversations.chat import selectors as chat_selectors
 from conversations.identity import Owner
 from conversations.models import Case, CaseEvent, CaseNote, Message, TranscriptAccess
+from conversations.moderation import rules, shifts
 from conversations.privacy import sealing
 from conversations.privacy import selectors as privacy
 
@@ -42,6 +45,50 @@ def case_workers():
     users = get_user_model().objects
     return users.with_perm(permissions.WORK_CASE, backend="django.contrib.auth.backends.ModelBackend").order_by(
         "username")
+
+
+@dataclass(frozen=True)
+class OnShift:
+    """A moderator as the queue's shift panel shows them: labels and counts only."""
+
+    user_id: int
+    username: str
+    available: bool
+    away_reason: str  # "", "chosen" or "idle"
+    since: datetime | None
+    load: int
+    capacity: int
+    capacity_set: bool  # a lead chose it (else the default)
+    high_risk_run: int
+    break_suggested: bool
+
+
+def team_on_shift(*, user_id: int | None = None) -> list[OnShift]:
+    """Everyone who may work the queue (or one of them), available first, with the cases they hold."""
+    users = case_workers().filter(is_active=True, is_staff=True)
+    if user_id is not None:
+        users = users.filter(pk=user_id)
+    users = list(users.select_related("shift"))
+    loads = Counter(Case.objects.exclude(status=Case.Status.RESOLVED).filter(assignee__in=users)
+                    .values_list("assignee_id", flat=True))
+    rows = []
+    for user in users:
+        shift = getattr(user, "shift", None)
+        run = shift.high_risk_run if shift else 0
+        rows.append(OnShift(
+            user_id=user.pk, username=user.get_username(), available=bool(shift and shift.available),
+            away_reason=shift.away_reason if shift else "", since=shift.changed_at if shift else None,
+            load=loads[user.pk], capacity=shifts.capacity_of(shift), capacity_set=bool(shift and shift.capacity),
+            high_risk_run=run, break_suggested=rules.break_suggested(high_risk_run=run,
+                                                                     run_cap=settings.EMOCHAT_HIGH_RISK_RUN_CAP)))
+    return sorted(rows, key=lambda row: (not row.available, row.username))
+
+
+def lead_emails() -> list[str]:
+    """Where the leads are emailed (a case back in the queue): active leads' addresses."""
+    leads = get_user_model().objects.with_perm(permissions.LEAD_CASE, include_superusers=False,
+                                               backend="django.contrib.auth.backends.ModelBackend")
+    return sorted({address for address in leads.filter(is_active=True).values_list("email", flat=True) if address})
 
 
 def case_followable(*, case_id: UUID, reader_id: int) -> UUID | None:

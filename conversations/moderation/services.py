@@ -21,7 +21,7 @@ from conversations.chat import selectors as chat_selectors
 from conversations.chat.protocol import MAX_TEXT_CHARS
 from conversations.identity import subject_of_conversation
 from conversations.models import Alert, Case, CaseEvent, CaseNote, Conversation, Message
-from conversations.moderation import alerts, events, rules
+from conversations.moderation import alerts, canned, events, rules, shifts
 from conversations.privacy import sealing
 from emochat.observability import metrics
 from inference.types import Risk, risk_higher
@@ -111,7 +111,7 @@ def case_screening_set(*, conversation_id: uuid.UUID, answers: dict[str, str]) -
         return
     case.screening = dict(answers)
     case.save(update_fields=["screening"])
-    _timeline(case, "screened", answers=dict(answers))
+    timeline_add(case, "screened", answers=dict(answers))
     events.moderators_notify_on_commit(events.case_updated(case=case))
 
 
@@ -122,12 +122,13 @@ def _case_for(conversation: Conversation, risk: Risk) -> tuple[Case, str | None]
         status=Case.Status.RESOLVED).first()
     if case is None:
         case = Case(conversation=conversation, level=risk.level, categories=list(risk.categories), opened_at=now,
-                    last_message_at=now, acknowledge_by=_deadline(risk.level, now),
+                    last_message_at=now, acknowledge_by=deadline(risk.level, now),
                     screening=dict((conversation.screening or {}).get("answers", {})))
         _reprioritise(case, now)
         case.save()
-        _timeline(case, "opened", level=risk.level, categories=list(risk.categories))
-        _alert(case, "opened")
+        timeline_add(case, "opened", level=risk.level, categories=list(risk.categories))
+        alerts_write(case, "opened")
+        shifts.assign_soon()
         return case, "opened"
     categories = sorted(set(case.categories) | set(risk.categories))
     case.last_message_at = now
@@ -140,14 +141,14 @@ def _case_for(conversation: Conversation, risk: Risk) -> tuple[Case, str | None]
     previous = case.level
     case.level, case.categories = risk.level, categories
     # A rise needs a human again, as fast as the new level asks.
-    case.acknowledge_by = min(case.acknowledge_by, _deadline(risk.level, now)) \
-        if case.status in (Case.Status.OPEN, Case.Status.ESCALATED) else _deadline(risk.level, now)
+    case.acknowledge_by = min(case.acknowledge_by, deadline(risk.level, now)) \
+        if case.status in (Case.Status.OPEN, Case.Status.ESCALATED) else deadline(risk.level, now)
     if case.status == Case.Status.ACKNOWLEDGED:
         case.status, case.acknowledged_at = Case.Status.OPEN, None
     _reprioritise(case, now)
     case.save()
-    _timeline(case, "raised", previous=previous, level=risk.level, categories=categories)
-    _alert(case, "raised")
+    timeline_add(case, "raised", previous=previous, level=risk.level, categories=categories)
+    alerts_write(case, "raised")
     return case, "raised"
 
 
@@ -163,7 +164,7 @@ def _touch_open_case(conversation: Conversation) -> None:
         events.moderators_notify_on_commit(events.case_updated(case=case))
 
 
-def _deadline(level: str, now):
+def deadline(level: str, now):
     return rules.acknowledge_by(level=level, now=now, sla=settings.EMOCHAT_CASE_ACK_SLA)
 
 
@@ -172,17 +173,24 @@ def _reprioritise(case: Case, now) -> None:
                                    opened_at=case.opened_at, last_message_at=case.last_message_at, now=now)
 
 
-def _timeline(case: Case, kind: str, *, actor=None, **detail) -> None:
-    CaseEvent.objects.create(case=case, kind=kind, actor=actor, detail=detail)
+def timeline_add(case: Case, kind: str, *, actor=None, **detail) -> None:
+    """A line on the case's timeline. One by its assignee also counts as them being active on it (the clock that
+    returns a quiet case to the queue, assignment.py)."""
+    event = CaseEvent.objects.create(case=case, kind=kind, actor=actor, detail=detail)
+    if actor is not None and actor.pk == case.assignee_id:
+        case.assignee_active_at = event.at
+        Case.objects.filter(pk=case.pk).update(assignee_active_at=event.at)
 
 
-def _alert(case: Case, reason: str, *, tier: int = 0) -> None:
-    """Write the alerts this change calls for (the outbox), and have them sent once the transaction commits."""
+def alerts_write(case: Case, reason: str, *, tier: int = 0, emails: list[str] | None = None) -> None:
+    """Write the alerts this change calls for (the outbox), and have them sent once the transaction commits.
+    Email goes to `emails`, else to the on-call tier's addresses."""
     rows = [Alert(case=case, reason=reason, channel=Alert.Channel.REALTIME, tier=tier)]
     tiers = settings.EMOCHAT_ALERT_EMAILS
-    if tiers:
-        rows += [Alert(case=case, reason=reason, channel=Alert.Channel.EMAIL, target=address, tier=tier)
-                 for address in tiers[min(tier, len(tiers) - 1)]]
+    if emails is None and tiers:
+        emails = tiers[min(tier, len(tiers) - 1)]
+    rows += [Alert(case=case, reason=reason, channel=Alert.Channel.EMAIL, target=address, tier=tier)
+             for address in emails or ()]
     if settings.EMOCHAT_ALERT_WEBHOOK_URL:
         rows.append(Alert(case=case, reason=reason, channel=Alert.Channel.WEBHOOK,
                           target=settings.EMOCHAT_ALERT_WEBHOOK_URL, tier=tier))
@@ -195,33 +203,33 @@ def _alert(case: Case, reason: str, *, tier: int = 0) -> None:
 def case_claim(*, case_id: uuid.UUID, moderator) -> Case:
     """Take a case: assigned to the moderator and acknowledged."""
     with transaction.atomic():
-        case = _locked(case_id)
+        case = case_locked(case_id)
         if case.status == Case.Status.RESOLVED:
             raise CaseError(_("This case is resolved."))
         if case.assignee_id and case.assignee_id != moderator.pk and not moderator.has_perm(permissions.LEAD_CASE):
             raise CaseError(_("Another moderator has this case; a moderation lead can reassign it."))
-        case.assignee = moderator
-        _timeline(case, "claimed", actor=moderator)
+        _given(case, moderator)
+        timeline_add(case, "claimed", actor=moderator)
         _acknowledge(case, moderator)
-        return _saved(case)
+        return case_saved(case)
 
 
 def case_assign(*, case_id: uuid.UUID, lead, assignee) -> Case:
     with transaction.atomic():
-        case = _locked(case_id)
+        case = case_locked(case_id)
         if case.status == Case.Status.RESOLVED:
             raise CaseError(_("This case is resolved."))
         if not assignee.has_perm(permissions.WORK_CASE):
             raise CaseError(_("Cases can only go to members of the Moderators group."))
-        case.assignee = assignee
-        _timeline(case, "assigned", actor=lead, to=assignee.get_username())
-        return _saved(case)
+        _given(case, assignee)
+        timeline_add(case, "assigned", actor=lead, to=assignee.get_username())
+        return case_saved(case)
 
 
 def case_move(*, case_id: uuid.UUID, moderator, status: str, outcome: str = "") -> Case:
     """Acknowledge, mark in progress, or resolve (with an outcome) a case."""
     with transaction.atomic():
-        case = _locked(case_id)
+        case = case_locked(case_id)
         if not rules.can_move(case.status, status):
             raise CaseError(_("A case that is %(now)s cannot become %(next)s.") % {
                 "now": case.get_status_display(), "next": status.replace("_", " ")})
@@ -229,9 +237,10 @@ def case_move(*, case_id: uuid.UUID, moderator, status: str, outcome: str = "") 
             if outcome not in Case.Outcome.values:
                 raise CaseError(_("Choose an outcome to resolve the case."))
             case.status, case.outcome, case.resolved_at = status, outcome, timezone.now()
-            _timeline(case, "resolved", actor=moderator, outcome=outcome)
+            timeline_add(case, "resolved", actor=moderator, outcome=outcome)
+            shifts.assign_soon()  # the room it frees
             if case.conversation_id:
-                _hand_back(case.conversation_id, case, moderator)
+                assistant_resume(case.conversation_id, case, moderator)
                 Conversation.objects.filter(pk=case.conversation_id).update(risk_level="none")
         elif status == Case.Status.ACKNOWLEDGED:
             _acknowledge(case, moderator)
@@ -239,8 +248,8 @@ def case_move(*, case_id: uuid.UUID, moderator, status: str, outcome: str = "") 
             if case.acknowledged_at is None:
                 _acknowledge(case, moderator)
             case.status = status
-            _timeline(case, "status", actor=moderator, status=status)
-        return _saved(case)
+            timeline_add(case, "status", actor=moderator, status=status)
+        return case_saved(case)
 
 
 def _written(text: str, *, what: str) -> str:
@@ -258,7 +267,7 @@ def _written(text: str, *, what: str) -> str:
 def case_note_add(*, case_id: uuid.UUID, moderator, text: str) -> CaseNote:
     text = _written(text, what="note")
     with transaction.atomic():
-        case = _locked(case_id)
+        case = case_locked(case_id)
         if case.conversation_id is None:
             raise CaseError(_("The person erased their conversation; nothing more can be added to it."))
         note_id = uuid.uuid4()
@@ -266,18 +275,25 @@ def case_note_add(*, case_id: uuid.UUID, moderator, text: str) -> CaseNote:
                                       subject=subject_of_conversation(case.conversation_id))
         note = CaseNote.objects.create(id=note_id, case=case, author=moderator, text_encrypted=sealed,
                                        data_key_id=key_id)
-        _timeline(case, "note", actor=moderator)
+        timeline_add(case, "note", actor=moderator)
         return note
+
+
+def _given(case: Case, moderator) -> None:
+    """The case is now this moderator's: their clock starts, and it counts in their run of cases."""
+    case.assignee = moderator
+    case.assigned_at = case.assignee_active_at = timezone.now()
+    shifts.case_taken(user_id=moderator.pk, level=case.level)
 
 
 def _acknowledge(case: Case, moderator) -> None:
     if case.acknowledged_at is None or case.status in (Case.Status.OPEN, Case.Status.ESCALATED):
         case.acknowledged_at = timezone.now()
         case.status = Case.Status.ACKNOWLEDGED
-        _timeline(case, "acknowledged", actor=moderator)
+        timeline_add(case, "acknowledged", actor=moderator)
 
 
-def _locked(case_id: uuid.UUID) -> Case:
+def case_locked(case_id: uuid.UUID) -> Case:
     """The case, locked after its conversation. Whatever locks both takes the conversation first (risk_record
     does, from the worker), so a moderator joining while the worker records a reading never deadlocks with it."""
     conversation_id = Case.objects.filter(pk=case_id).values_list("conversation_id", flat=True).first()
@@ -286,7 +302,7 @@ def _locked(case_id: uuid.UUID) -> Case:
     return Case.objects.select_for_update().get(pk=case_id)
 
 
-def _saved(case: Case) -> Case:
+def case_saved(case: Case) -> Case:
     _reprioritise(case, timezone.now())
     case.save()
     events.moderators_notify_on_commit(events.case_updated(case=case))
@@ -298,54 +314,56 @@ def _saved(case: Case) -> Case:
 def conversation_join(*, case_id: uuid.UUID, moderator) -> Case:
     """The moderator joins the person's conversation: the assistant pauses and the person is told."""
     with transaction.atomic():
-        case = _locked(case_id)
+        case = case_locked(case_id)
         if case.conversation_id is None or case.status == Case.Status.RESOLVED:
             raise CaseError(_("This conversation can no longer be joined."))
         updated = Conversation.objects.filter(pk=case.conversation_id, assistant_paused=False).update(
             assistant_paused=True)
         if case.assignee_id is None:
-            case.assignee = moderator
+            _given(case, moderator)
         if case.acknowledged_at is None or case.status in (Case.Status.OPEN, Case.Status.ESCALATED):
             _acknowledge(case, moderator)
         case.status = Case.Status.IN_PROGRESS
         if updated:
-            _timeline(case, "joined", actor=moderator)
+            timeline_add(case, "joined", actor=moderator)
             chat_events.broadcast_on_commit(case.conversation_id, chat_events.support_joined())
-        return _saved(case)
+        return case_saved(case)
 
 
 def conversation_hand_back(*, case_id: uuid.UUID, moderator) -> Case:
     with transaction.atomic():
-        case = _locked(case_id)
+        case = case_locked(case_id)
         if case.conversation_id is None:
             raise CaseError(_("The person erased their conversation."))
-        _hand_back(case.conversation_id, case, moderator)
-        return _saved(case)
+        assistant_resume(case.conversation_id, case, moderator)
+        return case_saved(case)
 
 
-def _hand_back(conversation_id: uuid.UUID, case: Case, moderator) -> None:
+def assistant_resume(conversation_id: uuid.UUID, case: Case, moderator) -> None:
     """The assistant answers again; if the person wrote last and the moderator has not answered, it answers that."""
     if Conversation.objects.filter(pk=conversation_id, assistant_paused=True).update(assistant_paused=False):
-        _timeline(case, "handed_back", actor=moderator)
+        timeline_add(case, "handed_back", actor=moderator)
         chat_events.broadcast_on_commit(conversation_id, chat_events.support_left())
         waiting = chat_selectors.awaiting_answer(conversation_id=conversation_id)
         if waiting is not None:
             commit.on_commit(queueing.message_respond_enqueue, waiting)
 
 
-def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str) -> dict:
-    """A moderator's message to the person, stored encrypted like theirs; only while they have joined."""
+def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str, canned_reply_id: int | None = None) -> dict:
+    """A moderator's message to the person, stored encrypted like theirs; only while they have joined.
+    `canned_reply_id`: the approved reply it was written from, counted with the message (canned.py)."""
     text = _written(text, what="message")
     with transaction.atomic():
-        case = _locked(case_id)
+        case = case_locked(case_id)
         conversation = Conversation.objects.filter(pk=case.conversation_id).first()
         if conversation is None or not conversation.assistant_paused:
             raise CaseError(_("Join the conversation before writing to the person."))
         message = store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation.id,
                                        role=Message.Role.MODERATOR, text=text)
+        canned.canned_reply_used(reply_id=canned_reply_id)
         payload = chat_events.message_payload(message, text=text)
         chat_events.broadcast_on_commit(conversation.id, chat_events.message_new(message=payload))
-        _timeline(case, "message", actor=moderator)
+        timeline_add(case, "message", actor=moderator)
         return payload
 
 
@@ -353,7 +371,7 @@ def cases_conversation_erased(*, conversation_ids: list[uuid.UUID]) -> None:
     """The person erased these conversations: each of their cases records it, and the queue pages are told.
     Call inside the transaction that deletes them, before it does."""
     for case in Case.objects.select_for_update().filter(conversation_id__in=conversation_ids):
-        _timeline(case, "erased", reason="the person erased their conversation")
+        timeline_add(case, "erased", reason="the person erased their conversation")
         case.conversation_id = None  # as the deletion leaves it
         events.moderators_notify_on_commit(events.case_updated(case=case))
 
@@ -368,15 +386,15 @@ def cases_escalate_overdue() -> int:
     overdue = Case.objects.filter(status__in=[Case.Status.OPEN, Case.Status.ESCALATED], acknowledge_by__lte=now)
     for case_id in overdue.values_list("id", flat=True)[:500]:
         with transaction.atomic():
-            case = _locked(case_id)
+            case = case_locked(case_id)
             if case.status not in (Case.Status.OPEN, Case.Status.ESCALATED) or case.acknowledge_by > now:
                 continue
             case.status = Case.Status.ESCALATED
             case.escalation_tier += 1
-            case.acknowledge_by = _deadline(case.level, now)
-            _timeline(case, "escalated", tier=case.escalation_tier,
+            case.acknowledge_by = deadline(case.level, now)
+            timeline_add(case, "escalated", tier=case.escalation_tier,
                       reason=f"not acknowledged within {settings.EMOCHAT_CASE_ACK_SLA.get(case.level)} s")
-            _alert(case, "escalated", tier=case.escalation_tier)
+            alerts_write(case, "escalated", tier=case.escalation_tier)
             _reprioritise(case, now)
             case.save()
             escalated += 1

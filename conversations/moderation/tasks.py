@@ -8,7 +8,7 @@ from uuid import UUID
 
 from celery import shared_task
 
-from conversations.moderation import alerts, services
+from conversations.moderation import alerts, assignment, services
 
 logger = logging.getLogger(__name__)
 
@@ -34,3 +34,13 @@ def cases_escalate() -> int:
     if escalated:
         logger.warning("escalated %d unacknowledged cases", escalated)
     return escalated
+
+
+@shared_task(name="conversations.tasks.cases_assign")
+def cases_assign() -> int:
+    """When a case opens or room frees, and every few seconds from beat: return the cases whose assignee went
+    quiet, then give the waiting ones to available moderators with room."""
+    returned = assignment.cases_return_idle()
+    if returned:
+        logger.warning("returned %d cases to the queue: their moderators went quiet", returned)
+    return assignment.cases_assign_waiting()

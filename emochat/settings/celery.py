@@ -73,6 +73,7 @@ CELERY_BEAT_SCHEDULE = {
     # The moderation queue's clock: alerts due again, and cases past their acknowledgement deadline.
     "alerts-retry": {"task": "conversations.tasks.alerts_retry", "schedule": 5.0},
     "cases-escalate": {"task": "conversations.tasks.cases_escalate", "schedule": 10.0},
+    "cases-assign": {"task": "conversations.tasks.cases_assign", "schedule": 10.0},
 }
 # A reply not started this many seconds after its message was stored is presumed lost and queued again:
 # longer than the visibility timeout, so a task that a dead worker still holds is restored first.

@@ -4,24 +4,19 @@ case marked in words, and a case page that offers only what the case's state all
 from __future__ import annotations
 
 import importlib
-import uuid
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
 from playwright.sync_api import Page, expect
 
-from conversations.chat import services
-from conversations.identity import Owner
-from conversations.models import Case, Message
+from conversations.models import Case
 from conversations.moderation import services as moderation
-from inference.types import Risk
 from tests.browser.accessibility import assert_no_axe_violations
 from tests.browser.pages import in_db
-from tests.conversations.conftest import consent
+from tests.conversations.conftest import case_at
 
 pytestmark = pytest.mark.processes
 
@@ -35,19 +30,6 @@ def moderator_create() -> object:
     user = get_user_model().objects.create_user("night-shift", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
-
-
-def case_at(level: str, *, language: str, country: str) -> Case:
-    owner = Owner(visitor_id=uuid.uuid4())
-    consent(owner)
-    conversation = services.conversation_open(owner=owner, language=language, country=country)
-    submitted = services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(),
-                                        text="a quiet words day")
-    with transaction.atomic():
-        moderation.risk_record(message=Message.objects.get(pk=submitted.message["id"]),
-                               risk=Risk(level=level, score=0.9, categories=("self_harm",), source="model"),
-                               model_read=True)
-    return Case.objects.get(conversation=conversation)
 
 
 def the_night() -> dict[str, Case]:

@@ -6,15 +6,34 @@ import uuid
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
 
+from conversations.chat import services as chat
 from conversations.identity import VISITOR_KEY, Owner
+from conversations.models import Case, Message
+from conversations.moderation import services as moderation
 from conversations.privacy import notice
 from conversations.privacy import services as privacy
 from emochat.asgi import application
+from inference.types import Risk
 
 
 def consent(owner: Owner, *purposes: str) -> None:
     privacy.consent_give(owner=owner, version=notice.VERSION, purposes=["support", *purposes])
+
+
+def case_at(level: str, *, language: str = "en", country: str = "") -> Case:
+    """A visitor's conversation whose one message the risk model read at `level`: its case, as the queue has it."""
+    owner = Owner(visitor_id=uuid.uuid4())
+    consent(owner)
+    conversation = chat.conversation_open(owner=owner, language=language, country=country)
+    submitted = chat.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(),
+                                    text="a quiet words day")
+    with transaction.atomic():
+        moderation.risk_record(message=Message.objects.get(pk=submitted.message["id"]),
+                               risk=Risk(level=level, score=0.9, categories=("self_harm",), source="model"),
+                               model_read=True)
+    return Case.objects.get(conversation=conversation)
 
 
 def visitor_session(*, consented: bool = True) -> str:

@@ -16,7 +16,10 @@ export type ModerationFrame =
       type: "case.updated";
       /** null when the case is unreadable: the queue is still refreshed, but nobody is alerted. */
       case: CaseSummary | null;
-      /** "opened", "raised" or "escalated": the moderator is alerted, not just the table updated. */
+      /**
+       * "opened", "raised", "escalated" or "returned": the moderator is alerted, not just the table updated;
+       * "assigned" (sent to the assignee alone) alerts whatever the level.
+       */
       alert: string | null;
     }
   | { type: "case.following" }

@@ -3,9 +3,12 @@
 import { intlLocale, messages, nameOf, setLocaleFromDocument } from "../i18n";
 import { socketUrl } from "../socket-url";
 import { Alerts } from "./alerts";
+import { mountCannedReplies } from "./canned";
 import { ModerationPage, type ModerationView } from "./page";
 
 const QUEUE_ID = "changelist-form";
+/** The moderator's shift (available or away, their cases) and, for leads, the team: refreshed with the queue. */
+const SHIFT_ID = "shift";
 // The moderator's time zone, for the times the admin renders (emochat/timezones.py reads it).
 const ZONE_COOKIE = "emochat_tz";
 const STAFF_TIME: Intl.DateTimeFormatOptions = {
@@ -67,14 +70,20 @@ function view(queue: HTMLElement | null, live: HTMLElement | null, form: HTMLFor
     clearDraft: () => {
       const draft = draftBox(form);
       if (draft) draft.value = "";
+      // The approved reply was counted with the message just sent; the next counts only if one is inserted again.
+      const chosen = form?.elements.namedItem("canned_reply");
+      if (chosen instanceof HTMLInputElement) chosen.value = "";
     },
   };
 }
 
 async function reloadQueue(queue: HTMLElement): Promise<void> {
   const html = await (await fetch(location.href, { credentials: "same-origin" })).text();
-  const fresh = new DOMParser().parseFromString(html, "text/html").getElementById(QUEUE_ID);
-  if (fresh) queue.innerHTML = fresh.innerHTML;
+  const fresh = new DOMParser().parseFromString(html, "text/html");
+  for (const [id, shown] of [[QUEUE_ID, queue], [SHIFT_ID, document.getElementById(SHIFT_ID)]] as const) {
+    const part = fresh.getElementById(id);
+    if (part && shown) shown.innerHTML = part.innerHTML;
+  }
 }
 
 function start(): void {
@@ -129,6 +138,7 @@ function start(): void {
     alerts.beep();
   });
   draftBox(form)?.addEventListener("input", () => page.typed());
+  mountCannedReplies(document, draftBox(form), () => page.typed());
   form?.addEventListener("submit", (event) => {
     event.preventDefault();
     void page.submit();

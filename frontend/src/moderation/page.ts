@@ -134,7 +134,7 @@ export class ModerationPage {
     switch (frame.type) {
       case "case.updated":
         if (view.hasQueue) void this.refresh();
-        if (frame.alert && frame.case && ALERTING_LEVELS.includes(frame.case.level)) {
+        if (frame.alert && frame.case && (frame.alert === "assigned" || ALERTING_LEVELS.includes(frame.case.level))) {
           this.deps.alert(caseAlert(frame.case, frame.alert, view.queueUrl));
         }
         break;

@@ -29,6 +29,8 @@ export const moderation = {
     opened: "opened",
     raised: "raised",
     escalated: "escalated",
+    returned: "back in the queue",
+    assigned: "assigned to you",
   },
   /** A desktop notification; `categories` are the server's. */
   alertTitle: (level: string, alert: string): string => `${level} risk: ${alert}`,

@@ -26,6 +26,8 @@ export const moderation: Messages["moderation"] = {
     opened: "新案例",
     raised: "风险升高",
     escalated: "已升级处理",
+    returned: "已退回队列",
+    assigned: "已分配给你",
   },
   alertTitle: (level, alert) => `风险（${level}）：${alert}`,
   alertBody: (caseId, categories) => `案例 ${caseId}，${categories}`,
