@@ -124,7 +124,7 @@ def _case_for(conversation: Conversation, risk: Risk) -> tuple[Case, str | None]
         case = Case(conversation=conversation, level=risk.level, categories=list(risk.categories), opened_at=now,
                     last_message_at=now, acknowledge_by=deadline(risk.level, now),
                     screening=dict((conversation.screening or {}).get("answers", {})))
-        _reprioritise(case, now)
+        reprioritise(case, now)
         case.save()
         timeline_add(case, "opened", level=risk.level, categories=list(risk.categories))
         alerts_write(case, "opened")
@@ -134,7 +134,7 @@ def _case_for(conversation: Conversation, risk: Risk) -> tuple[Case, str | None]
     case.last_message_at = now
     if not rules.rises(case.level, risk.level):
         case.categories = categories
-        _reprioritise(case, now)
+        reprioritise(case, now)
         case.save()
         events.moderators_notify_on_commit(events.case_updated(case=case))
         return case, None
@@ -145,7 +145,7 @@ def _case_for(conversation: Conversation, risk: Risk) -> tuple[Case, str | None]
         if case.status in (Case.Status.OPEN, Case.Status.ESCALATED) else deadline(risk.level, now)
     if case.status == Case.Status.ACKNOWLEDGED:
         case.status, case.acknowledged_at = Case.Status.OPEN, None
-    _reprioritise(case, now)
+    reprioritise(case, now)
     case.save()
     timeline_add(case, "raised", previous=previous, level=risk.level, categories=categories)
     alerts_write(case, "raised")
@@ -159,7 +159,7 @@ def _touch_open_case(conversation: Conversation) -> None:
     if case is not None:
         now = timezone.now()
         case.last_message_at = now
-        _reprioritise(case, now)
+        reprioritise(case, now)
         case.save(update_fields=["last_message_at", "priority"])
         events.moderators_notify_on_commit(events.case_updated(case=case))
 
@@ -168,7 +168,7 @@ def deadline(level: str, now):
     return rules.acknowledge_by(level=level, now=now, sla=settings.EMOCHAT_CASE_ACK_SLA)
 
 
-def _reprioritise(case: Case, now) -> None:
+def reprioritise(case: Case, now) -> None:
     case.priority = rules.priority(level=case.level, categories=case.categories, status=case.status,
                                    opened_at=case.opened_at, last_message_at=case.last_message_at, now=now)
 
@@ -303,7 +303,7 @@ def case_locked(case_id: uuid.UUID) -> Case:
 
 
 def case_saved(case: Case) -> Case:
-    _reprioritise(case, timezone.now())
+    reprioritise(case, timezone.now())
     case.save()
     events.moderators_notify_on_commit(events.case_updated(case=case))
     return case
@@ -374,36 +374,3 @@ def cases_conversation_erased(*, conversation_ids: list[uuid.UUID]) -> None:
         timeline_add(case, "erased", reason="the person erased their conversation")
         case.conversation_id = None  # as the deletion leaves it
         events.moderators_notify_on_commit(events.case_updated(case=case))
-
-
-# --- SLA ---------------------------------------------------------------------------------------------------
-
-def cases_escalate_overdue() -> int:
-    """Escalate every case not acknowledged by its deadline to the next on-call tier, with alerts and a line in
-    its timeline; the next deadline is one SLA later. Re-rank the rest. Returns how many escalated."""
-    now = timezone.now()
-    escalated = 0
-    overdue = Case.objects.filter(status__in=[Case.Status.OPEN, Case.Status.ESCALATED], acknowledge_by__lte=now)
-    for case_id in overdue.values_list("id", flat=True)[:500]:
-        with transaction.atomic():
-            case = case_locked(case_id)
-            if case.status not in (Case.Status.OPEN, Case.Status.ESCALATED) or case.acknowledge_by > now:
-                continue
-            case.status = Case.Status.ESCALATED
-            case.escalation_tier += 1
-            case.acknowledge_by = deadline(case.level, now)
-            timeline_add(case, "escalated", tier=case.escalation_tier,
-                      reason=f"not acknowledged within {settings.EMOCHAT_CASE_ACK_SLA.get(case.level)} s")
-            alerts_write(case, "escalated", tier=case.escalation_tier)
-            _reprioritise(case, now)
-            case.save()
-            escalated += 1
-    for case in Case.objects.exclude(status=Case.Status.RESOLVED).only(
-            "level", "categories", "status", "opened_at", "last_message_at", "priority")[:2000]:
-        before = case.priority
-        _reprioritise(case, now)
-        if case.priority != before:
-            Case.objects.filter(pk=case.pk).update(priority=case.priority)
-    return escalated
-
-

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from celery import shared_task
 
-from conversations.moderation import alerts, assignment, services
+from conversations.moderation import alerts, assignment, sla
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def alerts_retry() -> int:
 @shared_task(name="conversations.tasks.cases_escalate")
 def cases_escalate() -> int:
     """Every few seconds, from beat: escalate cases nobody acknowledged within their SLA; re-rank the queue."""
-    escalated = services.cases_escalate_overdue()
+    escalated = sla.cases_escalate_overdue()
     if escalated:
         logger.warning("escalated %d unacknowledged cases", escalated)
     return escalated

@@ -21,6 +21,7 @@ from conversations.chat import services
 from conversations.identity import Owner
 from conversations.models import Case, CaseEvent, Conversation, Message
 from conversations.moderation import services as moderation
+from conversations.moderation import sla
 from inference.goemotions import emotion_from_labels
 from inference.types import LabelScore
 from tests.conversations.conftest import consent
@@ -104,7 +105,7 @@ def known(lead):
     # Never acknowledged: the SLA sweep escalates it (to tier 1), in the range.
     overdue = case_at("imminent")
     stamp(overdue, opened_at=at(D2, 8, 0), acknowledge_by=timezone.now() - timedelta(minutes=1))
-    assert moderation.cases_escalate_overdue() == 1
+    assert sla.cases_escalate_overdue() == 1
     CaseEvent.objects.filter(case=overdue, kind="escalated").update(at=at(D2, 8, 2))
     # Acknowledged after 5 minutes, within its 15, then resolved.
     within = case_at("ideation")
