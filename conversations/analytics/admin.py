@@ -15,12 +15,12 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conversations import permissions
+from conversations.admin_base import PageAdmin
 from conversations.analytics import selectors, tables
 from conversations.models import Analytics
 from conversations.mood.selectors import today_in, zone_named
@@ -68,7 +68,7 @@ def range_form(params) -> RangeForm:
 
 
 @admin.register(Analytics)
-class AnalyticsAdmin(admin.ModelAdmin):
+class AnalyticsAdmin(PageAdmin):
     """One page, the aggregates; no list of rows and no row's page."""
 
     def has_module_permission(self, request):
@@ -77,20 +77,7 @@ class AnalyticsAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(permissions.LEAD_CASE)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.analytics_view)
-        return [path("", view, name="conversations_analytics_changelist")]
-
-    def analytics_view(self, request):
+    def page_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
         form = range_form(request.GET)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils.translation import gettext_lazy
 
+from conversations.admin_base import PageAdmin
 from conversations.chat import selectors
 from conversations.models import ReplyFeedback
 
@@ -18,23 +18,10 @@ NOT_RECORDED = gettext_lazy("not recorded")  # replies stored before their backe
 
 
 @admin.register(ReplyFeedback)
-class ReplyFeedbackAdmin(admin.ModelAdmin):
+class ReplyFeedbackAdmin(PageAdmin):
     """One page, the counts; no list of rows and no row's page, so no one's feedback is looked at one by one."""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.counts_view)
-        return [path("", view, name="conversations_replyfeedback_changelist")]
-
-    def counts_view(self, request):
+    def page_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
         rows = [{"strategy": count.strategy or SCRIPTED,

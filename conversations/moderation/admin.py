@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from conversations import permissions
+from conversations.admin_base import ReadOnlyAdmin
 from conversations.chat import screening
 from conversations.models import Case
 from conversations.moderation import canned, rules, selectors, services, team, team_admin
@@ -80,7 +81,7 @@ class CaseLevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """The queue and each case's page. Labels, times and people only: a person's words appear on a case page
     solely after a recorded reading (joining the conversation), and every write goes through services.py, whose
     timeline is the audit."""
@@ -107,15 +108,6 @@ class CaseAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(permissions.WORK_CASE)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # cases change only through the actions on the case page
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("case"))
     def case_display(self, obj: Case) -> str:

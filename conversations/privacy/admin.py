@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 
 from conversations import permissions
+from conversations.admin_base import ReadOnlyAdmin
 from conversations.models import Conversation, TranscriptAccess
 from conversations.moderation import selectors as moderation
 from conversations.privacy import sealing, services
@@ -79,19 +80,10 @@ class ConversationAdmin(admin.ModelAdmin):
 
 
 @admin.register(TranscriptAccess)
-class TranscriptAccessAdmin(admin.ModelAdmin):
+class TranscriptAccessAdmin(ReadOnlyAdmin):
     list_display = ("at", "reader", "role", "conversation_id", "reason")
     list_filter = ("role",)
     ordering = ("-at",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("reason"))
     def reason(self, obj: TranscriptAccess) -> str:
