@@ -26,10 +26,8 @@ UNACKNOWLEDGED = (Case.Status.OPEN, Case.Status.ESCALATED)
 
 def shift_set(*, user, available: bool) -> Shift:
     """A moderator sets themselves available or away. Going away is a break (their high-risk run starts again)
-    and hands back the cases they have not yet acknowledged, for others to take."""
-    if not available:
-        for case_id in Case.objects.filter(assignee=user, status__in=UNACKNOWLEDGED).values_list("id", flat=True):
-            case_return(case_id=case_id, reason="away")
+    and hands back the cases they have not yet acknowledged, for others to take: after the shift is saved, so that
+    the assignment those returns ask for cannot give a case straight back to them."""
     with transaction.atomic():
         shift, _ = Shift.objects.select_for_update().get_or_create(user=user)
         if shift.available != available:
@@ -40,6 +38,9 @@ def shift_set(*, user, available: bool) -> Shift:
             shift.save()
         if available:
             shifts.assign_soon()
+    if not available:
+        for case_id in Case.objects.filter(assignee=user, status__in=UNACKNOWLEDGED).values_list("id", flat=True):
+            case_return(case_id=case_id, reason="away")
     return shift
 
 
