@@ -80,10 +80,12 @@ function view(queue: HTMLElement | null, live: HTMLElement | null, form: HTMLFor
 async function reloadQueue(queue: HTMLElement): Promise<void> {
   const html = await (await fetch(location.href, { credentials: "same-origin" })).text();
   const fresh = new DOMParser().parseFromString(html, "text/html");
-  for (const [id, shown] of [[QUEUE_ID, queue], [SHIFT_ID, document.getElementById(SHIFT_ID)]] as const) {
-    const part = fresh.getElementById(id);
-    if (part && shown) shown.innerHTML = part.innerHTML;
-  }
+  const cases = fresh.getElementById(QUEUE_ID);
+  if (cases) queue.innerHTML = cases.innerHTML;
+  // The shift panel, unless it is under the moderator's hands (a capacity being typed stays as it is).
+  const shift = document.getElementById(SHIFT_ID);
+  const freshShift = fresh.getElementById(SHIFT_ID);
+  if (shift && freshShift && !shift.contains(document.activeElement)) shift.innerHTML = freshShift.innerHTML;
 }
 
 function start(): void {
