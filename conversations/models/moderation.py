@@ -42,8 +42,8 @@ class Case(models.Model):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="assigned_cases")
     assigned_at = models.DateTimeField(null=True, blank=True)
-    # The assignee's last action on the case (or its assignment): past EMOCHAT_ASSIGNEE_IDLE_SECONDS without one,
-    # the case returns to the queue (moderation/assignment.py).
+    # The last action on the case by its assignee or another moderator since it was assigned (or the assignment):
+    # past EMOCHAT_ASSIGNEE_IDLE_SECONDS without one, the case returns to the queue (moderation/assignment.py).
     assignee_active_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
     # The SLA: the case must be acknowledged by then, or it escalates to the next on-call tier.

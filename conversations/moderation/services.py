@@ -174,10 +174,11 @@ def reprioritise(case: Case, now) -> None:
 
 
 def timeline_add(case: Case, kind: str, *, actor=None, **detail) -> None:
-    """A line on the case's timeline. One by its assignee also counts as them being active on it (the clock that
-    returns a quiet case to the queue, assignment.py)."""
+    """A line on the case's timeline. One by a moderator on an assigned case also counts as the case being worked
+    (the clock that returns a quiet case to the queue, assignment.py): by its assignee, or by a lead who joined it
+    and is talking with the person while it stays assigned."""
     event = CaseEvent.objects.create(case=case, kind=kind, actor=actor, detail=detail)
-    if actor is not None and actor.pk == case.assignee_id:
+    if actor is not None and case.assignee_id is not None:
         case.assignee_active_at = event.at
         Case.objects.filter(pk=case.pk).update(assignee_active_at=event.at)
 

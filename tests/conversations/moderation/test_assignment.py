@@ -248,3 +248,16 @@ def test_a_lead_sees_the_team_sets_a_capacity_and_sees_a_break_suggested(team, s
 
     mine = signed_in(team["bo"]).get(QUEUE).content.decode()
     assert "You have taken 1 high-risk case in a row." in mine
+
+
+def test_a_lead_talking_with_the_person_keeps_the_assigned_case_from_going_quiet(team):
+    assignment.shift_set(user=team["ana"], available=True)
+    case = case_at("behavior")
+    assignment.cases_assign_waiting()
+    moderation.conversation_join(case_id=case.pk, moderator=team["lee"])  # ana keeps it; the lead talks
+    long_ago = django_timezone.now() - timedelta(minutes=20)
+    Case.objects.filter(pk=case.pk).update(assignee_active_at=long_ago, last_message_at=long_ago)
+    moderation.moderator_message_send(case_id=case.pk, moderator=team["lee"], text="I'm here with you.")
+    Case.objects.filter(pk=case.pk).update(last_message_at=django_timezone.now() - timedelta(minutes=15))
+    assert assignment.cases_return_idle() == 0  # the person's last message was answered after it
+    assert assignees()[str(case.id)] == "ana"
