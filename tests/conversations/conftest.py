@@ -22,17 +22,19 @@ def consent(owner: Owner, *purposes: str) -> None:
     privacy.consent_give(owner=owner, version=notice.VERSION, purposes=["support", *purposes])
 
 
-def case_at(level: str, *, language: str = "en", country: str = "") -> Case:
-    """A visitor's conversation whose one message the risk model read at `level`: its case, as the queue has it."""
+def case_at(level: str, categories: tuple[str, ...] = ("self_harm",), text: str = "a quiet words day", *,
+            language: str = "en", country: str = "") -> Case:
+    """A visitor's conversation whose one message (`text`) the risk model read at `level`: its case."""
     owner = Owner(visitor_id=uuid.uuid4())
     consent(owner)
     conversation = chat.conversation_open(owner=owner, language=language, country=country)
     submitted = chat.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(),
-                                    text="a quiet words day")
+                                    text=text)
     with transaction.atomic():
-        moderation.risk_record(message=Message.objects.get(pk=submitted.message["id"]),
-                               risk=Risk(level=level, score=0.9, categories=("self_harm",), source="model"),
-                               model_read=True)
+        # The message first, then (in risk_record) its conversation: the order a worker reading it takes too.
+        message = Message.objects.select_for_update().get(pk=submitted.message["id"])
+        moderation.risk_record(message=message, model_read=True,
+                               risk=Risk(level=level, score=0.9, categories=categories, source="model"))
     return Case.objects.get(conversation=conversation)
 
 
