@@ -28,6 +28,9 @@ MAX_DAYS = 366
 ROLES = tuple(Message.Role.values)  # user, assistant, moderator
 SCREENING_STATUSES = ("asking", "done", "stopped")  # conversations/chat/screening.py
 PERCENTILES = (50, 90, 99)
+# The team's events the page counts (team()), in its order.
+TEAM_EVENTS = ("assigned", "lead_assigned", "claimed", "returned_idle", "returned_away", "messages",
+               "approved_messages")
 # How a case stands against its SLA, in the order the page lists them.
 SLA_STATES = ("within", "late", "overdue", "due", "resolved_unacknowledged")
 
@@ -170,6 +173,21 @@ def escalations(*, period: Period) -> Escalations:
                        by_tier=dict(sorted(by_tier.items())))
 
 
+def team(*, period: Period) -> dict[str, int]:
+    """The team's events in the range: cases given by assignment (no actor) or by a lead, claimed, returned to the
+    queue because they went quiet or their moderator went away; moderators' messages, and those from an approved
+    reply (moderation/assignment.py, services.py)."""
+    counts = CaseEvent.objects.filter(period.within("at")).aggregate(
+        assigned=Count("pk", filter=Q(kind="assigned", actor__isnull=True)),
+        lead_assigned=Count("pk", filter=Q(kind="assigned", actor__isnull=False)),
+        claimed=Count("pk", filter=Q(kind="claimed")),
+        returned_idle=Count("pk", filter=Q(kind="returned", detail__reason="idle")),
+        returned_away=Count("pk", filter=Q(kind="returned", detail__reason="away")),
+        messages=Count("pk", filter=Q(kind="message")),
+        approved_messages=Count("pk", filter=Q(kind="message", detail__has_key="approved_reply")))
+    return {key: counts[key] for key in TEAM_EVENTS}
+
+
 def screening_outcomes(*, period: Period) -> dict[str, int]:
     """Conversations started in the range in which the assistant screened, by where the screening stands:
     asking (a question is open), done (every question answered), stopped (the person moved on)."""
@@ -219,6 +237,7 @@ class Report:
     cases: dict[tuple[str, str], int]
     acknowledgement: Acknowledgement
     escalations: Escalations
+    team: dict[str, int]  # TEAM_EVENTS
     screening: dict[str, int]
     feedback: list[FeedbackRate]
     reply_times: ReplyTimes
@@ -244,5 +263,6 @@ def analytics_report(*, period: Period, now: datetime) -> Report:
     return Report(period=period, messages=messages_per_day(period=period), emotions=emotions_per_day(period=period),
                   cases=cases_by_level_and_outcome(period=period),
                   acknowledgement=acknowledgement(period=period, now=now), escalations=escalations(period=period),
+                  team=team(period=period),
                   screening=screening_outcomes(period=period), feedback=reply_feedback(period=period),
                   reply_times=first_reply_times(period=period))

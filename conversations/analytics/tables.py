@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
-from conversations.analytics.selectors import GROUPS, PERCENTILES, ROLES, SCREENING_STATUSES, SLA_STATES, Report
+from conversations.analytics.selectors import (GROUPS, PERCENTILES, ROLES, SCREENING_STATUSES, SLA_STATES, TEAM_EVENTS,
+                                               Report)
 from conversations.models import Case
 from inference.types import RISK_LEVELS, risk_rank
 
@@ -23,6 +24,11 @@ SLA_LABELS = {"within": _("Acknowledged within the SLA"), "late": _("Acknowledge
               "resolved_unacknowledged": _("Resolved without an acknowledgement")}
 SCREENING_LABELS = {"asking": _("Still asking"), "done": _("Every question answered"),
                     "stopped": _("Stopped: the person moved on")}
+TEAM_LABELS = {"assigned": _("Cases given by assignment"), "lead_assigned": _("Cases assigned by a lead"),
+               "claimed": _("Cases claimed"), "returned_idle": _("Back in the queue: the case went quiet"),
+               "returned_away": _("Back in the queue: its moderator went away"),
+               "messages": _("Moderators' messages to people"),
+               "approved_messages": _("…of them started from an approved reply")}
 UNRESOLVED = "unresolved"
 SCRIPTED, NOT_RECORDED = "scripted", "none"  # how the CSV names an empty strategy and backend
 
@@ -93,6 +99,13 @@ def escalations_table(report: Report) -> Table:
     return table
 
 
+def team_table(report: Report) -> Table:
+    table = Table(id="team", caption=_("How cases reached moderators in these days, and their messages"),
+                  columns=[_("Event"), _("Number")])
+    table.rows = [[TEAM_LABELS[key], _n(report.team[key])] for key in TEAM_EVENTS]
+    return table
+
+
 def screening_table(report: Report) -> Table:
     table = Table(id="screening", caption=_("Screening questions asked in conversations started in these days"),
                   columns=[_("Screening"), _("Conversations")])
@@ -130,7 +143,7 @@ def page_tables(report: Report) -> dict[str, Table]:
         "emotions": _per_day(report.emotions, GROUPS, GROUP_LABELS, id="emotions",
                              caption=_("People's messages per day, by the emotion read in them")),
         "cases": cases_table(report), "acknowledgement": acknowledgement_table(report),
-        "escalations": escalations_table(report), "screening": screening_table(report),
+        "escalations": escalations_table(report), "team": team_table(report), "screening": screening_table(report),
         "feedback": feedback_table(report), "reply_times": reply_times_table(report),
     }
 
@@ -167,6 +180,7 @@ def csv_rows(report: Report) -> list[tuple[str, str, str | int]]:
     rows.append(("acknowledgement", "median_minutes", _raw(ack.median_minutes)))
     rows += [("escalations", "events", esc.events), ("escalations", "cases", esc.cases)]
     rows += [("escalations", f"tier_{tier}", n) for tier, n in esc.by_tier.items()]
+    rows += [("team", key, report.team[key]) for key in TEAM_EVENTS]
     rows += [("screening", status, report.screening[status]) for status in SCREENING_STATUSES]
     for rate in report.feedback:
         key = f"{rate.strategy or SCRIPTED}/{rate.backend or NOT_RECORDED}"

@@ -361,10 +361,11 @@ def moderator_message_send(*, case_id: uuid.UUID, moderator, text: str, canned_r
             raise CaseError(_("Join the conversation before writing to the person."))
         message = store.message_insert(message_id=uuid.uuid4(), conversation_id=conversation.id,
                                        role=Message.Role.MODERATOR, text=text)
-        canned.canned_reply_used(reply_id=canned_reply_id)
+        approved = canned.canned_reply_used(reply_id=canned_reply_id)
         payload = chat_events.message_payload(message, text=text)
         chat_events.broadcast_on_commit(conversation.id, chat_events.message_new(message=payload))
-        timeline_add(case, "message", actor=moderator)
+        # Which approved reply it started from, by id (the team's analytics count them; the text stays sealed).
+        timeline_add(case, "message", actor=moderator, **({"approved_reply": canned_reply_id} if approved else {}))
         return payload
 
 

@@ -19,9 +19,9 @@ from django.utils import timezone
 from conversations.analytics import selectors
 from conversations.chat import services
 from conversations.identity import Owner
-from conversations.models import Case, CaseEvent, Conversation, Message
+from conversations.models import CannedReply, Case, CaseEvent, Conversation, Message
+from conversations.moderation import assignment, sla
 from conversations.moderation import services as moderation
-from conversations.moderation import sla
 from inference.goemotions import emotion_from_labels
 from inference.types import LabelScore
 from tests.conversations.conftest import consent
@@ -187,6 +187,33 @@ def test_days_are_the_viewers_own():
     assert (in_tokyo[D1]["user"], in_tokyo[D2]["user"]) == (0, 1)
 
 
+def test_the_teams_events_in_the_range(lead, django_user_model, no_workers):
+    _, lead_user = lead
+    _, member = staff(django_user_model, "Moderators")
+    assignment.shift_set(user=member, available=True)
+    given = case_at("ideation")
+    assert assignment.cases_assign_waiting() == 1  # given by assignment…
+    assignment.shift_set(user=member, available=False)  # …and back when she goes away before acknowledging it
+    claimed = case_at("behavior")
+    moderation.case_claim(case_id=claimed.pk, moderator=lead_user)
+    quiet = case_at("ideation")
+    moderation.case_assign(case_id=quiet.pk, lead=lead_user, assignee=member)
+    stamp(quiet, assignee_active_at=timezone.now() - timedelta(hours=1))
+    assert assignment.cases_return_idle() == 1
+    moderation.conversation_join(case_id=claimed.pk, moderator=lead_user)
+    reply = CannedReply.objects.create(title="Safe now?", language="en", text="Are you safe right now?")
+    moderation.moderator_message_send(case_id=claimed.pk, moderator=lead_user, text="Are you safe right now?",
+                                      canned_reply_id=reply.pk)
+    moderation.moderator_message_send(case_id=claimed.pk, moderator=lead_user, text="I'm here.")
+    CaseEvent.objects.update(at=at(D1, 12, 0))
+    assert given.pk != claimed.pk
+
+    assert report().team == {"assigned": 1, "lead_assigned": 1, "claimed": 1, "returned_idle": 1,
+                             "returned_away": 1, "messages": 2, "approved_messages": 1}
+    CaseEvent.objects.update(at=at(FIRST - timedelta(days=1), 12, 0))  # the day before the range
+    assert set(report().team.values()) == {0}
+
+
 def test_an_empty_range_has_zeros_and_no_percentiles():
     figures = report()
 
@@ -225,8 +252,8 @@ def test_the_page_shows_the_last_30_days_by_default_with_a_table_for_every_figur
     form = response.context["form"]
     assert (form.cleaned_data["start"], form.cleaned_data["end"]) == (today - timedelta(days=29), today)
     html = response.content.decode()
-    for table in ("messages", "emotions", "cases", "acknowledgement", "escalations", "screening", "feedback",
-                  "reply-times"):
+    for table in ("messages", "emotions", "cases", "acknowledgement", "escalations", "team", "screening",
+                  "feedback", "reply-times"):
         assert f'data-testid="table-{table}"' in html, table
         assert f'<caption id="analytics-{table}-caption">' in html, table
     assert '<th scope="col">' in html and '<th scope="row">' in html

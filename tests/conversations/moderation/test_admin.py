@@ -14,7 +14,6 @@ from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
 from django.test import Client
 
 from conversations.chat import services
@@ -26,9 +25,9 @@ from conversations.privacy import sealing
 from conversations.privacy import selectors as privacy_selectors
 from conversations.privacy import services as privacy
 from emochat.asgi import application
-from inference.types import Emotion, LabelScore, Risk
+from inference.types import Emotion, LabelScore
 from tests.conversations.chat.test_consumers import connect, frames_until
-from tests.conversations.conftest import chat_socket, consent, visitor_session
+from tests.conversations.conftest import case_at, chat_socket, consent, visitor_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,20 +73,6 @@ def flagged_case(owner: Owner | None = None, text: str = SECRET) -> Case:
         consent(owner)
     conversation = services.conversation_open(owner=owner)
     services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(), text=text)
-    return Case.objects.get(conversation=conversation)
-
-
-def case_at(level: str, categories: tuple[str, ...] = ("self_harm",), text: str = "a quiet words day") -> Case:
-    """A case at `level`: a stored message read at that level by the risk model."""
-    owner = Owner(visitor_id=uuid.uuid4())
-    consent(owner)
-    conversation = services.conversation_open(owner=owner)
-    submitted = services.message_submit(owner=owner, conversation_id=conversation.id, client_id=uuid.uuid4(),
-                                        text=text)
-    with transaction.atomic():
-        moderation.risk_record(message=Message.objects.get(pk=submitted.message["id"]),
-                               risk=Risk(level=level, score=0.9, categories=categories, source="model"),
-                               model_read=True)
     return Case.objects.get(conversation=conversation)
 
 
