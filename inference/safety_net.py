@@ -188,11 +188,14 @@ RULES: tuple[Rule, ...] = (
         rf"|{OTHER}\s+(?:just\s+|has\s+just\s+|has\s+|already\s+)?(?:overdosed|od'?d|is\s+overdosing|cut\s+{OTHER_SELF}"
         r"|is\s+(?:standing\s+)?on\s+(?:the\s+)?(?:edge|ledge|bridge|roof))"),
     _en("imminent", "third_party", rf"{OTHER}{IS}\s+(?:going\s+to|gonna|about\s+to)\s+(?:kill\s+{OTHER_SELF}|jump|end\s+(?:it|(?:his|her|their)\s+life))\s+{NOW}"),
+    # Not negatable: a negation before the other person is about the writer's own verb ("I didn't see any signs she
+    # wanted to end it"), and someone else's wish to die is never the writer's.
     _en("indicator", "third_party",
         rf"{OTHER}\s+(?:\w+\s+){{0,4}}?(?:wants?|wanted|said\s+(?:he|she|they)\s+wants?|is\s+going|are\s+going|talk(?:s|ed|ing)\s+about|tried|is\s+trying|has\s+tried|keeps\s+saying|thinks?\s+about|might)\s+(?:to\s+)?"
-        rf"(?:die|kill\s+{OTHER_SELF}|end\s+(?:it|(?:his|her|their)\s+life)|suicide|hurt\s+{OTHER_SELF}|commit\s+suicide)"
+        rf"(?:die|kill\s+{OTHER_SELF}|end\s+(?:it\s+all|it|things|everything|(?:his|her|their)\s+(?:own\s+)?life)|suicide"
+        rf"|hurt\s+{OTHER_SELF}|commit\s+suicide)"
         rf"|{OTHER}(?:{IS}|\s+seems?|\s+has\s+been|'s\s+been)\s+(?:\w+\s+)?suicidal"
-        rf"|\b(?:cutting|hurting|harming)\s+{OTHER_SELF}"),
+        rf"|\b(?:cutting|hurting|harming)\s+{OTHER_SELF}", negatable=False),
     # Violence against the person.
     _en("ideation", "being_harmed",
         r"\b(?:he|she|they|my\s+(?:\w+\s+)?(?:dad|father|mom|mum|mother|stepdad|stepmom|husband|wife|partner|boyfriend|girlfriend|bf|gf|ex|brother|sister|uncle|boss))"
@@ -263,7 +266,7 @@ RISK_LANGUAGE = re.compile(
     r"|\b(?:no|only\s+one|one)\s+way\s+out\b|\bunbearable\b|\bcan'?t\s+bear\s+(?:it|this|living|life)"
     r"|\b(?:if|when)\s+i\s+(?:was|were|am|'m)\s+(?:just\s+)?gone\b"
     r"|\bwon'?t\s+(?:last|be\s+(?:here|around))\s+(?:much\s+)?longer"
-    r"|\bwon'?t\s+last\s+(?:more\s+than|another)|\bend\s+(?:our|their|his|her)\s+lives\b"
+    r"|\bwon'?t\s+last\s+(?:more\s+than|another)|\bend\s+(?:our|their|his|her)\s+lives\b|\bend\s+(?:his|her|their)\s+(?:own\s+)?life\b"
     r"|\b(?:it'?s|its|it\s+is|this\s+is|everything\s+is)\s+(?:gonna|going\s+to)\s+(?:all\s+)?end\s+soon"
     r"|\bit\s+will\s+(?:all\s+)?be\s+over\s+soon"
     r"|\b(?:don'?t|dont|do\s+not)\s+(?:wanna|want\s+to)\s+(?:go\s+on|keep\s+going|carry\s+on)"

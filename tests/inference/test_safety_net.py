@@ -116,6 +116,7 @@ def test_a_negation_does_not_reach_past_a_new_clause_of_the_writer():
     ("I'm sorry, everyone.", True),
     ("I'm done with my exams, finally", False),
     ("my job is boring and I'm stuck", False),
+    ("my aunt tried to end her own life", True),
 ])
 def test_warning_signs_said_without_the_words_name_danger(text, spoken):
     assert ("unspoken" not in assess(text).cues) is spoken
@@ -157,6 +158,9 @@ def test_a_threat_made_with_a_laugh_is_noticed_but_not_read_as_intent():
     ("my friend just OD'd", "imminent"),
     ("he's going to kill himself tonight", "imminent"),
     ("我朋友说想死", "indicator"),
+    # A negation before the other person is the writer's own ("I didn't see"), not a denial of the other's wish.
+    ("I didn't see any signs that she wanted to end things", "indicator"),
+    ("my brother wanted to end his own life last year", "indicator"),
 ])
 def test_someone_else_at_risk_is_the_third_party_category(text, expected):
     reading = assess(text)
