@@ -160,6 +160,10 @@ RULES: tuple[Rule, ...] = (
     # ideation: thoughts of suicide or self-harm.
     _en("ideation", "self_harm", rf"{I}(?:'m|'ve|'d)?\s+(?:{ADV}\s+){{0,4}}{WANT}\s+(?:to\s+)?{END_LIFE}"),
     _en("ideation", "self_harm", rf"{I}(?:'m|'ve|'d)?\s+(?:{ADV}\s+){{0,4}}{THINK}\s+{END_LIFE_ING}"),
+    # "feeling like killing myself", with or without the "I": the object says whose life it is.
+    _en("ideation", "self_harm",
+        r"\b(?:feel|feeling|felt)\s+like\s+(?:killing\s+my\s*self|ending\s+(?:it\s+all|my\s+(?:own\s+)?life)"
+        r"|taking\s+my\s+(?:own\s+)?life|committing\s+suicide)"),
     _en("ideation", "self_harm",
         rf"{UNSAID_I}(?:want|wanna|wish)\s+(?:to\s+|i\s+(?:was|were)\s+|i\s+could\s+)?(?:die|be\s+dead|kill\s+{SELF}"
         rf"|end\s+my\s+(?:own\s+)?life|commit\s+suicide|{BRAINS_OUT})\b"),
@@ -244,13 +248,13 @@ EN_TRIGGER = re.compile(
 RISK_LANGUAGE = re.compile(
     r"\bdie\b|\bdying\b|\b(?:be|was|were|being)\s+(?:better\s+off\s+)?dead\b|suicid|\bkms\b|\bkill(?:ing)?\s+(?:my\s*self|me)\b"
     r"|\bend(?:ing)?\s+(?:it\s+all|it|my\s+(?:own\s+)?life|everything|things)\b|\btake\s+my\s+(?:own\s+)?life"
-    r"|\b(?:nothing|no\s+reason|no\s+point)\s+(?:to|in)\s+(?:live|living|going\s+on|being\s+alive)"
+    r"|\b(?:nothing|no\s+reason|no\s+point)\s+(?:(?:to|in)\s+)?(?:live|living|going\s+on|being\s+alive)"
     r"|\bpoint\s+(?:of|in)\s+(?:living|being\s+alive|life|going\s+on|anything)"
     r"|\b(?:don'?t|do\s+not|no\s+longer)\s+want\s+to\s+(?:live|be\s+alive|exist|be\s+here|wake\s+up|go\s+on)"
     r"|\bhat(?:e|ed|ing)\s+being\s+alive|\btired\s+of\s+(?:living|life|being\s+(?:alive|here))|\bnot\s+(?:be\s+)?(?:alive|here)\s+anymore"
     r"|\b(?:won'?t|will\s+not)\s+be\s+(?:around|here)\b|\bsay(?:ing)?\s+goodbye\b"
     r"|\b(?:letters?|notes?)\s+to\s+(?:everyone|everybody|my\s+(?:family|kids|children|parents|mom|mum|dad|wife|husband))"
-    r"|\bdisappear|\bnot\s+exist|\bstop\s+existing|\bsleep\s+forever|\b(?:never|not)\s+wake\s+up"
+    r"|\bdisappear|\bnot\s+exist|\bstop\s+existing|\bsleep\s+forever|\b(?:never|not)\s+wak(?:e|ing)\s+up"
     r"|self[- ]?harm|\b(?:hurt|harm|cut|burn|starv)(?:ing)?\s+my\s*self|\boverdos|\bod\b|\bpills\b|\brope\b|\bnoose\b"
     r"|\bgun\b|\bbridge\b|\bledge\b|\bjump(?:ing)?\s+(?:off|from|in\s+front)|\bbetter\s+off\s+without\s+me"
     r"|\bcan'?t\s+go\s+on|\bgive\s+up\s+on\s+(?:life|living|everything)|\bsuicide\s+note"

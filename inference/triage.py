@@ -11,11 +11,14 @@ tested (tests/inference/test_triage.py) and explained in docs/moderation.md, "Ho
 | 3 | someone else at risk ("my friend wants to die"), in a brief message | the rules': `indicator`, or `imminent` when that person is in danger now | other |
 | 4 | a negation, hyperbole, a joke or comfort to someone else, and no statement, in a brief message | the model's, at most `indicator`, at least the rules' | negation: self, else not literal |
 | 5 | nothing they are sure of | the model's, at least the rules' (`indicator` or none) | the model's |
-| 6 | (row 5) the model reads someone else or nobody at risk | at most `indicator`, unless the model reads someone else in danger now (`imminent`) | the model's |
-| 7 | (row 5) a message that names no death, dying, suicide, self-harm, means or warning sign (`unspoken`), and is of chat length, or has no passage the model reads as danger on its own (the model's `unplaced`), or the model is not sure (its calibrated score under CONFIDENT) | at most `indicator`: the assistant asks rather than escalates | the model's |
+| 6 | (row 5) the model reads someone else or nobody at risk | at most `indicator`, unless the model reads someone else in danger now (`imminent`); `none` in a message that names no danger (`unspoken`): nobody's danger was spoken of | the model's |
+| 7 | (row 5) a message that names no death, dying, suicide, self-harm, means or warning sign (`unspoken`), and is of chat length, or has no passage the model reads as danger on its own (the model's `unplaced`), or the model is not sure (its calibrated score under CONFIDENT) | at most `indicator`: the assistant asks rather than escalates, unless the reading is `faint` (below) | the model's |
 
 An `indicator` about the writer is where the assistant asks, in its own words, whether the person is thinking of
-ending their life (conversations/chat/screening.py).
+ending their life (conversations/chat/screening.py), unless the reading is `faint` (inference/types.py FAINT): an
+`indicator` from the model alone, in an `unspoken` message that is brief or that the model reads below `ideation`.
+What is asked about is the rules' words of distress, anything said of death or harm, and the model's low-confidence
+`ideation` of a longer message (row 7).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from collections.abc import Sequence
 
 from inference import safety_net
 from inference.base import RiskDetector
-from inference.types import RISK_CATEGORIES, UNPLACED, Risk, risk_rank
+from inference.types import FAINT, RISK_CATEGORIES, UNPLACED, Risk, risk_rank
 
 SOURCE = "combined"
 # Sources of a reading that is not the model's own: the rules standing in for it, or the model declining to read.
@@ -55,15 +58,18 @@ def combined(rules: Risk, model: Risk | None) -> Risk:
         return _reading(level, model.score, ("self_harm",) if subject == "self" else (), subject, rules.cues)
     # rows 5 to 7: the model decides.
     level, subject = model.level, model.subject
-    if subject == "other" and level != "imminent" or subject == "not_literal":
+    unspoken = "unspoken" in cues
+    if subject == "not_literal" or subject == "other" and (unspoken or level != "imminent"):  # row 6
+        level = "none" if unspoken else _at_most(level, "indicator")
+    if unspoken and (brief or UNPLACED in model.cues or model.score < CONFIDENT):  # row 7
         level = _at_most(level, "indicator")
-    if "unspoken" in cues and (brief or UNPLACED in model.cues or model.score < CONFIDENT):  # row 7
-        level = _at_most(level, "indicator")
+    faint = (unspoken and level == "indicator" and rules.level == "none"
+             and (brief or risk_rank(model.level) < risk_rank("ideation")))
     if risk_rank(rules.level) > risk_rank(level):
         level, subject = rules.level, rules.subject
     categories = _categories(level, subject, rules.categories)
     return _reading(level, max(model.score, rules.score if level == rules.level else 0.0), categories,
-                    subject if level != "none" else "", rules.cues)
+                    subject if level != "none" else "", rules.cues + ((FAINT,) if faint else ()))
 
 
 def _categories(level: str, subject: str, rules_categories: tuple[str, ...]) -> tuple[str, ...]:

@@ -78,6 +78,11 @@ def risk_rank(level: str) -> int:
 # A model's cue: a text of several sentences that it reads as danger whole, with no passage (a sentence alone or with
 # the next) that it reads so on its own (inference/triage.py, row 7).
 UNPLACED = "unplaced"
+# A combined reading's cue (inference/triage.py): an `indicator` that rests on the model alone, in a message that names
+# no danger and is of chat length or that the model reads below `ideation`. Too faint a signal to ask about suicide
+# (conversations/chat/screening.py): the model's reading of a short message is not sure enough to put that question
+# to someone who wrote "I'm not sure where to start".
+FAINT = "faint"
 
 
 @dataclass(frozen=True)

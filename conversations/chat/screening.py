@@ -23,6 +23,7 @@ from pathlib import Path
 from inference import scripts
 from inference.dialogue.language import detect
 from inference.dialogue.state import sentence_key, sentences
+from inference.types import FAINT
 
 STEPS = ("thoughts", "method", "intent", "plan", "preparation")
 # The level a "yes" sets: thoughts (with or without a method) are ideation; intent, a plan, or preparation and
@@ -30,7 +31,8 @@ STEPS = ("thoughts", "method", "intent", "plan", "preparation")
 LEVEL_IF_YES = {"thoughts": "ideation", "method": "ideation", "intent": "behavior", "plan": "behavior",
                 "preparation": "behavior"}
 # An `indicator` is asked about only when it is more than a faint signal: the rules' words of hopelessness (their
-# score is 0.5), or the model's calibrated P(level >= ideation) at least this high. A sleepless night is not asked.
+# score is 0.5), or the model's calibrated P(level >= ideation) at least this high in a message that is not `faint`
+# (the model alone, in a message naming no danger: inference/triage.py). A sleepless night is not asked.
 ASK_AT = 0.3
 # A new screening may start when the last one ended at least this many messages ago and a new signal appears.
 AGAIN_AFTER_MESSAGES = 20
@@ -174,9 +176,10 @@ class Turn:
     level: str | None = None
 
 
-def due(state: State | None, *, level: str, subject: str, score: float, seq: int) -> bool:
-    """Whether to start asking on the reply to a message read at `level` about `subject` with `score`."""
-    if level != "indicator" or subject != "self" or score < ASK_AT:
+def due(state: State | None, *, level: str, subject: str, score: float, seq: int, cues: Collection[str] = ()) -> bool:
+    """Whether to start asking on the reply to a message read at `level` about `subject` with `score` and `cues`
+    (a `faint` reading is not asked about: inference/types.py FAINT)."""
+    if level != "indicator" or subject != "self" or score < ASK_AT or FAINT in cues:
         return False
     if state is None:
         return True

@@ -247,6 +247,7 @@ class MessageRisk:
     raised: bool  # this message opened or raised its conversation's case
     subject: str = ""  # whose risk: "self", "other", "not_literal" (inference.types.RISK_SUBJECTS)
     score: float = 0.0
+    cues: tuple[str, ...] = ()  # the reading's cues (inference.types.Risk.cues)
 
     @property
     def flagged(self) -> bool:
@@ -257,7 +258,7 @@ def message_risk(*, message_id: UUID) -> MessageRisk:
     risk = Message.objects.values_list("risk", flat=True).get(pk=message_id) or {}
     return MessageRisk(level=risk.get("level", "none"), categories=tuple(risk.get("categories", ())),
                        raised=bool(risk.get("raised")), subject=risk.get("subject", ""),
-                       score=float(risk.get("score", 0.0)))
+                       score=float(risk.get("score", 0.0)), cues=tuple(risk.get("cues", ())))
 
 
 def conversation_paused(*, conversation_id: UUID) -> bool:

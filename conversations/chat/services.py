@@ -302,7 +302,7 @@ def screening_turn(*, job: selectors.ReplyJob, can_reply: bool) -> screening.Tur
             risk = selectors.message_risk(message_id=job.message_id)
             flagged = risk_rank(conversation.risk_level) >= risk_rank(FLAGGED_AT)
             if not can_reply or flagged or not screening.due(state, level=risk.level, subject=risk.subject,
-                                                             score=risk.score, seq=job.seq):
+                                                             score=risk.score, seq=job.seq, cues=risk.cues):
                 return None
             state, turn = screening.start(seq=job.seq, message_id=message_id,
                                           language=screening.language_of(job.text), said=heard)
@@ -322,4 +322,4 @@ def _screening_concerns(job: selectors.ReplyJob, message_id: str) -> bool:
         return True
     risk = selectors.message_risk(message_id=job.message_id)
     return risk_rank(row["risk_level"]) < risk_rank(FLAGGED_AT) and screening.due(
-        state, level=risk.level, subject=risk.subject, score=risk.score, seq=job.seq)
+        state, level=risk.level, subject=risk.subject, score=risk.score, seq=job.seq, cues=risk.cues)

@@ -47,6 +47,8 @@ def level(text: str, context: tuple[str, ...] = ()) -> str:
     ("wanna die", "ideation"),
     ("this place makes me want to blow my brains out", "ideation"),
     ("I keep wanting to shoot myself", "ideation"),
+    ("I feel like killing myself", "ideation"),
+    ("so depressed, feeling like ending it all", "ideation"),
 ])
 def test_explicit_first_person_statements_read_at_their_level(text, expected):
     reading = assess(text)
@@ -62,6 +64,7 @@ def test_explicit_first_person_statements_read_at_their_level(text, expected):
     "I'm not suicidal, just tired",
     "I'm not going to hurt myself",
     "I no longer want to kill myself",
+    "I don't feel like killing myself, just tired",
 ])
 def test_negated_statements_are_not_risk(text):
     assert level(text) == "none"
@@ -117,6 +120,7 @@ def test_a_negation_does_not_reach_past_a_new_clause_of_the_writer():
     ("I'm done with my exams, finally", False),
     ("my job is boring and I'm stuck", False),
     ("my aunt tried to end her own life", True),
+    ("she says there's no point going on", True),
 ])
 def test_warning_signs_said_without_the_words_name_danger(text, spoken):
     assert ("unspoken" not in assess(text).cues) is spoken

@@ -11,7 +11,8 @@ from django.conf import settings
 from inference import goemotions, safety_net, triage
 from inference.backends.transformers_emotion import TransformersEmotionClassifier
 from inference.backends.transformers_risk import TransformersRiskDetector
-from inference.types import UNPLACED, Risk
+from conversations.chat import screening
+from inference.types import FAINT, UNPLACED, Risk
 
 
 def model(level: str, subject: str = "self", score: float | None = None) -> Risk:
@@ -145,6 +146,38 @@ def test_row_6_the_model_reading_someone_else_or_nobody_flags_only_danger_now():
     assert (now.level, now.categories) == ("imminent", ("third_party",))
 
 
+@pytest.mark.parametrize("text", ["my brother lives two hours away and never calls",
+                                  "she texted me that she doesn't want to see me anymore"])
+@pytest.mark.parametrize("level", ["indicator", "ideation", "imminent"])
+def test_row_6_someone_else_in_a_message_that_names_no_danger_is_nobody_at_risk(text, level):
+    """Nobody's death or harm was spoken of: no guidance on asking a brother about suicide (the helper path)."""
+    combined = read(text, model(level, subject="other", score=0.97))
+
+    assert (combined.level, combined.subject, combined.categories) == ("none", "", ())
+
+
+@pytest.mark.parametrize(("text", "reading", "faint"), [
+    # The model alone, in a chat message that names no danger: too faint to ask about suicide.
+    ("I'm doing fine at the moment", model("indicator", score=0.39), True),
+    ("I'm alone at home again tonight", model("ideation", score=0.98), True),
+    # A longer message the model reads as ideation it is not sure of (row 7): asked about.
+    (" ".join(["Work has been so heavy lately and I cry on the way home most evenings."] * 5),
+     model("ideation", score=0.9), False),
+    # ...but not one it reads only as indicator.
+    (" ".join(["Work has been so heavy lately and I cry on the way home most evenings."] * 5),
+     model("indicator", score=0.4), True),
+    # The rules' own words of distress, or words of danger: asked about.
+    ("I feel hopeless about everything lately", model("indicator", score=0.4), False),
+    ("I'm not going to hurt myself, I just feel hopeless", model("none"), False),
+    ("sometimes I think about not waking up", model("indicator", score=0.4), False),
+])
+def test_an_indicator_from_the_model_alone_in_a_message_naming_no_danger_is_faint(text, reading, faint):
+    combined = read(text, reading)
+
+    assert combined.level == "indicator"
+    assert (FAINT in combined.cues) is faint
+
+
 @pytest.mark.parametrize("text", ["I want to die", "my friend is suicidal", "this exam is killing me",
                                   "I feel hopeless", "hello", "我想死"])
 @pytest.mark.parametrize("level", ["none", "indicator", "ideation", "behavior", "imminent"])
@@ -184,6 +217,19 @@ class TestTheShippedModelWithTheRules:
     ])
     def test_sadness_and_everyday_chat_are_not_danger(self, detector, text):
         assert not triage.read(detector, [text])[0].flagged
+
+    @pytest.mark.parametrize("text", [
+        "I'm not sure where to start honestly",
+        "I'm doing fine at the moment, thanks",
+        "I'm so tired. I work all day and then drive to the hospital every evening",
+        "my brother lives two hours away and never calls",
+    ])
+    def test_everyday_chat_is_never_asked_about_suicide_nor_answered_as_a_helper(self, detector, text):
+        reading = triage.read(detector, [text])[0]
+
+        assert reading.subject != "other"
+        assert not screening.due(None, level=reading.level, subject=reading.subject, score=reading.score, seq=1,
+                                 cues=reading.cues)
 
     def test_someone_helping_a_friend_is_read_as_the_friends_risk_not_theirs(self, detector):
         reading = triage.read(detector, ["My friend told me she wants to die. How can I help her?"])[0]

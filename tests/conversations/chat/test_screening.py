@@ -172,6 +172,9 @@ def test_a_screening_is_due_on_clear_distress_about_the_writer_only_and_again_on
     assert screening.due(None, level="indicator", subject="self", score=0.5, seq=3)
     assert not screening.due(None, level="indicator", subject="self", score=0.1, seq=3), "a faint signal"
     assert not screening.due(None, level="indicator", subject="other", score=0.5, seq=3)
+    assert not screening.due(None, level="indicator", subject="self", score=0.5, seq=3, cues=("brief", "faint")), \
+        "the model alone, in a message naming no danger"
+    assert screening.due(None, level="indicator", subject="self", score=0.5, seq=3, cues=("brief", "unspoken"))
     assert not screening.due(None, level="ideation", subject="self", score=0.9, seq=3)
     assert not screening.due(done, level="indicator", subject="self", score=0.5, seq=12)
     assert screening.due(done, level="indicator", subject="self", score=0.5,
