@@ -108,7 +108,10 @@ _CLOSING = {
                      r"(?:night|day|evening|weekend|one)|wrap(?:ping)?\s+(?:this|it|things|the\s+conversation)?\s*up"
                      r"|i'?ll\s+let\s+you\s+go|take\s+care(?!\s+of)|signing\s+off|logging\s+off"
                      r"|talk\s+(?:to\s+you\s+)?(?:later|soon|tomorrow)"
-                     r"|i\s+(?:have|need|gotta|got)\s+to\s+(?:go|run)(?:\s+now)?(?=\W*$|\s*[,.!]))"),
+                     r"|i\s+(?:have|need|gotta|got)\s+to\s+(?:go|run)(?:\s+now)?(?=\W*$|\s*[,.!])"
+                     # "I think I'll try to sleep now", "I'm going to try and get some rest.": the last words.
+                     r"|\bi(?:'ll|\s+will|'m\s+going\s+to|'m\s+gonna|\s+am\s+going\s+to)\s+(?:try\s+(?:to|and)\s+)?"
+                     r"(?:go\s+(?:to\s+)?)?(?:sleep|bed|get\s+some\s+(?:sleep|rest))(?:\s+now)?(?=\W*$))"),
     "zh": re.compile(r"再见|拜拜|晚安|先这样吧|下次再聊|我先下了|今天就聊到这"),
 }
 

@@ -54,6 +54,9 @@ class TestShortTurns:
         ("Thank you, that helps. I will try talking to her tomorrow.", "thanks"),
         ("I think i am okay! Thank you again for all of your help", "thanks"),
         ("谢谢你，我感觉好多了", "thanks"), ("Thank you for listening. It actually helped to say it.", "thanks"),
+        # Going to sleep as the last words is leaving; sleep as a trouble, or a plan with more after it, is not.
+        ("thanks. I think I'll try to sleep now", "goodbye"), ("ok I'm going to try and get some rest", "goodbye"),
+        ("I can't sleep", ""), ("I will sleep on it and decide tomorrow", ""),
     ])
     def test_a_short_message_is_read_as_what_it_is(self, text, kind):
         spoken = language.detect(text, tie="en")
