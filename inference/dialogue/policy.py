@@ -66,6 +66,9 @@ def choose(state: DialogueState, understanding: Understanding, *, strong: bool) 
     if kind in COMPLETE_TURNS:
         strategy = "question" if kind in ASKING_TURNS else "other"
         return Plan(strategy, (f"turn:{kind}",), "opening" if state.substantive == 0 else state.phase)
+    if kind == "own_step":
+        # "I guess I could call my sister": the person's own idea is affirmed as theirs, then a question.
+        return Plan("affirmation", ("turn:own_step", "question"), state.phase if state.substantive else "opening")
     if kind in ("thanks", "bot", "human"):
         # Thanks, or an honest answer about who is here; then the door stays open.
         return Plan("other", (f"turn:{kind}", "question"), state.phase if state.substantive else "opening")

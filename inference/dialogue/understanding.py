@@ -16,7 +16,7 @@ from inference.dialogue import asks as asking
 
 # The kinds of short turn, answered from the library's [[turn]] entries (docs/replies.md, "Short turns").
 KINDS = ("greeting", "greeting_again", "thanks", "goodbye", "ok", "yes", "no", "unsure", "emoji", "bot", "human",
-         "about_me")
+         "about_me", "own_step")
 # A short turn is the whole message: a longer one that starts with "hi" or ends with "thanks" says more.
 SHORT_WORDS = 8
 SHORT_CHARS_ZH = 12
@@ -100,6 +100,25 @@ _LEAVING = {
                  r"(?:\s+for\s+(?:now|today))?|nothing\s+else(?:\s+for\s+(?:now|today))?"
                  r"|i'?m\s+(?:all\s+)?(?:set|good)\s+(?:now|for\s+now|for\s+today))(?:\W*\s*(?:thanks?(?:\s+you)?))?"),
     "zh": re.compile(r"^\W*(?:你也是|你也一样|同样祝你|没有了|没别的了|就这些|就这样吧?)[\W]*(?:谢谢(?:你|您)?[\W]*)?$"),
+}
+# A step the person proposes themselves ("I guess I could call my sister", "maybe I'll talk to my mom", "我可以找姐姐
+#聊聊"): affirmed, not read as a new situation. Only ways of reaching out or looking after oneself, in a message that
+# names no danger and asks nothing: "I will call my sister and say goodbye" is never affirmed here.
+OWN_STEP_WORDS = 16
+_OWN_STEP = {
+    "en": re.compile(r"^\W*(?:(?:ok(?:ay)?|well|hmm+|yeah|yes|so|um+)\W*\s*)*(?:i\s+guess\s+|maybe\s+|perhaps\s+"
+                     r"|i\s+think\s+|i\s+suppose\s+)?i(?:\s+could|\s+might|\s+can|\s+will|'ll|\s+should|'m\s+going\s+to"
+                     r"|\s+am\s+going\s+to)\s+(?:(?:try|start)\s+(?:to\s+|and\s+)?)?(?:call|talk|speak|ask|text|message|tell"
+                     r"|see\s+(?:a|my|the)\s+(?:doctor|gp|counsel+or|therapist)|reach\s+out|visit|meet|book|join|contact"
+                     r"|phone|email|go\s+for\s+a\s+(?:walk|run)|get\s+some\s+(?:fresh\s+air|help)|look\s+for\s+(?:a\s+)?"
+                     r"(?:counsel+or|therapist|support\s+group|help))\b"),
+    "zh": re.compile(r"^\W*(?:(?:好吧|嗯|那)\W*)?(?:也许|或许|我想|我觉得)?我?(?:可以|可能会|会|打算|准备|试着|试试)(?:试着|试试)?"
+                     r"(?:给|跟|和|找|去找|联系|问问|约)"),
+}
+_OWN_STEP_DANGER = {
+    "en": re.compile(r"\b(?:die|dead|death|kill|suicid|end|ending|goodbye|bye|farewell|note|letter|pills?|overdos|rope"
+                     r"|gun|jump|cut|hurt|harm|gone|bridge|forever|sorry|last\s+time|one\s+last)"),
+    "zh": re.compile(r"死|自杀|自殺|结束|遗书|遺書|药|藥|跳|割|了断|告别|告別|最后"),
 }
 # A goodbye inside a longer last message: "Thank you again. I'm going to wrap up the conversation. I'll be okay."
 CLOSING_WORDS = 25
@@ -250,11 +269,21 @@ def kind_of(text: str, *, language: str, first: bool) -> str:
             return "goodbye"
     if words <= CLOSING_WORDS and _CLOSING[key].search(lowered):
         return "goodbye"  # "have a good night", or a goodbye at the end of a longer message
+    if words <= OWN_STEP_WORDS and _own_step(lowered, key):
+        return "own_step"
     if words <= GRATITUDE_WORDS and _grateful(lowered, key):
         return "thanks"
     if asking.about_me_only(lowered, key):
         return "about_me"  # "how are you?", "I'm good, how about you?", "do you have kids?"
     return ""
+
+
+def _own_step(lowered: str, language: str) -> bool:
+    # "I could tell my mom but she would just yell at me" names a barrier, not a step.
+    if "?" in lowered or "？" in lowered or re.search(r"\bbut\b|\bthough\b|但是|可是", lowered) \
+            or not _OWN_STEP[language].search(lowered):
+        return False
+    return not _OWN_STEP_DANGER[language].search(lowered)
 
 
 def _grateful(lowered: str, language: str) -> bool:

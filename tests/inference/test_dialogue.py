@@ -183,6 +183,18 @@ class TestWhatIsAskedOfTheAssistant:
     def test_the_other_short_turns_keep_their_precedence(self, text, kind):
         assert seen(text).kind == kind
 
+    @pytest.mark.parametrize(("text", "own"), [
+        ("I guess I could call my sister", True), ("maybe I'll talk to my mom about it", True),
+        ("I think I'll try to go for a walk", True), ("I should see a doctor about it", True),
+        ("我可以给姐姐打个电话", True), ("也许我会找朋友聊聊", True),
+        # A question, a barrier, a refusal, or words of danger: not a step to affirm.
+        ("I could call my sister?", False), ("I could tell my mom but she would just yell at me", False),
+        ("I can't talk to anyone", False), ("I could never tell my mom", False),
+        ("I could take all my pills", False), ("I'll call my sister one last time", False), ("我可以去跳楼", False),
+    ])
+    def test_a_step_the_person_proposes_is_their_own_step(self, text, own):
+        assert (seen(text).kind == "own_step") is own
+
 
 def state(**kwargs) -> DialogueState:
     return DialogueState(**kwargs)
@@ -198,6 +210,12 @@ class TestPolicy:
         for at in (state(), state(turns=3, substantive=3, phase="exploring"), state(turns=11, substantive=9)):
             chosen = plan("bye", at)
             assert chosen.parts == ("turn:goodbye",) and chosen.phase == "closing"
+
+    def test_the_persons_own_step_is_affirmed_then_the_conversation_goes_on(self):
+        chosen = plan("I guess I could call my sister", state(turns=6, substantive=5, phase="comforting"))
+
+        assert (chosen.strategy, chosen.parts, chosen.phase) == ("affirmation", ("turn:own_step", "question"),
+                                                                 "comforting")
 
     def test_a_greeting_is_a_welcome_only_on_the_first_turn(self):
         assert plan("hi", state()).parts == ("turn:greeting",)
