@@ -101,9 +101,9 @@ _LEAVING = {
                  r"|i'?m\s+(?:all\s+)?(?:set|good)\s+(?:now|for\s+now|for\s+today))(?:\W*\s*(?:thanks?(?:\s+you)?))?"),
     "zh": re.compile(r"^\W*(?:你也是|你也一样|同样祝你|没有了|没别的了|就这些|就这样吧?)[\W]*(?:谢谢(?:你|您)?[\W]*)?$"),
 }
-# A step the person proposes themselves ("I guess I could call my sister", "maybe I'll talk to my mom", "我可以找姐姐
-#聊聊"): affirmed, not read as a new situation. Only ways of reaching out or looking after oneself, in a message that
-# names no danger and asks nothing: "I will call my sister and say goodbye" is never affirmed here.
+# A step the person proposes themselves ("I guess I could call my sister", "maybe I'll talk to my mom",
+# "我可以找姐姐聊聊"): affirmed, not read as a new situation. Only ways of reaching out or looking after oneself, in
+# a message that names no danger and asks nothing: "I will call my sister and say goodbye" is never affirmed here.
 OWN_STEP_WORDS = 16
 _OWN_STEP = {
     "en": re.compile(r"^\W*(?:(?:ok(?:ay)?|well|hmm+|yeah|yes|so|um+)\W*\s*)*(?:i\s+guess\s+|maybe\s+|perhaps\s+"
@@ -117,7 +117,8 @@ _OWN_STEP = {
 }
 _OWN_STEP_DANGER = {
     "en": re.compile(r"\b(?:die|dead|death|kill|suicid|end|ending|goodbye|bye|farewell|note|letter|pills?|overdos|rope"
-                     r"|gun|jump|cut|hurt|harm|gone|bridge|forever|sorry|last\s+time|one\s+last)"),
+                     r"|gun|jump|cut|hurt|harm|gone|bridge|forever|sorry|last\s+time|one\s+last|better\s+off|without\s+me"
+                     r"|any\s*more|kms)"),
     "zh": re.compile(r"死|自杀|自殺|结束|遗书|遺書|药|藥|跳|割|了断|告别|告別|最后"),
 }
 # A goodbye inside a longer last message: "Thank you again. I'm going to wrap up the conversation. I'll be okay."
