@@ -65,9 +65,12 @@ def test_the_queue_at_1280_shows_every_column_marks_overdue_and_offers_only_allo
     names = [name.strip() for name in headers.all_text_contents()]
     assert names == ["Case", "Level", "Status", "SLA", "Waiting", "Last activity", "Language · country",
                      "Assignee", "Screening"]
-    for header in headers.all():
-        box = header.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 1280, header.inner_text()
+    # Measured in one pass in the page: the queue re-renders its table when a case changes, and a header located
+    # before a refresh has no box after it.
+    spans = headers.evaluate_all("cells => cells.map(cell => { const box = cell.getBoundingClientRect();"
+                                 " return [cell.textContent.trim(), box.left, box.right]; })")
+    for name, left, right in spans:
+        assert left >= 0 and right <= 1280, name
     results = page.locator("#changelist .results")
     assert results.evaluate("element => element.scrollWidth <= element.clientWidth"), "the table scrolls sideways"
 
