@@ -9,7 +9,7 @@ from inference.dialogue import language, policy
 from inference.dialogue.policy import Prepared
 from inference.dialogue.library import SLOTS, Library
 from inference.dialogue.state import DialogueState, advanced, sentence_key, sentences
-from inference.dialogue.understanding import Understanding, understand
+from inference.dialogue.understanding import Understanding, said_of_others, understand
 from inference.types import Emotion
 
 # The emotion groups whose strong reading asks the reply to stay with the feeling, and how strong is strong.
@@ -31,7 +31,7 @@ def prepare(text: str, *, emotion: Emotion | None, state: DialogueState, library
     spoken = language.detect(text, tie=tie or state.language)
     library: Library = library_of(spoken)
     understanding = understand(text, language=spoken, feelings=library.feelings, first=state.turns == 0)
-    slots = slot_values(understanding, emotion, library, state=state)
+    slots = slot_values(understanding, emotion, library, state=state, text=text)
     # A short answer's own reading says little ("no" often reads as anger): only a message with something in it.
     strong = bool(emotion and emotion.group in HEAVY_GROUPS and emotion.labels
                   and emotion.labels[0].score >= STRONG_AT and not understanding.short)
@@ -49,14 +49,17 @@ def felt(emotion: Emotion | None) -> Emotion | None:
 
 
 def slot_values(understanding: Understanding, emotion: Emotion | None, library: Library,
-                state: DialogueState | None = None) -> dict[str, str]:
+                state: DialogueState | None = None, text: str = "") -> dict[str, str]:
     """The person's own words for the slots: the first person and topic they named, and the feeling they named
-    (else the phrase of the feeling read, when one was read clearly). A question to the assistant that names no
-    one ("what should I do?") is about what came before: the person and topic named last."""
+    (else the phrase of the feeling read, when one was read clearly and `text` does not say it only of someone
+    else: "everyone will be disappointed" is no "you're feeling disappointed"). A question to the assistant that
+    names no one ("what should I do?") is about what came before: the person and topic named last."""
     emotion = felt(emotion)
     label = emotion.labels[0].label if emotion else "neutral"
-    feeling = understanding.feelings[0] if understanding.feelings else library.labels.get(
-        label, library.labels.get("neutral", ""))
+    neutral = library.labels.get("neutral", "")
+    feeling = understanding.feelings[0] if understanding.feelings else library.labels.get(label, neutral)
+    if not understanding.feelings and feeling and said_of_others(text, feeling, understanding.language):
+        feeling = neutral
     person = understanding.people[0] if understanding.people else ""
     topic = understanding.topics[0] if understanding.topics else ""
     if understanding.asks and state is not None and not (person or topic):

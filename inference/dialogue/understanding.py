@@ -16,7 +16,7 @@ from inference.dialogue import asks as asking
 
 # The kinds of short turn, answered from the library's [[turn]] entries (docs/replies.md, "Short turns").
 KINDS = ("greeting", "greeting_again", "thanks", "goodbye", "ok", "yes", "no", "unsure", "emoji", "bot", "human",
-         "about_me", "own_step")
+         "about_me", "own_step", "light")
 # A short turn is the whole message: a longer one that starts with "hi" or ends with "thanks" says more.
 SHORT_WORDS = 8
 SHORT_CHARS_ZH = 12
@@ -165,13 +165,18 @@ _LIGHT_EN = (
     r"i\s+think\s+i(?:'m|\s+am)\s+(?:okay|ok|fine|good|alright)|i(?:'m|\s+am)\s+(?:okay|ok|fine|good|alright)\s+now",
     rf"(?:i\s+)?{_SO}(?:do\s+)?appreciate\s+(?:it|you|that|this|your)",
     r"i\s+(?:really\s+)?(?:needed|need)\s+(?:that|this)(?:\s+(?:very\s+much|so\s+much|today|tonight))?\W*$",
-    r"(?:you\s+)?too\W*$|happy\s+holidays|merry\s+christmas|happy\s+new\s+year",
 )
+_PLEASANTRY_EN = r"(?:you\s+)?too\W*$|happy\s+holidays|merry\s+christmas|happy\s+new\s+year"
+_LIGHT_START_EN = r"^\W*(?:(?:and|so|ok(?:ay)?|yes|yeah|i\s+think)\W*\s+)*"
 _LIGHT_CLAUSE = {
-    "en": re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|yes|yeah|i\s+think)\W*\s+)*(?:" + "|".join(_LIGHT_EN) + ")"),
+    "en": re.compile(_LIGHT_START_EN + "(?:" + "|".join((*_LIGHT_EN, _PLEASANTRY_EN)) + ")"),
     "zh": re.compile(r"好多了|轻松(?:了|一些|一点|多了)|有帮助|有用|我会试试|我试试|我会的|说出来|你真好|辛苦你了|舒服多了"
-                     r"|有道理|好主意|受用|暖"),
+                     r"|有道理|好主意|(?:主意|办法|建议)(?:不错|很好|挺好)|受用|暖"),
 }
+# A light message without thanks ("that's a good idea", "I feel a bit better now", "I'll try that"): every clause
+# light, one of them a plan, relief or praise (a "merry christmas" alone is not answered as good news), no "but", no
+# question, and no word of danger ("I'll go to the bridge" is never taken as good news).
+_UPLIFT_CLAUSE = {"en": re.compile(_LIGHT_START_EN + "(?:" + "|".join(_LIGHT_EN) + ")"), "zh": _LIGHT_CLAUSE["zh"]}
 
 _RELATIONS_EN = (
     "best friend", "boyfriend", "girlfriend", "friend", "friends", "partner", "husband", "wife", "fiance", "fiancee",
@@ -206,7 +211,10 @@ _TOPICS_EN = (
     ("school", r"\bschool\b|\bcollege\b|\buniversity\b|\buni\b|\bclasses\b|\bhomework\b|\bassignments?\b|\bthesis\b"),
     ("money", r"\bmoney\b|\brent\b|\bbills?\b|\bdebts?\b|\bloans?\b|\bafford\b|\bbroke\b|\bsalary\b|\bpaycheck\b"),
     ("the move", r"\bmoved\b|\bmoving\b|\bnew\s+city\b"),
-    ("your health", r"\bhealth\b|\billness\b|\bsick\b|\bsurgery\b|\bhospital\b|\bchronic\b"),
+    # The person's own health only: "my mom is in hospital" is a worry about her, not "your health".
+    ("your health", r"\bmy\s+(?:health|illness|surgery|diagnosis|condition)\b|\bchronic\s+(?:pain|illness)\b"
+                    r"|\bi(?:'m|\s+am|'ve\s+been|\s+have\s+been|\s+was|\s+got|\s+get|\s+feel)\s+(?:\w+\s+)?"
+                    r"(?:sick|ill|in\s+(?:the\s+)?hospital)\b|\bhealth\s+(?:anxiety|scare|problems?|issues?)\b"),
     ("sleep", r"\bsleep\b|\binsomnia\b|\bnightmares?\b"),
     ("your family", r"\bfamily\b|\bparents\b"),
 )
@@ -225,6 +233,13 @@ _TOPIC_PATTERNS = {"en": tuple((said, re.compile(p, re.I)) for said, p in _TOPIC
                    "zh": tuple((said, re.compile(p)) for said, p in _TOPICS_ZH)}
 NEGATION_EN = re.compile(r"\b(?:not|never|no\s+longer|n't|isn't|don't|didn't|wasn't|aren't|ain't)\s+(?:\w+\s+)?$")
 NEGATION_ZH = re.compile(r"(?:不|没有|没|并不|一点也不|不再)[^，。！？,.!?]{0,2}$")
+# A feeling said of someone else: "everyone will be disappointed", "my mom is so sad", "他们会失望".
+OTHERS_FEELING_EN = re.compile(r"\b(?:he|she|they|everyone|everybody|people|nobody|someone|we|you|my\s+\w+|his\s+\w+"
+                               r"|her\s+\w+|their\s+\w+)(?:'s|'re|\s+(?:will|would|might|could|must)\s+be"
+                               r"|\s+(?:is|was|are|were|seems?|seemed|looks?|looked|gets?|got|feels?|felt|became))"
+                               r"\s+(?:so\s+|really\s+|very\s+|pretty\s+|quite\s+|too\s+|a\s+bit\s+)?$")
+OTHERS_FEELING_ZH = re.compile(r"(?:他|她|他们|她们|大家|别人|家人|父母|爸妈|妈妈|爸爸)(?:会|也|都|一定|肯定|很|非常|特别|太|好)*"
+                               r"(?:感到|觉得)?$")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
@@ -274,6 +289,8 @@ def kind_of(text: str, *, language: str, first: bool) -> str:
         return "own_step"
     if words <= GRATITUDE_WORDS and _grateful(lowered, key):
         return "thanks"
+    if words <= GRATITUDE_WORDS and _light(lowered, key):
+        return "light"
     if asking.about_me_only(lowered, key):
         return "about_me"  # "how are you?", "I'm good, how about you?", "do you have kids?"
     return ""
@@ -289,12 +306,26 @@ def _own_step(lowered: str, language: str) -> bool:
 
 def _grateful(lowered: str, language: str) -> bool:
     """A message that thanks and says nothing heavier: one of its clauses thanks, the others are light."""
-    if _HEAVIER[language].search(lowered):
-        return False
-    parts = [p for p in re.split(r"[.!;,。！；，、\n]+", lowered) if p.strip()]
+    parts = _clauses(lowered, language)
     patterns = (_THANKS_CLAUSE[language], _LIGHT_CLAUSE[language], _CLOSING[language], _LEAVING[language])
     return any(_THANKS_CLAUSE[language].search(p) for p in parts) and all(
         any(pattern.search(part) for pattern in patterns) for part in parts)
+
+
+def _light(lowered: str, language: str) -> bool:
+    """A message that says nothing heavier than a plan, relief or praise, with no word of danger."""
+    parts = _clauses(lowered, language)
+    patterns = (_LIGHT_CLAUSE[language], _CLOSING[language], _LEAVING[language])
+    return (not _OWN_STEP_DANGER[language].search(lowered)
+            and any(_UPLIFT_CLAUSE[language].search(p) for p in parts)
+            and all(any(pattern.search(part) for pattern in patterns) for part in parts))
+
+
+def _clauses(lowered: str, language: str) -> list[str]:
+    """The clauses of a message with nothing heavier in it (no question, no "but"); none when there is."""
+    if _HEAVIER[language].search(lowered):
+        return []
+    return [p for p in re.split(r"[.!;,。！；，、\n]+", lowered) if p.strip()]
 
 
 def people_of(text: str, language: str) -> tuple[str, ...]:
@@ -333,7 +364,9 @@ def feelings_of(text: str, vocabulary: Mapping[str, str], language: str) -> tupl
         pattern = re.escape(word) if language == "zh" else rf"\b{re.escape(word)}\b"
         for match in re.finditer(pattern, lowered):
             before = lowered[max(0, match.start() - 24):match.start()]
-            if not (NEGATION_ZH if language == "zh" else NEGATION_EN).search(before):
+            zh = language == "zh"
+            if not (NEGATION_ZH if zh else NEGATION_EN).search(before) and not (
+                    OTHERS_FEELING_ZH if zh else OTHERS_FEELING_EN).search(before):
                 found.append((match.start(), -len(word), phrase))
     # The longest word at each place: "feeling down" rather than "down".
     kept, end = [], -1
@@ -342,6 +375,15 @@ def feelings_of(text: str, vocabulary: Mapping[str, str], language: str) -> tupl
             kept.append(phrase)
             end = start - length - 1
     return _unique(kept)
+
+
+def said_of_others(text: str, word: str, language: str) -> bool:
+    """Whether `word` is in `text` only as someone else's feeling ("everyone will be disappointed")."""
+    lowered = text.lower()
+    pattern = re.escape(word) if language == "zh" else rf"\b{re.escape(word)}\b"
+    others = OTHERS_FEELING_ZH if language == "zh" else OTHERS_FEELING_EN
+    starts = [match.start() for match in re.finditer(pattern, lowered)]
+    return bool(starts) and all(others.search(lowered[max(0, start - 24):start]) for start in starts)
 
 
 def _unique(items) -> tuple[str, ...]:

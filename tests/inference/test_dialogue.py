@@ -10,6 +10,7 @@ from inference.dialogue.library import load_library
 from inference.dialogue.asks import ABOUT_ME, SUGGESTION
 from inference.dialogue.state import DialogueState, sentence_key
 from inference.dialogue.understanding import Understanding, kind_of, people_of, topics_of, understand
+from inference.types import Emotion, LabelScore
 
 FEELINGS = {"lonely": "lonely", "overwhelmed": "overwhelmed", "feeling down": "down", "down": "down",
             "孤独": "孤独", "累": "很累"}
@@ -111,6 +112,29 @@ class TestWhatThePersonNamed:
         assert understand("最近好累，也很孤独", language="zh", feelings=FEELINGS, first=True).feelings == ("很累", "孤独")
 
 
+    def test_a_feeling_said_of_someone_else_is_not_the_persons(self):
+        assert understand("my mom is so down and I feel lonely", language="en", feelings=FEELINGS,
+                          first=True).feelings == ("lonely",)
+        assert understand("everyone will be overwhelmed", language="en", feelings=FEELINGS, first=True).feelings == ()
+        assert understand("他们都很孤独，我也很累", language="zh", feelings=FEELINGS, first=True).feelings == ("很累",)
+
+    def test_the_feeling_read_is_not_said_back_when_the_message_gives_it_to_someone_else(self):
+        library = load_library()
+        emotion = Emotion(labels=(LabelScore("disappointment", 0.7),), group="sadness", sentiment="negative")
+        text = "I keep thinking I'm going to fail and everyone will be disappointed"
+        slots = manager.slot_values(seen(text), emotion, library, text=text)
+        assert slots["feeling"] == library.labels["neutral"]
+        own = "I'm so disappointed in myself"
+        assert manager.slot_values(seen(own), emotion, library, text=own)["feeling"] == "disappointed"
+
+    @pytest.mark.parametrize(("text", "health"), [
+        ("my mom is in hospital so I can't focus", False), ("my dad is sick again", False),
+        ("I've been sick for weeks", True), ("my health is getting worse", True), ("I was in the hospital", True),
+    ])
+    def test_health_is_the_persons_own_only_when_they_say_so(self, text, health):
+        assert ("your health" in topics_of(text, "en")) is health
+
+
 def seen(text: str, *, first: bool = False) -> Understanding:
     return understand(text, language=language.detect(text, tie="en"), feelings=FEELINGS, first=first)
 
@@ -196,6 +220,18 @@ class TestWhatIsAskedOfTheAssistant:
     def test_a_step_the_person_proposes_is_their_own_step(self, text, own):
         assert (seen(text).kind == "own_step") is own
 
+    @pytest.mark.parametrize(("text", "light"), [
+        ("that's a good idea", True), ("I feel a bit better now", True), ("I will try that", True),
+        ("It really helps", True), ("I think I'm okay now", True), ("yeah that makes sense", True),
+        ("好多了", True), ("这个主意不错，我试试", True),
+        # Thanks stays thanks; a "but", a question, a holiday wish alone or a word of danger is no good news.
+        ("thanks, that helps", False), ("I will try that but I doubt it will work", False),
+        ("that's a good idea?", False), ("Merry christmas!", False), ("I'll go to the bridge tonight", False),
+        ("I feel better now that I've decided to end it", False),
+    ])
+    def test_good_news_without_thanks_is_taken_as_good_news(self, text, light):
+        assert (seen(text).kind == "light") is light
+
 
 def state(**kwargs) -> DialogueState:
     return DialogueState(**kwargs)
@@ -217,6 +253,12 @@ class TestPolicy:
 
         assert (chosen.strategy, chosen.parts, chosen.phase) == ("affirmation", ("turn:own_step", "question"),
                                                                  "comforting")
+
+    def test_good_news_is_taken_then_the_door_stays_open(self):
+        # "that's a good idea" after a suggestion was answered with another suggestion and "feeling scared".
+        chosen = plan("that's a good idea", state(turns=8, substantive=6, phase="suggesting",
+                                                  strategies=("suggestion",)))
+        assert (chosen.strategy, chosen.parts, chosen.phase) == ("other", ("turn:light", "question"), "suggesting")
 
     def test_a_greeting_is_a_welcome_only_on_the_first_turn(self):
         assert plan("hi", state()).parts == ("turn:greeting",)
