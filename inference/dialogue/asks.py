@@ -33,7 +33,8 @@ _SUGGESTION_EN = (
     r"(?:deal|cope|handle|manage|get\s+(?:over|through|past|better|rid|out|myself)|stop|move\s+on|fix|approach"
     r"|go\s+about|overcome|tell|talk|feel\s+better|calm|improve|change|start|find|motivate|focus|relax|forgive"
     r"|let\s+go|face|survive|work\s+on|bring\s+(?:it|this|that)\s+up|ask|convince|be\s+(?:less|more|happier|better)"
-    r"|not\s+(?:feel|be|think))\b",
+    r"|not\s+(?:feel|be|think)|show|help|support|make|meet|get|keep|avoid|prepare|rebuild|reconnect|apologi[sz]e"
+    r"|explain|say|know|trust|sleep|cheer)\b",
     r"how\s+to\s+(?:deal|cope|handle|manage|get\s+over|get\s+through|overcome|stop|move\s+on|feel\s+better)\b",
     # "what are some ways to cope?", "what's the best way to handle it?"
     r"what(?:'s|\s+is|\s+are)\s+(?:some|the\s+best|a\s+good|any|other|good|the)\s+"
@@ -41,7 +42,7 @@ _SUGGESTION_EN = (
     r"|options?|ideas?)\s+(?:i|to)\b",
     # "do you have any advice?", "do you have idea to make me more happy?", "do you know any tips?"
     r"(?:do|would|could|can|did)\s+(?:you|u)\s+(?:have|got|know(?:\s+of)?|recommend|suggest|offer)\s+"
-    rf"(?:(?:any|some|an?|a\s+few)\s+)?(?:(?:other|more|good|further|helpful|practical)\s+)?{_IDEAS_EN}\b",
+    rf"(?:(?:any|some|an?|a\s+few)\s+)?(?:(?:other|more|good|further|helpful|practical)\s+)?(?:[a-z]+\s+)?{_IDEAS_EN}\b",
     # "can you give me some advice?", "would you be able to suggest something?", "could you tell me what to do?"
     r"(?:can|could|would|will)\s+(?:you|u)\s+(?:be\s+able\s+to\s+)?(?:please\s+)?(?:give|offer|share|suggest|recommend"
     r"|tell|show)\s+(?:me\s+)?(?:(?:some|any|an?|a\s+few|your)\s+)?(?:advice|advise|suggestions?|ideas?|tips?"
@@ -61,7 +62,7 @@ _SUGGESTION_EN = (
     r"how\s+did\s+(?:you|u)\s+(?:deal|cope|get\s+(?:through|over|past)|manage|handle|overcome|move\s+on|snap\s+out"
     r"|come\s+out)\b|what\s+did\s+(?:you|u)\s+do\s+(?:to|when|about|after)\b|what\s+worked\s+for\s+(?:you|u)\b",
     # "any suggestions?", "some advice please", "any ideas on how to sleep?" (not "some advice she gave me")
-    rf"(?:any|some|other|more)\s+(?:(?:other|more|good|new|further)\s+)?{_IDEAS_EN}"
+    rf"(?:any|some|other|more)\s+(?:(?:other|more|good|new|further)\s+)?(?:[a-z]+\s+)?{_IDEAS_EN}"
     r"(?=\W*$|\s*\?|\s+(?:for|on|about|please|to|that|you|would|here|at\s+all)\b)",
     r"(?:advice|suggestions?|ideas|tips)\s+(?:are\s+|is\s+)?(?:very\s+)?(?:welcome|appreciated)",
     # "I'd love some suggestions", "I need some advice", "I was hoping to get some ideas"
@@ -74,6 +75,18 @@ _SUGGESTION_EN = (
     r"(?:i\s+(?:can|could|should)\s+do|that\s+(?:might"
     r"|could|would)\s+help|to\s+(?:help|make|stop|fix|feel))",
     r"where\s+(?:do|should|can)\s+i\s+(?:even\s+)?(?:start|begin)\b",
+    # "what should I say?", "what can I tell them?"
+    r"what\s+(?:should|can|could|do|shall)\s+i\s+(?:even\s+)?(?:say|tell|write|text|ask)\b",
+    # "should I call her directly?", "shall I try this?": asked about a step, never about a danger.
+    r"(?:should|shall)\s+i\s+(?!(?:[a-z]+\s+){0,2}(?:die\b|kill|end\b|hurt|cut\b|disappear|give\s+up|go\s+away"
+    r"|stop\s+(?:eating|living|taking)|even\s+(?:be|live|exist|bother)|be\s+(?:here|alive|dead|gone)))[a-z]+",
+    # "can you recommend a good site?", "do you recommend joining a club?"
+    r"(?:can|could|would|do)\s+(?:you|u)\s+recommend\b",
+    # "where would I find a parenting forum?", "is there any resource you can refer me to?"
+    r"where\s+(?:can|could|would|do|should|might)\s+i\s+(?:find|get|look|go)\b",
+    r"(?:is|are)\s+there\s+(?:any|some|other|a|an)\s+(?:(?:other|good|particular|specific|free|local|online)\s+)?"
+    r"(?:resources?|sites?|websites?|apps?|books?|groups?|programs?|services?|places?|tactics|ways?|things?"
+    r"|strateg(?:y|ies)|techniques?|options?|exercises?)\b",
 )
 _COURTESY_EN = (
     # The everyday "how are you": on a first turn, part of saying hello (understanding.py, "greeting").

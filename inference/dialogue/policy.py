@@ -26,8 +26,12 @@ from inference.dialogue.understanding import Understanding
 
 STRATEGIES = ("question", "restatement", "reflection", "self_disclosure", "affirmation", "suggestion", "information",
               "other")
-# Substantive messages before the assistant offers steps: enough to have heard what is going on.
-SUGGEST_AFTER = 3
+# Substantive messages before the assistant offers steps unasked: enough to have heard what is going on and to have
+# stayed with it (in ESConv, skilled supporters' suggestions are rare before the fifth exchange and peak after it).
+SUGGEST_AFTER = 5
+# Substantive messages after which exploring makes room for comfort (ESConv: from the third exchange on,
+# affirmation is the supporters' most common move).
+COMFORT_AFTER = 2
 # Facts help sparingly (skilled supporters give information in about one turn in fifteen, ESConv): one in this many.
 INFORMATION_EVERY = 10
 # Short turns answered with their own entry and nothing else.
@@ -126,6 +130,8 @@ def _core(state: DialogueState, *, strong: bool, can_restate: bool) -> Plan:
     if heard < SUGGEST_AFTER:
         if can_restate and recent.count("restatement") < 1:
             return Plan("restatement", ("restatement", "question"), "understanding")
+        if heard >= COMFORT_AFTER and "affirmation" not in recent:
+            return Plan("affirmation", ("reflection", "affirmation", "question"), "comforting")
         if recent.count("question") < 2:
             return Plan("question", ("reflection", "question"), "exploring")
         return Plan("reflection", ("reflection", "affirmation"), "understanding")

@@ -149,6 +149,10 @@ class TestWhatIsAskedOfTheAssistant:
         "What suggestions do you have for improving it?", "what other distractions can you recommend?",
         "我该怎么办？", "怎么办啊", "工作压力好大，我该怎么做？", "你有什么建议吗", "有没有什么办法能让我睡得好一点",
         "能给我一些建议吗", "如果是你，你会怎么做？", "那我以后怎么办呢", "你好，我该怎么说？",
+        # A question about a step, or about where to find help, asks for ideas too.
+        "Should I call her directly?", "What can I tell them?", "How can I show them I care?",
+        "Where would I find a local support group?", "Is there any particular resource you could point me to?",
+        "Do you have any craft ideas?", "Shall I try this?",
     ])
     def test_a_request_for_ideas_is_recognised(self, text):
         assert SUGGESTION in seen(text).asks
@@ -160,6 +164,9 @@ class TestWhatIsAskedOfTheAssistant:
         "Thanks for the advice", "some advice she gave me was bad", "what would I do without her",
         "my therapist gave me some tips last year", "I never know how to deal with people like him",
         "我妈总问我以后怎么办", "我真的不知道该怎么办了", "他没有什么办法", "有办法了！", "谢谢你的建议",
+        "I wonder if I should call her", "I don't know what I should say",
+        # "Should I…" about a danger is no request for ideas: it is read for risk, not answered with a step.
+        "should I just give up?", "should I even be alive", "should I just disappear",
     ])
     def test_the_same_words_said_rather_than_asked_are_not_a_request(self, text):
         assert SUGGESTION not in seen(text).asks
@@ -280,12 +287,13 @@ class TestPolicy:
         assert chosen.strategy == "affirmation" and chosen.phase == "comforting"
 
     def test_once_the_situation_is_heard_steps_are_offered_and_no_strategy_runs_three_times(self):
-        at = state(turns=4, substantive=4, strategies=("question", "restatement", "question", "affirmation"))
-        chosen = plan("I just don't know how to handle work anymore", at)
+        heard = policy.SUGGEST_AFTER
+        at = state(turns=heard, substantive=heard, strategies=("question", "restatement", "question", "affirmation"))
+        chosen = plan("it's the same at work every day", at)
         assert chosen.strategy == "suggestion" and chosen.phase == "suggesting"
         history = []
         for turn in range(12):
-            chosen = plan("it's the same every day, I feel stuck", state(turns=4 + turn, substantive=4 + turn,
+            chosen = plan("it's the same every day, I feel stuck", state(turns=heard + turn, substantive=heard + turn,
                                                                          strategies=tuple(history)))
             history.append(chosen.strategy)
         assert all(len(set(history[i:i + 3])) > 1 for i in range(len(history) - 2)), history
@@ -365,8 +373,8 @@ class TestAConversation:
                           "it's been going on for months", "what should I do?", "any other ideas?", "how are you?",
                           "bye"])
 
-        assert [t.plan.strategy for t in turns] == ["question", "question", "restatement", "question", "suggestion",
-                                                    "suggestion", "question", "other"]
+        assert [t.plan.strategy for t in turns] == ["question", "question", "restatement", "affirmation",
+                                                    "suggestion", "suggestion", "question", "other"]
         assert turns[0].plan.parts == ("turn:greeting",)
         assert turns[4].plan.parts == ("restatement", "suggestion")
         assert turns[4].slots["person"] == "your boss", "the request is about what was said before it"
@@ -376,9 +384,10 @@ class TestAConversation:
     def test_a_request_for_ideas_after_an_unasked_suggestion_still_gets_one(self):
         """"ok" took a suggestion of the phase's own; "what should I do?" right after it asks for one."""
         turns = converse(["I lost my job last week", "my manager called me in and said it was over",
-                          "I feel like a failure", "ok", "what should I do?"])
+                          "I feel like a failure", "I keep going over that meeting", "I haven't told my family yet",
+                          "ok", "what should I do?"])
 
-        assert turns[3].plan.strategy == "suggestion" and turns[4].plan.parts == ("affirmation", "suggestion")
+        assert turns[5].plan.strategy == "suggestion" and turns[6].plan.parts == ("affirmation", "suggestion")
 
     def test_the_same_in_chinese(self):
         turns = converse(["你好", "我的老板总是当着大家的面骂我", "每天都很难受", "我该怎么办？", "你呢？"])
