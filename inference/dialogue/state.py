@@ -83,7 +83,9 @@ def advanced(state: DialogueState, understanding: Understanding, *, phase: str, 
         phase=phase,
         turns=state.turns + 1,
         substantive=state.substantive + (not understanding.short),
-        people=_newest(state.people, understanding.people, KEEP_NAMED),
+        # Someone the person means to turn to ("I guess I could call my sister") is a helper, not what the
+        # conversation is about: "what else could I do?" after it is not about "what happened with your sister".
+        people=_newest(state.people, () if understanding.kind == "own_step" else understanding.people, KEEP_NAMED),
         topics=_newest(state.topics, understanding.topics, KEEP_NAMED),
         feelings=_newest(state.feelings, understanding.feelings, KEEP_NAMED),
         strategies=(state.strategies + (strategy,))[-KEEP_STRATEGIES:],

@@ -389,6 +389,11 @@ class TestAConversation:
 
         assert turns[5].plan.strategy == "suggestion" and turns[6].plan.parts == ("affirmation", "suggestion")
 
+    def test_someone_the_person_means_to_turn_to_is_not_what_the_ideas_are_about(self):
+        turns = converse(["my boss keeps yelling at me", "I guess I could call my sister", "what else could I do?"])
+
+        assert turns[2].slots["person"] == "your boss"
+
     def test_the_same_in_chinese(self):
         turns = converse(["你好", "我的老板总是当着大家的面骂我", "每天都很难受", "我该怎么办？", "你呢？"])
 

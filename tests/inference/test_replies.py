@@ -200,6 +200,12 @@ class TestCuratedReplies:
 
         assert (found.name if found else None) == situation
 
+    def test_a_mother_in_hospital_is_a_worry_about_health_not_a_family_quarrel(self, curated):
+        found = curated.situation_of("我妈妈也住院了，我每天下班还要去医院", "neutral", load_library(language="zh"),
+                                     first=False)
+
+        assert found is not None and found.name == "health_worry"
+
     def test_a_planned_fact_is_a_fact_when_no_situation_matched(self, curated):
         state = DialogueState(turns=5, substantive=5, strategies=("affirmation", "suggestion", "suggestion"))
         low = emotion_from_labels((LabelScore("sadness", 0.45),))  # felt, not strong enough to stay with
