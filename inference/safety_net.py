@@ -181,6 +181,7 @@ RULES: tuple[Rule, ...] = (
     # indicators: distress and hopelessness.
     _en("indicator", "self_harm",
         rf"{HOPE_LOST}|\b(?:hopeless|worthless|no\s+hope|can'?t\s+go\s+on|can'?t\s+take\s+(?:it|this)\s+any\s*more|can'?t\s+do\s+this\s+any\s*more"
+        r"|can'?t\s+hold\s+on\s+(?:much\s+|any\s+)?(?:longer|any\s*more)"
         r"|what'?s\s+the\s+point(?:\s+of\s+(?:anything|living|it\s+all))?|nothing\s+(?:will\s+)?(?:ever\s+)?(?:gets?|getting)\s+better"
         rf"|{BURDEN}|i\s+hate\s+myself|tired\s+of\s+(?:living|everything|life|being\s+alive)|give\s+up\s+on\s+(?:life|everything)"
         r"|i\s+feel\s+(?:so\s+)?(?:empty|numb|trapped)|(?:nobody|no\s+one)\s+would\s+(?:even\s+|ever\s+)?(?:care|notice|miss\s+me)|\bkms\b)"),
@@ -223,6 +224,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:我)?(?:真的|好|很)?(?:想死|想去死|想自杀|想自殺|不想活|活不下去|想结束(?:自己的)?生命|想結束(?:自己的)?生命|想轻生|想輕生|想伤害自己|想傷害自己"
         r"|想割腕|想跳楼|想跳樓)|(?:我)?(?:活着|活著)(?:真)?没(?:有)?(?:意思|意义|意義)|死了(?:就)?算了|(?:大家|他们|他們)没有我(?:会|會)更好"),
     _zh("indicator", "self_harm", r"(?:没有?|沒有?)人(?:会|會)?(?:在意|在乎|注意到|發現|发现|想念)我|我(?:消失|不在)了?(?:也)?(?:没有?|沒有?)人"
+        r"|(?:我|自己)(?:真的|好像|感觉|感覺|快|快要|已经|已經|就要)*(?:撑|撐)不住了|不想再(?:撑|撐)(?:下去)?了?|(?:活着|活著)(?:好|真|太|真的)?累"
         r"|绝望|絕望|撑不下去|撐不下去|没有希望|沒有希望|我是(?:个|個)?累赘|我是(?:个|個)?負擔|我是(?:个|個)?负担|好累(?:啊)?(?:，|,)?不想(?:再)?(?:坚持|堅持)"),
     _zh("indicator", "third_party", r"(?:他|她|我(?:的)?(?:朋友|妈妈|媽媽|爸爸|哥哥|姐姐|弟弟|妹妹|同学|同學|男朋友|女朋友))(?:说)?(?:想死|想自杀|想自殺|不想活)"),
     _zh("ideation", "being_harmed", r"(?:他|她|我(?:的)?(?:爸爸|妈妈|媽媽|丈夫|老公|男朋友|继父|繼父))(?:经常|經常|又|一直)?(?:打我|家暴我|虐待我|强奸|強姦)|我(?:被)(?:家暴|虐待|强奸|強姦|性侵)"),
@@ -237,7 +239,7 @@ CLAUSE_END = re.compile(r"[.!?;\n。！？；]+|\s+but\s+|，但|,\s*but\s+")
 EN_TRIGGER = re.compile(
     r"\b(?:die|dead|dying|kill|suicid|end|life|live|living|alive|exist|hurt|harm|cut|burn|starv|pill|tablet|med"
     r"|overdos|rope|noose|gun|blade|razor|jump|bridge|ledge|edge|roof|track|cliff|goodbye|gone|hope|worthless"
-    r"|burden|hate|point|go on|take it|do this|anymore|empty|numb|trapped|tired|better off|notice|care|miss|hit"
+    r"|burden|hate|point|go on|take it|do this|hold on|anymore|empty|numb|trapped|tired|better off|notice|care|miss|hit"
     r"|beat|blow|hang|abus|rape|raping|assault|molest|traffick|chok|strangl|threat|stab|shoot|murder|disappear|wake|note"
     r"|attempt|kms|od\b|o\.d\.|bleed|poison|bleach|swallow|took|taken|plan|wish|give up|paracetamol|tylenol|painkiller|kick"
     r"|punch|letter|relapse|here|do it|away|stop|be over|self[- ]?harm|sh\b)")
@@ -257,7 +259,7 @@ RISK_LANGUAGE = re.compile(
     r"|\bdisappear|\bnot\s+exist|\bstop\s+existing|\bsleep\s+forever|\b(?:never|not)\s+wak(?:e|ing)\s+up"
     r"|self[- ]?harm|\b(?:hurt|harm|cut|burn|starv)(?:ing)?\s+my\s*self|\boverdos|\bod\b|\bpills\b|\brope\b|\bnoose\b"
     r"|\bgun\b|\bbridge\b|\bledge\b|\bjump(?:ing)?\s+(?:off|from|in\s+front)|\bbetter\s+off\s+without\s+me"
-    r"|\bcan'?t\s+go\s+on|\bgive\s+up\s+on\s+(?:life|living|everything)|\bsuicide\s+note"
+    r"|\bcan'?t\s+go\s+on|\bcan'?t\s+hold\s+on\s+(?:much\s+|any\s+)?(?:longer|any\s*more)|\bgive\s+up\s+on\s+(?:life|living|everything)|\bsuicide\s+note"
     r"|\bgood\s?-?bye\s+(?:letter|note|world|everyone|everybody|all|forever)|\bmy\s+(?:final|last)\s+goodbye"
     r"|\b(?:when|once|after|if)\s+i'?m\s+gone\b|\b(?:being|be)\s+gone\s+(?:by|before|soon|forever)"
     r"|\bleave\s+this\s+world|\bworld\s+(?:is\s+)?not\s+for\s+me"
