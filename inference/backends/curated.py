@@ -209,9 +209,11 @@ class CuratedReplyGenerator:
             # "what should I do?" after losing a job, then a word about the family: ideas about the job loss.
             about = " ".join([*reversed(recent[:IDEAS_FROM]), text])
         situation = self.situation_of(about, group, library, first=state.turns == 0) if about else None
-        if situation is None and "suggestion" in prepared.plan.parts and len(recent) > 1:
-            # An idea offered on a message that names no situation ("I tried that, it didn't help") is about what
-            # the conversation has been about.
+        named = (*prepared.understanding.people, *prepared.understanding.topics)
+        follow_up = not any(item not in (*state.people, *state.topics) for item in named)
+        if situation is None and len(recent) > 1 and ("suggestion" in prepared.plan.parts or follow_up):
+            # A message that names no situation and nothing new ("he yelled at me in front of the whole team",
+            # "I tried that, it didn't help") is about what the conversation has been about; an idea always is.
             situation = self.situation_of(" ".join([*reversed(recent[:IDEAS_FROM]), text]), group, library,
                                           first=False)
         slots = dict(prepared.slots)

@@ -91,7 +91,9 @@ def said_keys(reply: str, slots: dict[str, str]) -> tuple[str, ...]:
 def after(state: DialogueState, prepared: Prepared, reply: str) -> DialogueState:
     """The state once `reply` answered the prepared message."""
     feeling = prepared.slots.get("feeling", "")
-    said = said_keys(reply, prepared.slots)
+    # Fingerprinted with the person's words taken out (an entry with slots) and as said (an entry without any, whose
+    # own words may happen to be a slot's value: "before the work even begins" when the topic is "work").
+    said = said_keys(reply, prepared.slots) + said_keys(reply, {})
     # The reply may have said a feeling of the library's own choosing for {feeling}: fingerprinted without it too.
     for word in prepared.feeling_words:
         if word != feeling and _said_in(word, reply):

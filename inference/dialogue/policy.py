@@ -73,9 +73,9 @@ def choose(state: DialogueState, understanding: Understanding, *, strong: bool) 
     if kind == "own_step":
         # "I guess I could call my sister": the person's own idea is affirmed as theirs, then a question.
         return Plan("affirmation", ("turn:own_step", "question"), state.phase if state.substantive else "opening")
-    if kind in ("thanks", "light", "bot", "human"):
-        # Thanks, good news ("that's a good idea", "I feel a bit better now") taken as such, or an honest answer
-        # about who is here; then the door stays open.
+    if kind in ("thanks", "relief", "accepts", "bot", "human"):
+        # Thanks; relief ("I feel a bit better now") or a yes to an idea ("that's a good idea", "I'll think about
+        # it") taken as such; or an honest answer about who is here. Then the door stays open.
         return Plan("other", (f"turn:{kind}", "question"), state.phase if state.substantive else "opening")
     if kind == "about_me":
         # An honest word about what the assistant is, then the phase's own move, back to the person: its question,

@@ -16,7 +16,7 @@ from inference.dialogue import asks as asking
 
 # The kinds of short turn, answered from the library's [[turn]] entries (docs/replies.md, "Short turns").
 KINDS = ("greeting", "greeting_again", "thanks", "goodbye", "ok", "yes", "no", "unsure", "emoji", "bot", "human",
-         "about_me", "own_step", "light")
+         "about_me", "own_step", "relief", "accepts")
 # A short turn is the whole message: a longer one that starts with "hi" or ends with "thanks" says more.
 SHORT_WORDS = 8
 SHORT_CHARS_ZH = 12
@@ -115,12 +115,15 @@ _OWN_STEP = {
     "zh": re.compile(r"^\W*(?:(?:好吧|嗯|那)\W*)?(?:也许|或许|我想|我觉得)?我?(?:可以|可能会|会|打算|准备|试着|试试)(?:试着|试试)?"
                      r"(?:给|跟|和|找|去找|联系|问问|约)"),
 }
-_OWN_STEP_DANGER = {
-    "en": re.compile(r"\b(?:die|dead|death|kill|suicid|end|ending|goodbye|bye|farewell|note|letter|pills?|overdos|rope"
-                     r"|gun|jump|cut|hurt|harm|gone|bridge|forever|sorry|last\s+time|one\s+last|better\s+off|without\s+me"
-                     r"|any\s*more|kms)"),
-    "zh": re.compile(r"死|自杀|自殺|结束|遗书|遺書|药|藥|跳|割|了断|告别|告別|最后"),
-}
+# Words of danger: a message with one is never thanks, good news or a step of the person's own to affirm ("thanks
+# for everything, I'll write a letter to my family"); it is read for risk like any other.
+_DANGER_EN = (r"die|dead|death|kill|suicid|goodbye|farewell|note|letter|pills?|overdos|rope|gun|jump|cut|hurt|harm|gone"
+              r"|bridge|forever|last\s+time|one\s+last|better\s+off|without\s+me|kms"
+              r"|end\s+(?:it|things|everything|my\s+life)")
+_DANGER_ZH = r"死|自杀|自殺|结束|遗书|遺書|药|藥|跳|割|了断|告别|告別|最后"
+_DANGER = {"en": re.compile(rf"\b(?:{_DANGER_EN})"), "zh": re.compile(_DANGER_ZH)}
+# A step is not affirmed beside an ending either: "I'll call my sister and say bye", "...so I'm not around anymore".
+_OWN_STEP_DANGER = {"en": re.compile(rf"\b(?:{_DANGER_EN}|end|ending|bye|sorry|any\s*more)"), "zh": _DANGER["zh"]}
 # A goodbye inside a longer last message: "Thank you again. I'm going to wrap up the conversation. I'll be okay."
 CLOSING_WORDS = 25
 _CLOSING = {
@@ -148,35 +151,43 @@ _THANKS_CLAUSE = {
 _HEAVIER = {"en": re.compile(r"\?|\b(?:but|though|although|however|still|except)\b"),
             "zh": re.compile(r"[?？]|可是|但是|但|不过|还是|只是")}
 _SO = r"(?:(?:so|very|really|truly|much|a\s+lot|a\s+bit|a\s+little)\s+)?"
-_LIGHT_EN = (
-    # a plan: "I'll try that", "I will go on to facebook now"
+# Light clauses: taking up an idea or a plan ("I'll try that", "that's a good idea", "I'll think about it")...
+_ACCEPT_EN = (
     r"i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)\s+(?:try|give|do|definitely|go|look|think|keep"
-    r"|remember|start|reach|talk|use|check|take)",
-    # praise for the talk: "that helps", "it made me feel better", "you've been so kind"
-    r"(?:this|that|it|you|talking|this\s+chat|our\s+chat)\s+"
-    r"(?:(?:really|actually|has|have|did|does|truly|honestly)\s+)*"
-    rf"(?:helps?|helped|been\s+{_SO}(?:helpful|great|kind|lovely|nice)|makes?\s+(?:me\s+feel\s+better|sense)"
-    rf"|made\s+me\s+feel\s+better|means?\s+a\s+lot|(?:is|was)\s+{_SO}(?:helpful|great|a\s+good\s+idea|kind|nice))",
-    rf"(?:you'?re|you\s+are)\s+{_SO}(?:kind|helpful|great|sweet|the\s+best|a\s+good\s+listener)",
+    r"|remember|start|reach|talk|use|check|take|call|text|message|ask|tell|write)",
+    r"(?:this|that|it)\s+(?:really\s+|actually\s+|totally\s+)?makes?\s+sense",
     r"(?:that'?s|that\s+is|what)\s+a\s+(?:good|great|nice|lovely)\s+(?:idea|suggestion|point|thought)",
     rf"(?:no\W*\s*)?(?:that'?s|that\s+is)\s+{_SO}(?:great|good|fine|okay|wonderful|helpful|kind)",
-    # relief: "I feel much better", "I think I'm okay"
-    rf"i\s+(?:feel|am\s+feeling|'m\s+feeling)\s+{_SO}better",
+)
+# ...relief, and praise for the talk ("I feel a bit better now", "it really helps", "you've been so kind")...
+_RELIEF_EN = (
+    r"(?:this|that|it|you|talking|this\s+chat|our\s+chat)\s+"
+    r"(?:(?:really|actually|has|have|did|does|truly|honestly)\s+)*"
+    rf"(?:helps?|helped|been\s+{_SO}(?:helpful|great|kind|lovely|nice)|makes?\s+me\s+feel\s+better"
+    rf"|made\s+me\s+feel\s+better|means?\s+a\s+lot|(?:is|was)\s+{_SO}(?:helpful|great|a\s+good\s+idea|kind|nice))",
+    rf"(?:you'?re|you\s+are)\s+{_SO}(?:kind|helpful|great|sweet|the\s+best|a\s+good\s+listener)",
+    rf"i\s+(?:feel|am\s+feeling|'m\s+feeling)\s+{_SO}(?:better|calmer|lighter|relieved|less\s+(?:anxious|stressed|alone))",
     r"i\s+think\s+i(?:'m|\s+am)\s+(?:okay|ok|fine|good|alright)|i(?:'m|\s+am)\s+(?:okay|ok|fine|good|alright)\s+now",
+)
+# ...and appreciation.
+_LIGHT_EN = (
+    *_ACCEPT_EN, *_RELIEF_EN,
     rf"(?:i\s+)?{_SO}(?:do\s+)?appreciate\s+(?:it|you|that|this|your)",
     r"i\s+(?:really\s+)?(?:needed|need)\s+(?:that|this)(?:\s+(?:very\s+much|so\s+much|today|tonight))?\W*$",
 )
 _PLEASANTRY_EN = r"(?:you\s+)?too\W*$|happy\s+holidays|merry\s+christmas|happy\s+new\s+year"
 _LIGHT_START_EN = r"^\W*(?:(?:and|so|ok(?:ay)?|yes|yeah|i\s+think)\W*\s+)*"
+_ACCEPT_ZH = r"我会试试|我试试|我会的|有道理|好主意|(?:主意|办法|建议)(?:不错|很好|挺好)"
+_RELIEF_ZH = r"好多了|轻松(?:了|一些|一点|多了)|有帮助|有用|说出来|你真好|辛苦你了|舒服多了|受用|暖"
 _LIGHT_CLAUSE = {
     "en": re.compile(_LIGHT_START_EN + "(?:" + "|".join((*_LIGHT_EN, _PLEASANTRY_EN)) + ")"),
-    "zh": re.compile(r"好多了|轻松(?:了|一些|一点|多了)|有帮助|有用|我会试试|我试试|我会的|说出来|你真好|辛苦你了|舒服多了"
-                     r"|有道理|好主意|(?:主意|办法|建议)(?:不错|很好|挺好)|受用|暖"),
+    "zh": re.compile(_RELIEF_ZH + "|" + _ACCEPT_ZH),
 }
-# A light message without thanks ("that's a good idea", "I feel a bit better now", "I'll try that"): every clause
-# light, one of them a plan, relief or praise (a "merry christmas" alone is not answered as good news), no "but", no
-# question, and no word of danger ("I'll go to the bridge" is never taken as good news).
-_UPLIFT_CLAUSE = {"en": re.compile(_LIGHT_START_EN + "(?:" + "|".join(_LIGHT_EN) + ")"), "zh": _LIGHT_CLAUSE["zh"]}
+# Good news without thanks: every clause light, no "but", no question, no word of danger ("I'll go to the bridge" is
+# never taken as good news); `relief` when one clause is relief or praise, else `accepts` when one takes up an idea
+# or a plan (a "merry christmas" alone is neither).
+_RELIEF_CLAUSE = {"en": re.compile(_LIGHT_START_EN + "(?:" + "|".join(_RELIEF_EN) + ")"), "zh": re.compile(_RELIEF_ZH)}
+_ACCEPT_CLAUSE = {"en": re.compile(_LIGHT_START_EN + "(?:" + "|".join(_ACCEPT_EN) + ")"), "zh": re.compile(_ACCEPT_ZH)}
 
 _RELATIONS_EN = (
     "best friend", "boyfriend", "girlfriend", "friend", "friends", "partner", "husband", "wife", "fiance", "fiancee",
@@ -289,8 +300,8 @@ def kind_of(text: str, *, language: str, first: bool) -> str:
         return "own_step"
     if words <= GRATITUDE_WORDS and _grateful(lowered, key):
         return "thanks"
-    if words <= GRATITUDE_WORDS and _light(lowered, key):
-        return "light"
+    if words <= GRATITUDE_WORDS and (light := _light(lowered, key)):
+        return light
     if asking.about_me_only(lowered, key):
         return "about_me"  # "how are you?", "I'm good, how about you?", "do you have kids?"
     return ""
@@ -306,19 +317,24 @@ def _own_step(lowered: str, language: str) -> bool:
 
 def _grateful(lowered: str, language: str) -> bool:
     """A message that thanks and says nothing heavier: one of its clauses thanks, the others are light."""
+    if _DANGER[language].search(lowered):
+        return False
     parts = _clauses(lowered, language)
     patterns = (_THANKS_CLAUSE[language], _LIGHT_CLAUSE[language], _CLOSING[language], _LEAVING[language])
     return any(_THANKS_CLAUSE[language].search(p) for p in parts) and all(
         any(pattern.search(part) for pattern in patterns) for part in parts)
 
 
-def _light(lowered: str, language: str) -> bool:
-    """A message that says nothing heavier than a plan, relief or praise, with no word of danger."""
+def _light(lowered: str, language: str) -> str:
+    """"relief" or "accepts" for a message that says nothing heavier than relief, praise, a plan or a yes to an
+    idea, with no word of danger; "" otherwise."""
     parts = _clauses(lowered, language)
     patterns = (_LIGHT_CLAUSE[language], _CLOSING[language], _LEAVING[language])
-    return (not _OWN_STEP_DANGER[language].search(lowered)
-            and any(_UPLIFT_CLAUSE[language].search(p) for p in parts)
-            and all(any(pattern.search(part) for pattern in patterns) for part in parts))
+    if _DANGER[language].search(lowered) or not all(any(p.search(part) for p in patterns) for part in parts):
+        return ""
+    if any(_RELIEF_CLAUSE[language].search(part) for part in parts):
+        return "relief"
+    return "accepts" if any(_ACCEPT_CLAUSE[language].search(part) for part in parts) else ""
 
 
 def _clauses(lowered: str, language: str) -> list[str]:

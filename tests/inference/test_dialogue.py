@@ -227,17 +227,19 @@ class TestWhatIsAskedOfTheAssistant:
     def test_a_step_the_person_proposes_is_their_own_step(self, text, own):
         assert (seen(text).kind == "own_step") is own
 
-    @pytest.mark.parametrize(("text", "light"), [
-        ("that's a good idea", True), ("I feel a bit better now", True), ("I will try that", True),
-        ("It really helps", True), ("I think I'm okay now", True), ("yeah that makes sense", True),
-        ("好多了", True), ("这个主意不错，我试试", True),
+    @pytest.mark.parametrize(("text", "kind"), [
+        ("I feel a bit better now", "relief"), ("It really helps", "relief"), ("I think I'm okay now", "relief"),
+        ("I feel a little calmer now", "relief"), ("好多了", "relief"),
+        ("that's a good idea", "accepts"), ("I will try that", "accepts"), ("yeah that makes sense", "accepts"),
+        ("I'll think about it", "accepts"), ("这个主意不错，我试试", "accepts"),
         # Thanks stays thanks; a "but", a question, a holiday wish alone or a word of danger is no good news.
-        ("thanks, that helps", False), ("I will try that but I doubt it will work", False),
-        ("that's a good idea?", False), ("Merry christmas!", False), ("I'll go to the bridge tonight", False),
-        ("I feel better now that I've decided to end it", False),
+        ("thanks, that helps. I'll call her tonight", "thanks"), ("I will try that but I doubt it will work", ""),
+        ("that's a good idea?", ""), ("Merry christmas!", ""), ("I'll go to the bridge tonight", ""),
+        ("I feel better now that I've decided to end it", ""),
+        ("thanks for everything. I'll write a letter to my family", ""),
     ])
-    def test_good_news_without_thanks_is_taken_as_good_news(self, text, light):
-        assert (seen(text).kind == "light") is light
+    def test_good_news_without_thanks_is_taken_as_good_news(self, text, kind):
+        assert seen(text).kind == kind
 
 
 def state(**kwargs) -> DialogueState:
@@ -265,7 +267,8 @@ class TestPolicy:
         # "that's a good idea" after a suggestion was answered with another suggestion and "feeling scared".
         chosen = plan("that's a good idea", state(turns=8, substantive=6, phase="suggesting",
                                                   strategies=("suggestion",)))
-        assert (chosen.strategy, chosen.parts, chosen.phase) == ("other", ("turn:light", "question"), "suggesting")
+        assert (chosen.strategy, chosen.parts, chosen.phase) == ("other", ("turn:accepts", "question"), "suggesting")
+        assert plan("I feel a bit better now", state(turns=9, substantive=7)).parts == ("turn:relief", "question")
 
     def test_a_greeting_is_a_welcome_only_on_the_first_turn(self):
         assert plan("hi", state()).parts == ("turn:greeting",)
@@ -415,6 +418,17 @@ class TestState:
         assert after.people == ("your boss",) and after.topics == ("work",)
         assert manager.entry_keys("It sounds like you feel {feeling}.")[0] in after.said, "an entry, whatever filled it"
         assert DialogueState.from_dict({"phase": "nonsense", "turns": 2}).phase == "exploring"
+
+    def test_an_entry_whose_own_words_are_a_slots_value_is_known_as_said(self):
+        """The topic is "work", and the entry says "before the work even begins": it must not be said again."""
+        entry = "Dreading the start of each workday is exhausting in itself, before the work even begins."
+        seen = Understanding(language="en", topics=("work",))
+        prepared = policy.Prepared(seen, policy.Plan("affirmation", ("reflection", "affirmation"), "comforting"),
+                                   {"person": "", "topic": "work", "feeling": ""})
+
+        after = manager.after(DialogueState(), prepared, entry)
+
+        assert set(manager.entry_keys(entry)) <= set(after.said)
         assert DialogueState.from_dict(None) == DialogueState()
 
     def test_an_entry_said_with_a_feeling_of_the_librarys_choosing_is_known_as_that_entry(self):

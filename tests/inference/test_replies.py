@@ -200,6 +200,34 @@ class TestCuratedReplies:
 
         assert (found.name if found else None) == situation
 
+    def test_a_follow_up_that_names_nothing_new_stays_with_the_conversations_situation(self, curated):
+        """"I just froze and said nothing", two messages after the boss who yelled: the reply is about work, not a
+        blank (neither it nor it with the message before it names a situation)."""
+        work = next(s for s in load_library().situations if s.name == "work_stress")
+        history = (Turn("user", "my boss yelled at me in front of everyone again"), Turn("assistant", "…"),
+                   Turn("user", "it has been like this for months now"), Turn("assistant", "…"))
+        state = DialogueState(turns=2, substantive=2, people=("your boss",), topics=("work",),
+                              strategies=("question", "restatement"))
+        request = ReplyRequest(text="I just froze and said nothing", emotion=None, history=history,
+                               conversation_id="froze", dialogue=state)
+
+        reply = curated.compose(request)
+
+        entries = (*work.bodies, *work.questions, *work.restatements)
+        assert any(entry.split("{")[0] in reply for entry in entries), reply
+
+    def test_someone_worried_about_a_friend_is_answered_as_a_helper(self, curated):
+        helping = next(s for s in load_library().situations if s.name == "worried_about_someone")
+        history = (Turn("user", "my best friend has been really down for weeks and I'm worried about her"),
+                   Turn("assistant", "…"))
+        state = DialogueState(turns=2, substantive=2, people=("your best friend",), strategies=("question", "question"))
+        request = ReplyRequest(text="how do I even bring it up with her?", emotion=None, history=history,
+                               conversation_id="helper", dialogue=state)
+
+        reply = curated.compose(request)
+
+        assert any(entry in reply for entry in helping.suggestions), reply
+
     def test_a_mother_in_hospital_is_a_worry_about_health_not_a_family_quarrel(self, curated):
         found = curated.situation_of("我妈妈也住院了，我每天下班还要去医院", "neutral", load_library(language="zh"),
                                      first=False)
