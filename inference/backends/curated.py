@@ -48,7 +48,8 @@ FOLLOW_UP_WORDS = 12
 # message: the situation is read from this many of the person's messages before it.
 IDEAS_FROM = 4
 CJK = re.compile(r"[\u3400-\u9fff]")
-# The first substantive messages, where asking what brought the person here still fits.
+# The first turns, where thanking the person for writing and asking what brought them here still fit ("Thanks for
+# writing" on the third message, after a greeting and a first answer, greets someone who has been here a while).
 EARLY_TURNS = 2
 # The emotion groups whose entries suit any hard moment (joy's would not): a long conversation's last resort.
 SPARE_GROUPS = ("sadness", "fear", "anger")
@@ -209,6 +210,9 @@ class CuratedReplyGenerator:
             # "what should I do?" after losing a job, then a word about the family: ideas about the job loss.
             about = " ".join([*reversed(recent[:IDEAS_FROM]), text])
         situation = self.situation_of(about, group, library, first=state.turns == 0) if about else None
+        if situation is None and about != text and SUGGESTION in prepared.understanding.asks and text:
+            # A request that names its own situation ("should I talk to HR?") is about that one.
+            situation = self.situation_of(text, group, library, first=False)
         named = (*prepared.understanding.people, *prepared.understanding.topics)
         follow_up = not any(item not in (*state.people, *state.topics) for item in named)
         if situation is None and len(recent) > 1 and ("suggestion" in prepared.plan.parts or follow_up):
@@ -226,7 +230,7 @@ class CuratedReplyGenerator:
                 slots["feeling"] = library.labels.get(group, slots["feeling"])
         writer = _Writer(request, prepared, library, situation, group, slots,
                          said=set(state.said) | _history_keys(request, slots),
-                         reflected=state.reflected[-REFLECT_AGAIN_AFTER:], early=state.substantive < EARLY_TURNS)
+                         reflected=state.reflected[-REFLECT_AGAIN_AFTER:], early=state.turns < EARLY_TURNS)
         parts = [text for part in prepared.plan.parts if (text := writer.part(part))]
         joiner = "" if library.language == "zh" else " "
         return joiner.join(parts) or fallback_reply(request, library)

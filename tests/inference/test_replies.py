@@ -228,6 +228,19 @@ class TestCuratedReplies:
 
         assert any(entry in reply for entry in helping.suggestions), reply
 
+    def test_a_request_for_ideas_that_names_its_own_situation_is_about_it(self, curated):
+        """"should I talk to HR?" after a word about sleep: ideas about work, not about sleep or nothing at all."""
+        work = next(s for s in load_library().situations if s.name == "work_stress")
+        history = (Turn("user", "my manager criticises everything I do"), Turn("assistant", "…"),
+                   Turn("user", "I barely sleep anymore"), Turn("assistant", "…"))
+        state = DialogueState(turns=6, substantive=6, people=("your manager",), strategies=("question", "suggestion"))
+        request = ReplyRequest(text="should I talk to HR?", emotion=None, history=history, conversation_id="hr",
+                               dialogue=state)
+
+        reply = curated.compose(request)
+
+        assert any(entry in reply for entry in work.suggestions), reply
+
     def test_a_mother_in_hospital_is_a_worry_about_health_not_a_family_quarrel(self, curated):
         found = curated.situation_of("我妈妈也住院了，我每天下班还要去医院", "neutral", load_library(language="zh"),
                                      first=False)
