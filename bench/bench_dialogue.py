@@ -29,7 +29,7 @@ from bench.figures import Figure
 from conversations.chat import replay
 from inference.dialogue.language import detect
 from inference.dialogue.state import sentence_key, sentences
-from inference.dialogue.understanding import kind_of
+from inference.dialogue.turns import kind_of
 from inference.modeling.checkpoints import base_model_path
 
 SMILE_DIALOGUES = 100

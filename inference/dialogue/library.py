@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from inference.dialogue.language import LANGUAGES
-from inference.dialogue.understanding import KINDS
+from inference.dialogue.turns import KINDS
 from inference.loader import BackendError
 from inference.types import RISK_CATEGORIES
 

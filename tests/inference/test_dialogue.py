@@ -9,7 +9,8 @@ from inference.dialogue import language, manager, policy
 from inference.dialogue.library import load_library
 from inference.dialogue.asks import ABOUT_ME, SUGGESTION
 from inference.dialogue.state import DialogueState, sentence_key
-from inference.dialogue.understanding import Understanding, kind_of, people_of, topics_of, understand
+from inference.dialogue.turns import kind_of
+from inference.dialogue.understanding import Understanding, people_of, topics_of, understand
 from inference.types import Emotion, LabelScore
 
 FEELINGS = {"lonely": "lonely", "overwhelmed": "overwhelmed", "feeling down": "down", "down": "down",

@@ -9,7 +9,7 @@ import pytest
 from inference import goemotions, safety
 from inference.dialogue.language import LANGUAGES
 from inference.dialogue.library import GROUPS, load_library
-from inference.dialogue.understanding import KINDS
+from inference.dialogue.turns import KINDS
 
 
 def stream(text: str) -> list[str]:
