@@ -280,9 +280,9 @@ class _Writer:
         s, general, neutral = self.situation, self.library.general[self.group], self.library.general["neutral"]
         if part == "reflection":
             pools = [self.library.openings[self.group], self.library.openings["neutral"]]
-            if self.early:
-                return pools
-            return [[text for text in pool if text not in self.library.early_openings] for pool in pools]
+            left_out = (set() if self.early else self.library.early_openings) | (
+                set() if self.own_feeling else self.library.named_openings)
+            return [[text for text in pool if text not in left_out] for pool in pools]
         if part == "restatement":
             return [s.restatements if s else (), self.library.restatements]
         if part == "affirmation":

@@ -61,6 +61,8 @@ class Library:
     crisis: dict[str, tuple[str, ...]]  # risk category → scripts
     # The openings that greet an arrival ("Thanks for writing."): said only in a conversation's first turns.
     early_openings: frozenset[str] = frozenset()
+    # Openings that say the person named the feeling ("Saying you feel {feeling} isn't easy"): only when they did.
+    named_openings: frozenset[str] = frozenset()
 
 
 def library_path(path: str | Path, language: str) -> Path:
@@ -118,4 +120,5 @@ def _parsed(data: dict, language: str) -> Library:
         crisis={category: tuple(c["text"] for c in data["crisis"] if c["category"] == category)
                 for category in RISK_CATEGORIES},
         early_openings=frozenset(o["text"] for o in data["opening"] if o.get("early", False)),
+        named_openings=frozenset(o["text"] for o in data["opening"] if o.get("named", False)),
     )

@@ -93,7 +93,10 @@ _OWN_STEP = {
                      r"|\s+am\s+going\s+to)\s+(?:(?:try|start)\s+(?:to\s+|and\s+)?)?(?:call|talk|speak|ask|text|message|tell"
                      r"|see\s+(?:a|my|the)\s+(?:doctor|gp|counsel+or|therapist)|reach\s+out|visit|meet|book|join|contact"
                      r"|phone|email|go\s+for\s+a\s+(?:walk|run)|get\s+some\s+(?:fresh\s+air|help)|look\s+for\s+(?:a\s+)?"
-                     r"(?:counsel+or|therapist|support\s+group|help))\b"),
+                     r"(?:counsel+or|therapist|support\s+group|help)"
+                     # ...or of remembering and making something: "maybe I could make a little photo album of him".
+                     r"|make\s+(?:a|an|some)\s+(?:\w+\s+){0,2}(?:album|scrapbook|collage|playlist|list|plan|memory\s+box)"
+                     r"|write\s+(?:in\s+)?(?:a|my)\s+(?:journal|diary)|plant\s+(?:a|some)|light\s+a\s+candle)\b"),
     "zh": re.compile(r"^\W*(?:(?:好吧|嗯|那)\W*)?(?:也许|或许|我想|我觉得)?我?(?:可以|可能会|会|打算|准备|试着|试试)(?:试着|试试)?"
                      r"(?:给|跟|和|找|去找|联系|问问|约)"),
 }
@@ -105,7 +108,8 @@ _DANGER_EN = (r"die|dead|death|kill|suicid|goodbye|farewell|note|letter|pills?|o
 _DANGER_ZH = r"死|自杀|自殺|结束|遗书|遺書|药|藥|跳|割|了断|告别|告別|最后"
 _DANGER = {"en": re.compile(rf"\b(?:{_DANGER_EN})"), "zh": re.compile(_DANGER_ZH)}
 # A step is not affirmed beside an ending either: "I'll call my sister and say bye", "...so I'm not around anymore".
-_OWN_STEP_DANGER = {"en": re.compile(rf"\b(?:{_DANGER_EN}|end|ending|bye|sorry|any\s*more)"), "zh": _DANGER["zh"]}
+_OWN_STEP_DANGER = {"en": re.compile(rf"\b(?:{_DANGER_EN}|end|ending|bye|sorry|any\s*more|disappear|away)"),
+                    "zh": _DANGER["zh"]}
 # A goodbye inside a longer last message: "Thank you again. I'm going to wrap up the conversation. I'll be okay."
 CLOSING_WORDS = 25
 _CLOSING = {

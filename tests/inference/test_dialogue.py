@@ -224,6 +224,8 @@ class TestWhatIsAskedOfTheAssistant:
         ("I can't talk to anyone", False), ("I could never tell my mom", False),
         ("I could take all my pills", False), ("I'll call my sister one last time", False), ("我可以去跳楼", False),
         ("I'll tell them they're better off without me", False),
+        ("maybe I could make a little photo album of him", True), ("I could write in my journal tonight", True),
+        ("I could make a plan to disappear", False),
     ])
     def test_a_step_the_person_proposes_is_their_own_step(self, text, own):
         assert (seen(text).kind == "own_step") is own

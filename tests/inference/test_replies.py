@@ -241,6 +241,21 @@ class TestCuratedReplies:
 
         assert any(entry in reply for entry in work.suggestions), reply
 
+    def test_a_feeling_the_person_did_not_name_is_never_said_to_be_theirs(self, curated):
+        """"he was 14. I had him since I was a kid" reads as sadness; "Saying you feel sad isn't easy" would put
+        words in the person's mouth."""
+        library = load_library()
+        assert library.named_openings and library.named_openings < set(library.openings["sadness"]) | set(
+            library.openings["neutral"]) | set().union(*library.openings.values())
+        named = {text.split("{")[0] for text in library.named_openings}
+        for turn in range(12):
+            reply = curated.compose(ReplyRequest(text="he was 14. I had him since I was a kid", emotion=SAD,
+                                                 conversation_id=f"unnamed{turn}"))
+            assert not any(reply.startswith(start) for start in named), reply
+        said = [curated.compose(ReplyRequest(text="I feel so sad and empty", emotion=SAD, conversation_id=f"n{turn}"))
+                for turn in range(30)]
+        assert any(reply.startswith(start) for reply in said for start in named), "named: any opening may say so"
+
     def test_a_mother_in_hospital_is_a_worry_about_health_not_a_family_quarrel(self, curated):
         found = curated.situation_of("我妈妈也住院了，我每天下班还要去医院", "neutral", load_library(language="zh"),
                                      first=False)
