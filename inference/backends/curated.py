@@ -289,7 +289,9 @@ class _Writer:
             return [s.bodies if s else (), general.bodies, neutral.bodies, *self._heavy("bodies")]
         if part == "question":
             own = s.questions if s else ()
-            if self.kind == "thanks":  # after thanks, whether there is more: not a new question on the topic
+            if self.kind in ("thanks", "relief"):
+                # After thanks or relief ("I feel a bit better now"), whether there is more: not a new question on
+                # the topic ("What feels most frightening about this?").
                 own = next((x.questions for x in self.library.situations if x.name == "gratitude"), ())
             opening = [general.opening_questions, neutral.opening_questions] if self.early else []
             return [own, general.questions, *opening, neutral.questions, *self._heavy("questions")]

@@ -256,6 +256,18 @@ class TestCuratedReplies:
                 for turn in range(30)]
         assert any(reply.startswith(start) for reply in said for start in named), "named: any opening may say so"
 
+    def test_relief_is_followed_by_a_gentle_question_not_one_on_the_topic(self, curated):
+        library = load_library()
+        gentle = next(s for s in library.situations if s.name == "gratitude").questions
+        history = (Turn("user", "I've been really anxious about my exams, they start next week"), Turn("assistant", "…"))
+        state = DialogueState(turns=5, substantive=4, topics=("your exams",), strategies=("question", "suggestion"))
+
+        reply = curated.compose(ReplyRequest(text="I feel a bit better now", emotion=None, history=history,
+                                             conversation_id="relief", dialogue=state))
+
+        assert any(reply.startswith(entry) for entry in library.turns["relief"]), reply
+        assert any(question in reply for question in gentle), reply
+
     def test_a_mother_in_hospital_is_a_worry_about_health_not_a_family_quarrel(self, curated):
         found = curated.situation_of("我妈妈也住院了，我每天下班还要去医院", "neutral", load_library(language="zh"),
                                      first=False)
