@@ -104,7 +104,10 @@ _OWN_STEP = {
 # for everything, I'll write a letter to my family"); it is read for risk like any other.
 _DANGER_EN = (r"die|dead|death|kill|suicid|goodbye|farewell|note|letter|pills?|overdos|rope|gun|jump|cut|hurt|harm|gone"
               r"|bridge|forever|last\s+time|one\s+last|better\s+off|without\s+me|kms"
-              r"|end\s+(?:it|things|everything|my\s+life)")
+              r"|end\s+(?:it|things|everything|my\s+life)"
+              # Calm after a decision is a warning sign, not good news: "I feel better now that I've made up my mind".
+              r"|made\s+up\s+my\s+mind|my\s+decision|(?:how|when)\s+(?:i'?ll|i\s+will|i'?m\s+going\s+to|to)\s+do\s+it"
+              r"|at\s+peace|(?:won'?t|not)\s+be\s+(?:around|here)")
 _DANGER_ZH = r"死|自杀|自殺|结束|遗书|遺書|药|藥|跳|割|了断|告别|告別|最后"
 _DANGER = {"en": re.compile(rf"\b(?:{_DANGER_EN})"), "zh": re.compile(_DANGER_ZH)}
 # A step is not affirmed beside an ending either: "I'll call my sister and say bye", "...so I'm not around anymore".

@@ -240,6 +240,8 @@ class TestWhatIsAskedOfTheAssistant:
         ("that's a good idea?", ""), ("Merry christmas!", ""), ("I'll go to the bridge tonight", ""),
         ("I feel better now that I've decided to end it", ""),
         ("thanks for everything. I'll write a letter to my family", ""),
+        # Calm after a decision is a warning sign: never taken as good news (the risk reading decides what follows).
+        ("I feel better now that I've made up my mind", ""), ("thanks, I finally feel at peace", ""),
     ])
     def test_good_news_without_thanks_is_taken_as_good_news(self, text, kind):
         assert seen(text).kind == kind
