@@ -142,7 +142,8 @@ _HEAVIER = {"en": re.compile(r"\?|\b(?:but|though|although|however|still|except)
 _SO = r"(?:(?:so|very|really|truly|much|a\s+lot|a\s+bit|a\s+little)\s+)?"
 # Light clauses: taking up an idea or a plan ("I'll try that", "that's a good idea", "I'll think about it")...
 _ACCEPT_EN = (
-    r"i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)\s+(?:try|give|do|definitely|go|look|think|keep"
+    # ...the "I" often dropped in chat: "sure, will try".
+    r"(?:i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)|will|gonna)\s+(?:try|give|do|definitely|go|look|think|keep"
     r"|remember|start|reach|talk|use|check|take|call|text|message|ask|tell|write)",
     r"(?:this|that|it)\s+(?:really\s+|actually\s+|totally\s+)?makes?\s+sense",
     r"(?:that'?s|that\s+is|what)\s+a\s+(?:good|great|nice|lovely)\s+(?:idea|suggestion|point|thought)",
@@ -158,14 +159,14 @@ _RELIEF_EN = (
     rf"i\s+(?:feel|am\s+feeling|'m\s+feeling)\s+{_SO}(?:better|calmer|lighter|relieved|less\s+(?:anxious|stressed|alone))",
     r"i\s+think\s+i(?:'m|\s+am)\s+(?:okay|ok|fine|good|alright)|i(?:'m|\s+am)\s+(?:okay|ok|fine|good|alright)\s+now",
 )
-# ...and appreciation.
+# ...and appreciation, or a bare "sure" beside one of them ("sure, will try").
 _LIGHT_EN = (
-    *_ACCEPT_EN, *_RELIEF_EN,
+    *_ACCEPT_EN, *_RELIEF_EN, r"(?:sure|ok(?:ay)?|yes|yeah|yep|alright)\W*$",
     rf"(?:i\s+)?{_SO}(?:do\s+)?appreciate\s+(?:it|you|that|this|your)",
     r"i\s+(?:really\s+)?(?:needed|need)\s+(?:that|this)(?:\s+(?:very\s+much|so\s+much|today|tonight))?\W*$",
 )
 _PLEASANTRY_EN = r"(?:you\s+)?too\W*$|happy\s+holidays|merry\s+christmas|happy\s+new\s+year"
-_LIGHT_START_EN = r"^\W*(?:(?:and|so|ok(?:ay)?|yes|yeah|i\s+think)\W*\s+)*"
+_LIGHT_START_EN = r"^\W*(?:(?:and|so|ok(?:ay)?|yes|yeah|sure|i\s+think)\W*\s+)*"
 _ACCEPT_ZH = r"我会试试|我试试|我会的|有道理|好主意|(?:主意|办法|建议)(?:不错|很好|挺好)"
 _RELIEF_ZH = r"好多了|轻松(?:了|一些|一点|多了)|有帮助|有用|说出来|你真好|辛苦你了|舒服多了|受用|暖"
 _LIGHT_CLAUSE = {

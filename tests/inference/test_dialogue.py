@@ -234,7 +234,7 @@ class TestWhatIsAskedOfTheAssistant:
         ("I feel a bit better now", "relief"), ("It really helps", "relief"), ("I think I'm okay now", "relief"),
         ("I feel a little calmer now", "relief"), ("好多了", "relief"),
         ("that's a good idea", "accepts"), ("I will try that", "accepts"), ("yeah that makes sense", "accepts"),
-        ("I'll think about it", "accepts"), ("这个主意不错，我试试", "accepts"),
+        ("I'll think about it", "accepts"), ("sure, will try", "accepts"), ("这个主意不错，我试试", "accepts"),
         # Thanks stays thanks; a "but", a question, a holiday wish alone or a word of danger is no good news.
         ("thanks, that helps. I'll call her tonight", "thanks"), ("I will try that but I doubt it will work", ""),
         ("that's a good idea?", ""), ("Merry christmas!", ""), ("I'll go to the bridge tonight", ""),
