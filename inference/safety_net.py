@@ -164,6 +164,12 @@ RULES: tuple[Rule, ...] = (
     _en("ideation", "self_harm",
         r"\b(?:feel|feeling|felt)\s+like\s+(?:killing\s+my\s*self|ending\s+(?:it\s+all|my\s+(?:own\s+)?life)"
         r"|taking\s+my\s+(?:own\s+)?life|committing\s+suicide)"),
+    # Thoughts of killing oneself said without the "I" ("anyone else think about killing myself every day?",
+    # "trying to forget about ending my life"): the object says whose life it is.
+    _en("ideation", "self_harm",
+        r"\b(?:about|of)\s+(?:killing\s+my\s*self|ending\s+my\s+(?:own\s+)?life|taking\s+my\s+(?:own\s+)?life)\b"
+        rf"|{UNSAID_I}(?:(?:been|keep|kept)\s+)?(?:thinking|thought)\s+(?:about|of)\s+(?:committing\s+)?suicide\b"
+        r"(?!\s+(?:prevention|awareness|rates?|hotlines?|statistics))"),
     _en("ideation", "self_harm",
         rf"{UNSAID_I}(?:want|wanna|wish)\s+(?:to\s+|i\s+(?:was|were)\s+|i\s+could\s+)?(?:die|be\s+dead|kill\s+{SELF}"
         rf"|end\s+my\s+(?:own\s+)?life|commit\s+suicide|{BRAINS_OUT})\b"),
@@ -248,7 +254,7 @@ EN_TRIGGER = re.compile(
 # ("bye") are deliberately not here; the warning signs people give without naming dying ("I can't do this
 # anymore", "I'm done") are.
 RISK_LANGUAGE = re.compile(
-    r"\bdie\b|\bdying\b|\b(?:be|was|were|being)\s+(?:better\s+off\s+)?dead\b|suicid|\bkms\b|\bkill(?:ing)?\s+(?:my\s*self|me)\b"
+    r"\bdie\b|\bdying\b|\b(?:be|was|were|being)\s+(?:better\s+off\s+)?dead\b|suicid|\bkms\b|\bkill(?:ing)?\s+(?:my\s*self|me|your\s*self|urself|him\s*self|her\s*self|them\s*sel(?:f|ves))\b"
     r"|\bend(?:ing)?\s+(?:it\s+all|it|my\s+(?:own\s+)?life|everything|things)\b|\btake\s+my\s+(?:own\s+)?life"
     r"|\b(?:nothing|no\s+reason|no\s+point)\s+(?:(?:to|in)\s+)?(?:live|living|going\s+on|being\s+alive)"
     r"|\bpoint\s+(?:of|in)\s+(?:living|being\s+alive|life|going\s+on|anything)"
@@ -281,6 +287,10 @@ RISK_LANGUAGE = re.compile(
     r"|\bi\s+(?:just\s+)?want\s+(?:it\s+all|it|this|everything|the\s+pain)\s+to\s+(?:stop|end)\b|\bbreaking\s+point\b"
     rf"|{BURDEN}|{HOPE_LOST}|{BRAINS_OUT}|\bsoon\s+(?:i'?ll|i\s+will)\s+be\s+gone\b"
     r"|\bsoon\s+there\s+(?:is|will\s+be)\s+no\s+(?:more\s+)?(?:life|me)\b"
+    # Being forgotten, one's own funeral, no fight left: "everyone will forget me", "I'm tired of fighting".
+    r"|\bevery(?:one|body)\s+(?:will|would|'ll)\s+(?:just\s+|soon\s+)?forget\b|\b(?:no\s*one|nobody)\s+(?:will|would)\s+(?:even\s+)?remember\s+me\b"
+    r"|\bmy\s+(?:own\s+)?funeral\b|\b(?:tired\s+of|sick\s+of|done)\s+fighting\b(?!\s+(?:with|about|over|for))"
+    r"|\bi\s+(?:don'?t|won'?t)\s+have\s+to\s+fight\b(?!\s+(?:with|about|over|for))|\bcan'?t\s+fight\s+(?:it\s+|this\s+)?any\s*(?:more|longer)"
     r"|\bwill\s+(?:it|this|the\s+pain)\s+ever\s+(?:end|stop)(?!\s*up\b|s\b|ed\b|ing\b)|\bi'?m\s+sorry,?\s+(?:to\s+)?every(?:one|body)\b"
     r"|\bi'?m\s+(?:just\s+)?done\b(?!\s+(?:with|for|at|in|now|talking|here|eating|working|crying|trying\s+to))")
 WORD = re.compile(r"\w+")
@@ -296,6 +306,15 @@ JOKE_TOPIC = re.compile(r"\bkill\s+myself|\bkms\b|\bdie\b|\bdead\b|\bsuicid")
 # Said to someone else: "please don't hurt yourself", "you should never kill yourself".
 COMFORT = re.compile(r"\b(?:don'?t|do\s+not|never|please\s+don'?t)\s+(?:\w+\s+)?(?:kill|hurt|harm|cut)\s+(?:yourself|urself)\b")
 RUN_ON = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# How people spell what the rules read, mapped onto the words the rules are written in: the euphemisms of social
+# media ("unalive myself", "sewerslide"), phone typos of "suicide" and "myself", and the jokey "thyself".
+SPELLINGS = tuple((re.compile(spelling), word) for spelling, word in (
+    (r"\bunalive\b", "kill"),
+    (r"\bunaliving\b", "killing"),
+    (r"\bunalived\b", "killed"),
+    (r"\b(?:sewer\s?slide|su[1!]c[1!]de|sui[1!]c[1!]de|suicde|sucide|suiside)\b", "suicide"),
+    (r"\b(?:thym?self|myslef|mysefl|mysef|mysel|myselff|mysself)\b", "myself"),
+))
 HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 SOURCE = "safety_net"
 
@@ -304,7 +323,10 @@ def _normalise(text: str) -> str:
     # Curly apostrophes and full-width spaces are common on phones; so is a sentence run into the next one
     # ("what's the pointI am alone"), which would hide both from the rules' word boundaries.
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u3000", " ")
-    return RUN_ON.sub(" ", text)
+    text = RUN_ON.sub(" ", text).lower()
+    for spelling, word in SPELLINGS:
+        text = spelling.sub(word, text)
+    return text
 
 
 def _clauses(text: str) -> list[str]:
@@ -372,7 +394,7 @@ def assess(text: str, context: Sequence[str] = ()) -> Risk:
     """The safety net's reading of one message. `context` (the person's earlier messages) only raises a
     reading of this message from `indicator` to `ideation` when an earlier message was itself flagged:
     "I can't take it anymore" after "I want to die" is still someone at risk."""
-    text = _normalise(text or "").lower()[:8000]
+    text = _normalise((text or "")[:8000])
     if not text.strip():
         return Risk(source=SOURCE)
     found: dict[str, str] = {}  # category -> highest level

@@ -108,6 +108,22 @@ def test_a_negation_does_not_reach_past_a_new_clause_of_the_writer():
     assert "negated" in assess("I'm not going to end my life").cues
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I want to unalive myself", "ideation"),
+    ("anyone else think about unaliving myself every day?", "ideation"),
+    ("I keep thinking about sucide", "ideation"),
+    ("been thinking about sewerslide a lot", "ideation"),
+    ("I want to kill myslef", "ideation"),
+    ("trying to joke so I forget about killing thymself", "ideation"),
+    ("does anyone else think about ending my life like this", "ideation"),
+    ("the thought of taking my own life scares me", "ideation"),
+    ("I'm not thinking about killing myself, just tired", "none"),
+    ("the villain got unalived in the last episode", "none"),
+])
+def test_how_people_spell_it_and_thoughts_said_without_the_i_read_as_the_plain_words(text, expected):
+    assert level(text) == expected
+
+
 @pytest.mark.parametrize(("text", "spoken"), [
     ("I can't do this anymore", True),
     ("what's the point", True),
@@ -122,6 +138,14 @@ def test_a_negation_does_not_reach_past_a_new_clause_of_the_writer():
     ("my job is boring and I'm stuck", False),
     ("my aunt tried to end her own life", True),
     ("she says there's no point going on", True),
+    ("everyone will forget me soon enough", True),
+    ("nobody will remember me", True),
+    ("I keep picturing my own funeral", True),
+    ("I'm so tired of fighting", True),
+    ("ten more days till I don't have to fight", True),
+    ("I'm tired of fighting with my brother about chores", False),
+    ("at least we don't have to fight about money now", False),
+    ("a reason not to kill yourself", True),
 ])
 def test_warning_signs_said_without_the_words_name_danger(text, spoken):
     assert ("unspoken" not in assess(text).cues) is spoken
