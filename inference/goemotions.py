@@ -35,15 +35,21 @@ EKMAN_OF = {label: group for group, labels in EKMAN.items() for label in labels}
 SENTIMENT_OF = {label: group for group, labels in SENTIMENT.items() for label in labels} | {"neutral": "neutral"}
 
 
-def emotion_from_labels(predicted: Sequence[LabelScore], *, flags: tuple[str, ...] = ()) -> Emotion:
-    """Order the predicted labels and derive group and sentiment from the strongest one.
+# A stance on what was said ("yeah", "that's a good idea", "no, that won't work") rather than a feeling. The paper
+# groups approval with joy and disapproval with anger; a chip of joy on "yeah" says more than the person did.
+STANCES = ("approval", "disapproval")
 
-    With nothing predicted the reading is neutral, as the paper's annotators marked text with no emotion.
+
+def emotion_from_labels(predicted: Sequence[LabelScore], *, flags: tuple[str, ...] = ()) -> Emotion:
+    """Order the predicted labels and derive group and sentiment from the strongest one that is a feeling.
+
+    With nothing predicted the reading is neutral, as the paper's annotators marked text with no emotion; so is a
+    reading of nothing but a stance (STANCES), whose labels are kept.
     """
     ordered = tuple(sorted(predicted, key=lambda item: item.score, reverse=True))
     if not ordered:
         ordered = (LabelScore("neutral", 1.0),)
-    top = ordered[0].label
+    top = next((item.label for item in ordered if item.label not in STANCES), "neutral")
     return Emotion(labels=ordered, group=EKMAN_OF[top], sentiment=SENTIMENT_OF[top], flags=flags)
 
 

@@ -51,6 +51,12 @@ class TestShippedEmotionModel(EmotionClassifierContract):
         assert reading.group == group
         assert label in [item.label for item in reading.labels]
 
+    @pytest.mark.parametrize("text", ["yeah", "I agree", "ok sure, I'll try that", "no, I don't think that would work"])
+    def test_a_stance_shows_no_feeling_the_person_did_not_name(self, text):
+        [reading] = self.make().classify([text])
+
+        assert reading.group == "neutral" and reading.sentiment == "neutral"
+
     def test_scores_cover_all_28_labels_in_order(self):
         [(reading, scores)] = self.make().classify_scored(["what a lovely surprise"])
 

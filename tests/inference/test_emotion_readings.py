@@ -22,6 +22,16 @@ def test_a_flagged_message_never_shows_a_positive_reading():
     assert goemotions.beside_risk(reading(("neutral", 0.9)), flagged=True).group == goemotions.NO_CHIP
 
 
+def test_a_stance_is_no_feeling_the_chip_shows():
+    yes = reading(("approval", 0.8))
+    no = reading(("disapproval", 0.7), ("neutral", 0.3))
+    yes_and_thanks = reading(("approval", 0.8), ("gratitude", 0.5))
+
+    assert (yes.group, yes.sentiment, yes.labels[0].label) == ("neutral", "neutral", "approval")
+    assert (no.group, no.sentiment) == ("neutral", "neutral")
+    assert (yes_and_thanks.group, yes_and_thanks.sentiment) == ("joy", "positive")
+
+
 def test_an_unflagged_or_already_negative_reading_is_left_as_read():
     joy = reading(("joy", 0.8))
     fear = reading(("fear", 0.7), ("relief", 0.2))
