@@ -64,6 +64,12 @@ def plan_lines(request: ReplyRequest) -> list[str]:
         lines.append(SHORT_TURN_ASKS["about_me"])
     if "suggestion" in understanding.asks:
         lines.append("The person asks you for ideas: offer one, tentatively, rather than another question.")
+    if "grounding" in understanding.asks:
+        lines.append("The person is panicking as they write: offer one calm grounding step for the next minute "
+                     "(a slow breath out, feet on the floor), then gently ask how they are. No questions about causes.")
+    if "normal" in understanding.asks:
+        lines.append("The person asks whether what they feel is normal: say plainly that it is common and makes sense "
+                     "(never a bare yes), then ask one open question.")
     named = [*understanding.people, *understanding.topics]
     if named:
         lines.append("The person mentioned: " + ", ".join(named) + ". Use their words, not generic ones.")

@@ -23,7 +23,7 @@ from inference.dialogue.language import LANGUAGES
 from inference.dialogue.library import DEFAULT_LIBRARY, GROUPS, Library, Situation, load_library
 from inference.dialogue.policy import Prepared
 from inference.dialogue.state import DialogueState
-from inference.dialogue.understanding import people_of, topics_of
+from inference.dialogue.understanding import PEOPLE_ZH, people_of, topics_of
 from inference.modeling.checkpoints import base_model_path
 from inference.modeling.devices import pick_device
 from inference.types import ReplyRequest
@@ -37,6 +37,11 @@ __all__ = ["GROUPS", "load_library", "CuratedReplyGenerator", "CrisisReplyGenera
 # each barely ahead of a second guess). A message about no situation gets the emotion group's entries.
 MATCH_AT = 0.55
 MATCH_MARGIN = 0.05
+# A conversation that has been about one situation moves to another only on a match this close (a new topic said
+# plainly: "and now I've lost my job too"); a weaker one is a detail of the same story.
+SWITCH_AT = 0.8
+# How the conversation's situation is weighed from the person's last messages (`_ongoing`).
+ONGOING_FLOOR, ONGOING_DECAY, CURRENT_SHARE, REPLY_WEIGHT = 0.5, 0.85, 0.5, 0.2
 BARE_WORDS, BARE_MATCH_AT = 5, 0.7
 # A situation that usually comes with the detected emotion gets this much more.
 GROUP_BONUS = 0.05
@@ -54,7 +59,8 @@ EARLY_TURNS = 2
 # The emotion groups whose entries suit any hard moment (joy's would not): a long conversation's last resort.
 SPARE_GROUPS = ("sadness", "fear", "anger")
 # Where one part stands in for another that has nothing left to say.
-INSTEAD = {"restatement": "reflection", "suggestion": "affirmation", "information": "affirmation"}
+INSTEAD = {"restatement": "reflection", "suggestion": "affirmation", "information": "affirmation",
+           "answer:grounding": "suggestion", "answer:normal": "affirmation"}
 
 
 def _seed(request: ReplyRequest, part: str) -> int:
@@ -124,6 +130,12 @@ def _substantive(text: str) -> bool:
     return len(text) > (4 if CJK.search(text) else 12)
 
 
+def _keyword_weight(word: str) -> float:
+    """How much a Chinese keyword found says of a situation: a longer one more than a shorter one (没考上 more than
+    考研), and a person ("男朋友", "同事") half as much as an event ("出轨")."""
+    return len(word) / 3 * (0.5 if word.removeprefix("我") in PEOPLE_ZH else 1.0)
+
+
 def pieces_of(text: str) -> list[str]:
     """Word-sized chunks whose concatenation is `text`: words, or a few characters at a time of Chinese."""
     return re.findall(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]{1,3}|[^\s\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+\s*"
@@ -144,6 +156,12 @@ class CuratedReplyGenerator:
         english = self.libraries["en"].situations
         self.owner = np.array([i for i, s in enumerate(english) for _ in s.examples])
         self.examples = self._embed([example for s in english for example in s.examples])
+        # Which situation each sentence of the library belongs to: what the assistant's own earlier replies were about.
+        self.situation_keys = {
+            language: {key: s.name for s in library.situations
+                       for entry in (*s.bodies, *s.questions, *s.restatements, *s.suggestions, *s.information)
+                       for key in manager.entry_keys(entry)}
+            for language, library in self.libraries.items()}
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.encoder.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True,
@@ -169,15 +187,22 @@ class CuratedReplyGenerator:
     def situation_of(self, text: str, group: str, library: Library, *, first: bool) -> Situation | None:
         """The situation a message is about, or None. The greeting is one only in a first message, the thanks
         never: short turns answer those (inference/dialogue/understanding.py)."""
+        return self.situation_match(text, group, library, first=first)[0]
+
+    def situation_match(self, text: str, group: str, library: Library, *,
+                        first: bool) -> tuple[Situation | None, float]:
+        """`situation_of`, with how closely the message matches it (English: the similarity with the bonus;
+        Chinese: the weight of its keywords found, at most 1.0, `_keyword_weight`)."""
         text = text.strip()[:2000]
         if not text:
-            return None
+            return None, 0.0
         allowed = np.array([s.reflect or (first and s.name == "greeting") for s in library.situations])
         if library.language != "en":
-            scores = np.array([sum(text.count(word) for word in s.keywords) for s in library.situations], float)
+            scores = np.array([sum(text.count(word) * _keyword_weight(word) for word in s.keywords)
+                               for s in library.situations])
             scores[~allowed] = 0
             best = int(np.argmax(scores))
-            return library.situations[best] if scores[best] > 0 else None
+            return (library.situations[best], min(1.0, float(scores[best]))) if scores[best] > 0 else (None, 0.0)
         scores = np.where(allowed, self.situation_scores(text, group), -1.0)
         second, best = np.argsort(scores)[-2:] if len(scores) > 1 else (0, 0)
         # A bare feeling ("I'm scared", "I feel sad") names no situation: one is taken only on a close match ("I'm so
@@ -185,7 +210,59 @@ class CuratedReplyGenerator:
         bare = len(text.split()) <= BARE_WORDS and not (people_of(text, "en") or topics_of(text, "en"))
         needed = BARE_MATCH_AT if bare and library.situations[best].reflect else MATCH_AT
         clear = scores[best] >= needed and (best == second or scores[best] - scores[second] >= MATCH_MARGIN)
-        return library.situations[best] if clear else None
+        return (library.situations[best], float(scores[best])) if clear else (None, 0.0)
+
+    def _situation(self, text: str, earlier: list[str], recent: list[str], replies: list[str], prepared: Prepared,
+                   group: str, library: Library, *, first: bool, known: tuple[str, ...]) -> Situation | None:
+        """What the reply is about: the situation the conversation has been about (`_ongoing`, this message
+        counting as the newest), unless this message clearly names another (SWITCH_AT) or brings up someone or
+        something new that fits one. "she told me to eat properly
+        lol", two messages after "my grandma died last week", is still grief, not a regret; "I miss her so much"
+        after a loose match on regret is grief again. A request for ideas that names none ("what should I do?") is
+        about what the conversation has been about; one that names its own ("should I talk to HR?") about that."""
+        about = _with_context(text, earlier[0] if earlier else "", language=library.language)
+        if SUGGESTION in prepared.understanding.asks and about != text:
+            joined = " ".join([*reversed(recent[:IDEAS_FROM]), text])
+            return (self.situation_of(text, group, library, first=False)
+                    or self._ongoing(None, recent, replies, group, library)
+                    or self.situation_of(joined, group, library, first=False))
+        own = self.situation_match(about, group, library, first=first) if about else (None, 0.0)
+        if about != text and text:  # a brief follow-up that is clearly about something on its own
+            own = max(own, self.situation_match(text, group, library, first=first), key=lambda match: match[1])
+        named = (*prepared.understanding.people, *prepared.understanding.topics)
+        fresh = any(item not in known for item in named)
+        if own[0] is not None and (own[1] >= SWITCH_AT or fresh and own[1] >= MATCH_AT):
+            return own[0]  # a new person or topic, or a plain new situation: what the person has just brought up
+        if own[0] is None and not (len(recent) > 1 and ("suggestion" in prepared.plan.parts or not fresh)):
+            return None  # a message naming something new that fits no situation: its own words are said back
+        return self._ongoing(own, recent, replies, group, library)
+
+    def _ongoing(self, current: tuple[Situation | None, float] | None, messages: list[str], replies: list[str],
+                 group: str, library: Library) -> Situation | None:
+        """The situation the conversation has been about. Each of the person's last messages (`messages`, newest
+        first) read on its own counts by how far its match is above ONGOING_FLOOR, and each of the assistant's last
+        replies (`replies`) REPLY_WEIGHT for the situation its sentences came from, both less the older they are
+        (ONGOING_DECAY); this message's own loose match (`current`) counts half. So a detail that reads loosely as
+        something else ("I keep replaying the last time we talked" after "my grandpa died") stays in the story."""
+        weights: dict[str, float] = {}
+
+        def add(name: str, weight: float) -> None:
+            weights[name] = weights.get(name, 0.0) + weight
+
+        if current is not None and current[0] is not None:
+            add(current[0].name, (current[1] - ONGOING_FLOOR) * CURRENT_SHARE)
+        for age, message in enumerate(messages, start=1):
+            found, score = self.situation_match(message, group, library, first=False)
+            if found is not None:
+                add(found.name, (score - ONGOING_FLOOR) * ONGOING_DECAY ** age)
+        keys = self.situation_keys[library.language]
+        for age, reply in enumerate(replies, start=1):
+            for name in {keys[key] for key in manager.said_keys(reply, {}) if key in keys}:
+                add(name, REPLY_WEIGHT * ONGOING_DECAY ** age)
+        if not weights:
+            return None
+        best = max(weights, key=weights.__getitem__)
+        return next(s for s in library.situations if s.name == best)
 
     def compose(self, request: ReplyRequest) -> str:
         state, prepared = self.prepared(request)
@@ -200,27 +277,19 @@ class CuratedReplyGenerator:
         # ("I keep replaying it at night") is read together with it, so it stays about the boss who yelled
         # rather than becoming a regret of the person's own.
         recent = [turn.text for turn in reversed(request.history) if turn.role == "user" and _substantive(turn.text)]
+        replies = [turn.text for turn in reversed(request.history) if turn.role != "user"]
         earlier = recent[:2]
         if prepared.understanding.short:
             earlier, text = earlier[1:], earlier[0] if earlier else ""
         else:
             text = request.text
-        about = _with_context(text, earlier[0] if earlier else "", language=library.language)
-        if SUGGESTION in prepared.understanding.asks and about != text:
-            # "what should I do?" after losing a job, then a word about the family: ideas about the job loss.
-            about = " ".join([*reversed(recent[:IDEAS_FROM]), text])
-        situation = self.situation_of(about, group, library, first=state.turns == 0) if about else None
-        if situation is None and about != text and SUGGESTION in prepared.understanding.asks and text:
-            # A request that names its own situation ("should I talk to HR?") is about that one.
-            situation = self.situation_of(text, group, library, first=False)
-        named = (*prepared.understanding.people, *prepared.understanding.topics)
-        follow_up = not any(item not in (*state.people, *state.topics) for item in named)
-        if situation is None and len(recent) > 1 and ("suggestion" in prepared.plan.parts or follow_up):
-            # A message that names no situation and nothing new ("he yelled at me in front of the whole team",
-            # "I tried that, it didn't help") is about what the conversation has been about; an idea always is.
-            situation = self.situation_of(" ".join([*reversed(recent[:IDEAS_FROM]), text]), group, library,
-                                          first=False)
+        situation = self._situation(text, earlier, recent, replies, prepared, group, library,
+                                    first=state.turns == 0, known=(*state.people, *state.topics))
         slots = dict(prepared.slots)
+        if group == "joy" and situation is not None and situation.groups and "joy" not in situation.groups:
+            # Love or a fond memory read in a hard story ("do you think she knew I loved her?" about a grandmother
+            # who died) is no good news: the reply stays with the story's own feeling.
+            group = "neutral"
         if group == "neutral" and situation is not None and situation.groups and (
                 len(situation.groups) == 1 or not set(situation.groups) & set(manager.HEAVY_GROUPS)):
             # The model read no emotion but the situation carries one ("I passed my test!"): reflect that one. A
@@ -299,6 +368,8 @@ class _Writer:
             return [s.suggestions if s else (), general.suggestions]
         if part == "information":
             return [s.information if s else (), general.information]
+        if part.startswith("answer:"):
+            return [self.library.answers.get(part[7:], ())]
         raise ValueError(f"unknown reply part {part!r}")
 
     def _heavy(self, key: str) -> list[Sequence[str]]:
@@ -310,10 +381,12 @@ class _Writer:
 
     def _first(self, pools: Sequence[Sequence[str]], part: str) -> str:
         """The first entry that can be filled and has not been said: the most specific pool first, each pool in
-        this message's stable order. A restatement says back who or what the person named, where one can."""
+        this message's stable order. A restatement says back who or what the person named where its pool can: the
+        situation's own restatement comes before a general one that names a passing topic ("I moved to a new city
+        for work and I don't know anyone" is loneliness, not "your thoughts keep coming back to work")."""
         passes = (self._names_something, lambda text: True) if part == "restatement" else (lambda text: True,)
-        for wanted in passes:
-            for pool in pools:
+        for pool in pools:
+            for wanted in passes:
                 for text in _rotated(pool, self.request, part):
                     if wanted(text) and self._fillable(text, part) and _unsaid(text, self.said):
                         return self._filled(text)

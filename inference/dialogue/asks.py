@@ -1,5 +1,6 @@
 """What a message asks of the assistant itself: ideas for what to do ("any suggestions?", "what should I do?",
-"我该怎么办？"), or something about the assistant ("how are you?", "have you ever felt like this?", "你有孩子吗？").
+"我该怎么办？"), something about the assistant ("how are you?", "have you ever felt like this?", "你有孩子吗？"),
+help through panic happening now ("my heart is racing and I can't breathe"), or whether a feeling is normal.
 
 A request counts only where it is asked: at the start of a clause, or after "so", "but", "and" ("I'm still in
 school, so what can I do?"). The same words reported or known are not a request to the assistant: "my mum keeps
@@ -15,6 +16,14 @@ import re
 
 SUGGESTION = "suggestion"
 ABOUT_ME = "about_me"
+# Panic happening as the person writes ("my heart is racing and I can't breathe", "I'm having a panic attack"):
+# not a question, but what it asks for is help through the next minutes, before any exploring.
+GROUNDING = "grounding"
+# Whether a feeling is normal ("is it normal to feel angry?", "am I overreacting?", "这样正常吗？"): a plain,
+# honest yes-it-is-common before anything else.
+NORMAL = "normal"
+# The asks the library answers with entries of their own (library.answers).
+ANSWERED = (GROUNDING, NORMAL)
 
 # Where a question may start, and the small words that may come before it ("ok so, what should I do?").
 _START_EN = r"(?:^|[.!?;:,\n(]|\b(?:so|but|and|then|now|or|because|cause|cuz)\b)\s*"
@@ -154,6 +163,44 @@ _ABOUT_ME_ZH = (
 )
 
 
+# Said in the present: "I can't breathe", "my heart is pounding", "I'm having a panic attack right now". Not "I
+# had a panic attack yesterday", "my heart raced all through the exam" or "I couldn't breathe when he left".
+_PANIC_NOW = {
+    "en": re.compile(
+        r"\b(?:i\s+)?(?:can'?t|cannot|can\s+not)\s+(?:really\s+|properly\s+)?"
+        r"(?:breathe|catch\s+my\s+breath|stop\s+shaking)"
+        r"|\bmy\s+(?:heart|chest|hands?)\s+(?:is|are|'s|keeps?)\s+(?:\w+\s+)?"
+        r"(?:racing|pounding|beating\s+so\s+fast|tight|shaking|trembling)"
+        r"|\b(?:i'?m|i\s+am|i\s+think\s+i'?m)\s+(?:\w+\s+)?(?:having|in\s+the\s+middle\s+of)\s+"
+        r"(?:a\s+|another\s+)?panic"
+        r"|\bpanic\s+attack\s+(?:right\s+)?now\b|\b(?:i'?m|i\s+am)\s+(?:\w+\s+)?hyperventilating"
+        r"|\b(?:i'?m|i\s+am)\s+(?:shaking|trembling)\s+(?:and|so)\b"),
+    "zh": re.compile(r"喘不(?:过|上)气|呼吸不(?:过来|上来)|心跳(?:得)?(?:好|很|特别|非常)?快|心(?:慌|砰砰)(?:得)?(?:厉害|停不下来)?"
+                     r"|(?:正在|又)(?:惊恐|恐慌)发作|手(?:一直|在)?(?:发)?抖(?:个不停|停不下来)"),
+}
+
+
+_NORMAL = {
+    "en": re.compile(
+        r"\bis\s+(?:it|this|that)\s+(?:\w+\s+)?(?:normal|okay|ok|weird|wrong|bad|strange|common)\s+"
+        r"(?:to\s+(?:feel|be|still|cry|miss|want)|that\s+i|for\s+me\s+to|if\s+i)\b"
+        r"|\bam\s+i\s+(?:\w+\s+)?(?:crazy|weird|overreacting|abnormal|a\s+bad\s+person)\b"
+        r"|\bdoes\s+any(?:one|body)\s+else\s+(?:feel|get)\b|\bis\s+(?:this|that|it|what\s+i'?m\s+feeling)\s+normal\b"),
+    "zh": re.compile(r"正常吗|是不是正常|算正常|是不是(?:不正常|很奇怪)|我是不是(?:疯了|太敏感|太矫情|想太多|有问题|反应过度)"),
+}
+
+
+# "Is it normal to want to die?" is not answered "many people feel this": it is read for risk, and the crisis flow
+# and the screening question answer it.
+_DANGER = {"en": re.compile(r"\b(?:die|dying|dead|death|kill|suicid|hurt\s+my|harm|cut|end\s+(?:it|my|things)|give\s+up"
+                            r"|disappear|not\s+(?:wake|be\s+here|exist|live|alive)|burden|pills|overdos)"),
+           "zh": re.compile(r"死|自杀|自殺|伤害自己|割|结束|消失|活着|活下去|不想活|轻生|跳楼|药")}
+
+
+def panics_now(lowered: str, language: str) -> bool:
+    return bool(_PANIC_NOW["zh" if language == "zh" else "en"].search(lowered))
+
+
 def _compiled(start: str, fillers: str, patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile(start + fillers + "(?:" + "|".join(patterns) + ")")
 
@@ -187,6 +234,10 @@ def asks_of(lowered: str, language: str, *, first: bool) -> tuple[str, ...]:
         asks.append(SUGGESTION)
     if _ABOUT_ME[key].search(lowered) or (not first and _COURTESY[key].search(lowered)):
         asks.append(ABOUT_ME)
+    if panics_now(lowered, key):
+        asks.append(GROUNDING)
+    if _NORMAL[key].search(lowered) and not _DANGER[key].search(lowered):
+        asks.append(NORMAL)
     return tuple(asks)
 
 

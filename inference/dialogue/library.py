@@ -6,10 +6,11 @@ EMOCHAT_REPLY_LIBRARY names the English file; each other language's file sits be
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from inference.dialogue.asks import ANSWERED
 from inference.dialogue.language import LANGUAGES
 from inference.dialogue.turns import KINDS
 from inference.loader import BackendError
@@ -59,6 +60,9 @@ class Library:
     labels: dict[str, str]
     fallbacks: tuple[str, ...]
     crisis: dict[str, tuple[str, ...]]  # risk category → scripts
+    # Replies to what a message asks for beyond ideas (asks.ANSWERED): one calm step through panic happening now
+    # ("grounding"), or whether a feeling is normal ("normal").
+    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The openings that greet an arrival ("Thanks for writing."): said only in a conversation's first turns.
     early_openings: frozenset[str] = frozenset()
     # Openings that say the person named the feeling ("Saying you feel {feeling} isn't easy"): only when they did.
@@ -90,6 +94,7 @@ def _load(path: str, language: str) -> Library:
     missing += [f"crisis/{c}" for c, scripts in library.crisis.items() if not scripts]
     missing += [f"situation/{s.name}" for s in library.situations
                 if not ((s.examples or s.keywords) and s.bodies and s.questions)]
+    missing += [f"answer/{ask}" for ask in ANSWERED if not library.answers.get(ask)]
     if missing or not library.fallbacks:
         raise BackendError(f"{SETTING}: the reply library at {path!r} is incomplete ({missing or 'fallback'}).")
     return library
@@ -119,6 +124,7 @@ def _parsed(data: dict, language: str) -> Library:
         fallbacks=tuple(f["text"] for f in data["fallback"]),
         crisis={category: tuple(c["text"] for c in data["crisis"] if c["category"] == category)
                 for category in RISK_CATEGORIES},
+        answers={ask: tuple(a["text"] for a in data.get("answer", ()) if a["ask"] == ask) for ask in ANSWERED},
         early_openings=frozenset(o["text"] for o in data["opening"] if o.get("early", False)),
         named_openings=frozenset(o["text"] for o in data["opening"] if o.get("named", False)),
     )

@@ -19,10 +19,12 @@ STRONG_AT = 0.5
 # "Absolutely. This has put me in a tight spot" reads as approval (joy's group) at 0.21, "yes your good" as
 # approval, a question as curiosity: answered as joy or surprise they get "that's great to hear". Read as neutral,
 # the reply follows what was said. Confusion is GoEmotions' reading of "I don't know what to do anymore": filed under
-# surprise, it drew replies about unexpected news; the reply follows what was said instead.
+# surprise, it drew replies about unexpected news; the reply follows what was said instead. Nor is a laugh: in a
+# hard conversation "lol" softens ("she told me to eat properly lol" about a grandmother who died), and "it sounds
+# like you're feeling amused" would answer the softener instead of what it softens.
 FELT_AT = 0.3
 STANCES = frozenset({"approval", "disapproval", "admiration", "caring", "desire", "curiosity", "realization",
-                     "confusion"})
+                     "confusion", "amusement"})
 
 
 def prepare(text: str, *, emotion: Emotion | None, state: DialogueState, library_of, tie: str = "") -> Prepared:

@@ -12,15 +12,18 @@ other ideas?"), another one, after a word of affirmation rather than the same sa
 ("how are you?", "have you ever felt like this?"), the assistant says honestly what it is, an assistant with no
 life of its own to report, then turns back to the person.
 
+Panic happening as the person writes ("I can't breathe") is answered with one calm grounding step, whatever the
+phase; "is it normal to feel this way?" with a plain yes, it is common, then a question.
+
 A plan's `parts` name library entries (docs/replies.md): "turn:<kind>", "reflection", "restatement",
-"affirmation", "question", "suggestion", "information". Its `strategy` is the one stored on the reply.
+"affirmation", "question", "suggestion", "information", "answer:<ask>". Its `strategy` is the one stored on the reply.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inference.dialogue.asks import ABOUT_ME, SUGGESTION
+from inference.dialogue.asks import ABOUT_ME, GROUNDING, NORMAL, SUGGESTION
 from inference.dialogue.state import DialogueState
 from inference.dialogue.understanding import Understanding
 
@@ -84,6 +87,13 @@ def choose(state: DialogueState, understanding: Understanding, *, strong: bool) 
         last = last if last in ("question", "affirmation") else "question"
         # Stored as the move it makes for the person (a question, or comfort), as supporters' replies are labelled.
         return Plan(last, ("turn:about_me", last), state.phase if state.substantive else "opening")
+    if GROUNDING in understanding.asks:
+        # Panic as the person writes: one calm step for the next minute, with a check on how they are, whatever the
+        # phase (a question about what sets the worry off can wait until the breath is back).
+        return Plan("suggestion", ("answer:grounding",), "comforting")
+    if NORMAL in understanding.asks:
+        # "Is it normal to feel angry?": yes, plainly, then back to the person.
+        return Plan("affirmation", ("answer:normal", "question"), state.phase if state.substantive else "exploring")
     if SUGGESTION in understanding.asks:
         return _suggested(state, understanding)
     known = set(state.people) | set(state.topics)

@@ -92,13 +92,16 @@ _OWN_STEP = {
                      r"|i\s+think\s+|i\s+suppose\s+)?i(?:\s+could|\s+might|\s+can|\s+will|'ll|\s+should|'m\s+going\s+to"
                      r"|\s+am\s+going\s+to)\s+(?:(?:try|start)\s+(?:to\s+|and\s+)?)?(?:call|talk|speak|ask|text|message|tell"
                      r"|see\s+(?:a|my|the)\s+(?:doctor|gp|counsel+or|therapist)|reach\s+out|visit|meet|book|join|contact"
-                     r"|phone|email|go\s+for\s+a\s+(?:walk|run)|get\s+some\s+(?:fresh\s+air|help)|look\s+for\s+(?:a\s+)?"
+                     r"|phone|email|go\s+for\s+a\s+(?:walk|run)|try\s+(?:the|a|an|some|out|going|joining)\s"
+                     r"|go\s+(?:to|back\s+to)\s+(?:a|the|my)\s+(?:\w+\s+)?"
+                     r"(?:gym|class|meetup|group|club|library|park|church)"
+                     r"|get\s+some\s+(?:fresh\s+air|help)|look\s+for\s+(?:a\s+)?"
                      r"(?:counsel+or|therapist|support\s+group|help)"
                      # ...or of remembering and making something: "maybe I could make a little photo album of him".
                      r"|make\s+(?:a|an|some)\s+(?:\w+\s+){0,2}(?:album|scrapbook|collage|playlist|list|plan|memory\s+box)"
                      r"|write\s+(?:in\s+)?(?:a|my)\s+(?:journal|diary)|plant\s+(?:a|some)|light\s+a\s+candle)\b"),
     "zh": re.compile(r"^\W*(?:(?:好吧|嗯|那)\W*)?(?:也许|或许|我想|我觉得)?我?(?:可以|可能会|会|打算|准备|试着|试试)(?:试着|试试)?"
-                     r"(?:给|跟|和|找|去找|联系|问问|约)"),
+                     r"(?:给|跟|和|找|去找|联系|问问|约|先回|回家|回我|去我|去朋友|出去走走|去散散步)"),
 }
 # Words of danger: a message with one is never thanks, good news or a step of the person's own to affirm ("thanks
 # for everything, I'll write a letter to my family"); it is read for risk like any other.
@@ -125,6 +128,16 @@ _CLOSING = {
                      r"|\bi(?:'ll|\s+will|'m\s+going\s+to|'m\s+gonna|\s+am\s+going\s+to)\s+(?:try\s+(?:to|and)\s+)?"
                      r"(?:go\s+(?:to\s+)?)?(?:sleep|bed|get\s+some\s+(?:sleep|rest))(?:\s+now)?(?=\W*$))"),
     "zh": re.compile(r"再见|拜拜|晚安|先这样吧|下次再聊|我先下了|今天就聊到这"),
+}
+
+# A goodbye spoken of rather than said: "I didn't get to say goodbye", "she said bye to me", "no proper goodbye",
+# "跟外婆道别". What is left once these are taken out is read for a closing.
+_SPOKEN_OF = {
+    "en": re.compile(r"\b(?:said|saying|says|told|waved)\s+(?:good\s*bye|bye)"
+                     r"|\b(?:say|said|saying)\s+(?:good\s*bye|bye)s?\s+to\s+(?!you\b|u\b|everyone\b)"
+                     r"|(?:n't|\b(?:didnt|dont|couldnt|wont|cant|not|never))\s+(?:\w+\s+){0,3}?say\s+(?:good\s*bye|bye)"
+                     r"|\b(?:a|the|no|our|his|her|their|proper)\s+(?:good\s*bye|bye)s?\b"),
+    "zh": re.compile(r"(?:没|没有|没能|来不及|没来得及|跟.{1,4}?)(?:说|说声|说一声)?(?:再见|拜拜)|道别|告别"),
 }
 
 # Thanks with a little more: "Thank you for talking with me. It made me feel better." Read as thanks only when one
@@ -157,6 +170,9 @@ _RELIEF_EN = (
     rf"|made\s+me\s+feel\s+better|means?\s+a\s+lot|(?:is|was)\s+{_SO}(?:helpful|great|a\s+good\s+idea|kind|nice))",
     rf"(?:you'?re|you\s+are)\s+{_SO}(?:kind|helpful|great|sweet|the\s+best|a\s+good\s+listener)",
     rf"i\s+(?:feel|am\s+feeling|'m\s+feeling)\s+{_SO}(?:better|calmer|lighter|relieved|less\s+(?:anxious|stressed|alone))",
+    # "a bit better", "calmer now": relief with the "I feel" that chat drops.
+    r"(?:feeling\s+)?(?:(?:a\s+(?:bit|little|lot)|much|slightly|somewhat)\s+(?:better|calmer)(?:\s+now)?"
+    r"|(?:better|calmer)\s+now)\W*$",
     r"i\s+think\s+i(?:'m|\s+am)\s+(?:okay|ok|fine|good|alright)|i(?:'m|\s+am)\s+(?:okay|ok|fine|good|alright)\s+now",
 )
 # ...and appreciation, or a bare "sure" beside one of them ("sure, will try").
@@ -205,7 +221,7 @@ def kind_of(text: str, *, language: str, first: bool) -> str:
                 return kind
         if _LEAVING[key].search(lowered):
             return "goodbye"
-    if words <= CLOSING_WORDS and _CLOSING[key].search(lowered):
+    if words <= CLOSING_WORDS and _CLOSING[key].search(_SPOKEN_OF[key].sub(" ", lowered)):
         return "goodbye"  # "have a good night", or a goodbye at the end of a longer message
     if words <= OWN_STEP_WORDS and _own_step(lowered, key):
         return "own_step"

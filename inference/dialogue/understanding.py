@@ -52,6 +52,8 @@ _RELATIONS_ZH = (
     "父亲", "父母", "爸妈", "姐姐", "妹妹", "哥哥", "弟弟", "儿子", "女儿", "孩子", "奶奶", "爷爷", "外婆", "外公",
     "闺蜜", "朋友", "室友", "同学", "同事", "老板", "领导", "上司", "老师", "导师", "狗狗", "猫咪", "小狗", "小猫",
 )
+# The people a Chinese message may name, as words (a situation's keyword that is one says less than an event).
+PEOPLE_ZH = frozenset(_RELATIONS_ZH)
 # Family is "你妈妈"; everyone else is "你的老板".
 _KIN_ZH = {"妈妈", "母亲", "爸爸", "父亲", "父母", "爸妈", "姐姐", "妹妹", "哥哥", "弟弟", "奶奶", "爷爷", "外婆", "外公",
            "老公", "老婆", "儿子", "女儿"}

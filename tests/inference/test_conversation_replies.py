@@ -166,3 +166,66 @@ def test_what_brought_the_person_here_is_asked_only_at_the_start(curated, messag
     opening = [q for general in library.general.values() for q in general.opening_questions]
 
     assert opening and not [r for r in replies[4:] if any(q in r for q in opening)]
+
+
+def _entries(curated: CuratedReplyGenerator, name: str, language: str = "en") -> list[str]:
+    """A situation's entries that have no slots: any of them in a reply says the reply is about it."""
+    situation = next(s for s in curated.libraries[language].situations if s.name == name)
+    return [e for e in (*situation.bodies, *situation.questions, *situation.suggestions, *situation.information)]
+
+
+def _about(reply: str, entries: list[str]) -> bool:
+    return any(entry in reply for entry in entries)
+
+
+def test_a_story_stays_with_its_situation_through_its_details(curated):
+    """A death told plainly, then details that on their own read loosely as regret or family trouble: the replies
+    stay with the grief, and a laugh in it is not answered as amusement."""
+    messages = ["my grandpa died on Saturday", "he taught me to fish when I was little",
+                "I keep replaying the last time we talked", "he always told me to wear a coat lol",
+                "I miss him so much"]
+    amused = emotion_from_labels((LabelScore("amusement", 0.8),))
+    state, history, replies = DialogueState(), [], []
+    for text in messages:
+        emotion = amused if "lol" in text else SAD
+        prepared = manager.prepare(text, emotion=emotion, state=state, library_of=curated.libraries.__getitem__)
+        reply = curated.compose(ReplyRequest(text=text, emotion=emotion, history=tuple(history[-10:]),
+                                             conversation_id="grandpa", dialogue=state, prepared=prepared))
+        state = manager.after(state, prepared, reply)
+        history += [Turn("user", text), Turn("assistant", reply)]
+        replies.append(reply)
+
+    regret = _entries(curated, "guilt_regret")
+    assert not [r for r in replies if _about(r, regret)]
+    assert _about(replies[3], _entries(curated, "grief")) and _about(replies[4], _entries(curated, "grief"))
+    assert "amused" not in replies[3]
+
+
+@pytest.mark.parametrize(("text", "name", "not_name"), [
+    ("I failed my biology exam this morning", "setback", "exams"),
+    ("I just found out my girlfriend cheated on me", "betrayal", "breakup"),
+])
+def test_what_happened_is_told_apart_from_what_it_looks_like(curated, text, name, not_name):
+    [reply], _ = converse(curated, [text], conversation=name)
+    situation = next(s for s in curated.libraries["en"].situations if s.name == name)
+    restated = [r.split("{")[0] for r in situation.restatements]
+
+    assert _about(reply, _entries(curated, name)) or any(part and part in reply for part in restated), reply
+    assert not _about(reply, _entries(curated, not_name)), reply
+
+
+@pytest.mark.parametrize(("messages", "language"), [
+    (["hi", "my heart is racing and I can't breathe properly"], "en"),
+    (["你好", "心跳好快，喘不过气来"], "zh"),
+])
+def test_panic_as_the_person_writes_gets_one_calm_step_not_a_question_about_it(curated, messages, language):
+    replies, strategies = converse(curated, messages)
+
+    assert replies[1] in curated.libraries[language].answers["grounding"]
+    assert strategies[1] == "suggestion"
+
+
+def test_a_goodbye_spoken_of_in_grief_is_not_answered_as_leaving(curated):
+    replies, strategies = converse(curated, ["my nan died last month", "I never got to say goodbye to her"])
+
+    assert strategies[1] != "other" and not replies[1].startswith(tuple(curated.libraries["en"].turns["goodbye"]))

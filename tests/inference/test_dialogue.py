@@ -59,6 +59,9 @@ class TestShortTurns:
         # Going to sleep as the last words is leaving; sleep as a trouble, or a plan with more after it, is not.
         ("thanks. I think I'll try to sleep now", "goodbye"), ("ok I'm going to try and get some rest", "goodbye"),
         ("I can't sleep", ""), ("I will sleep on it and decide tomorrow", ""),
+        # A goodbye spoken of is no goodbye: grief often says it.
+        ("I didn't get to say goodbye. I was at uni", ""), ("I never got to say goodbye to her", ""),
+        ("there was no proper goodbye", ""), ("我没来得及跟外婆说再见", ""), ("ok I will say bye now", "goodbye"),
     ])
     def test_a_short_message_is_read_as_what_it_is(self, text, kind):
         spoken = language.detect(text, tie="en")
@@ -226,13 +229,16 @@ class TestWhatIsAskedOfTheAssistant:
         ("I'll tell them they're better off without me", False),
         ("maybe I could make a little photo album of him", True), ("I could write in my journal tonight", True),
         ("I could make a plan to disappear", False),
+        ("I could try the climbing gym near me", True), ("maybe I'll go to the library tomorrow", True),
+        ("I could try the pills", False),
     ])
     def test_a_step_the_person_proposes_is_their_own_step(self, text, own):
         assert (seen(text).kind == "own_step") is own
 
     @pytest.mark.parametrize(("text", "kind"), [
         ("I feel a bit better now", "relief"), ("It really helps", "relief"), ("I think I'm okay now", "relief"),
-        ("I feel a little calmer now", "relief"), ("好多了", "relief"),
+        ("I feel a little calmer now", "relief"), ("好多了", "relief"), ("a bit better", "relief"),
+        ("feeling a little calmer now", "relief"), ("a bit better but my hands are still shaking", ""),
         ("that's a good idea", "accepts"), ("I will try that", "accepts"), ("yeah that makes sense", "accepts"),
         ("I'll think about it", "accepts"), ("sure, will try", "accepts"), ("这个主意不错，我试试", "accepts"),
         # Thanks stays thanks; a "but", a question, a holiday wish alone or a word of danger is no good news.
@@ -261,6 +267,32 @@ class TestPolicy:
         for at in (state(), state(turns=3, substantive=3, phase="exploring"), state(turns=11, substantive=9)):
             chosen = plan("bye", at)
             assert chosen.parts == ("turn:goodbye",) and chosen.phase == "closing"
+
+    @pytest.mark.parametrize("text", ["my heart is racing and I can't breathe properly",
+                                      "I think I'm having a panic attack", "I'm shaking and I can't stop",
+                                      "心跳好快，喘不过气来"])
+    def test_panic_as_the_person_writes_is_met_with_grounding_at_any_point(self, text):
+        for at in (state(), state(turns=2, substantive=2), state(turns=9, substantive=8)):
+            chosen = plan(text, at)
+            assert (chosen.strategy, chosen.parts) == ("suggestion", ("answer:grounding",)), at
+
+    @pytest.mark.parametrize("text", ["I had a panic attack yesterday", "my heart raced all through the exam",
+                                      "I couldn't breathe when he left", "我昨天惊恐发作了"])
+    def test_panic_told_of_afterwards_is_explored_as_usual(self, text):
+        assert "answer:grounding" not in plan(text, state()).parts
+
+    @pytest.mark.parametrize("text", ["is it normal to feel angry?", "am I overreacting?",
+                                      "is it weird that I still miss him?",
+                                      "does anyone else feel like this after a move?",
+                                      "我这样难过是不是正常的？", "我是不是太敏感了"])
+    def test_whether_a_feeling_is_normal_is_answered_plainly_then_a_question(self, text):
+        chosen = plan(text, state(turns=5, substantive=5, strategies=("question", "affirmation")))
+        assert (chosen.strategy, chosen.parts) == ("affirmation", ("answer:normal", "question"))
+
+    @pytest.mark.parametrize("text", ["is it normal to want to die?", "is it normal to want to hurt myself",
+                                      "我想死，这正常吗"])
+    def test_whether_wanting_to_die_is_normal_is_never_answered_as_common(self, text):
+        assert "answer:normal" not in plan(text, state(turns=5, substantive=5)).parts
 
     def test_the_persons_own_step_is_affirmed_then_the_conversation_goes_on(self):
         chosen = plan("I guess I could call my sister", state(turns=6, substantive=5, phase="comforting"))

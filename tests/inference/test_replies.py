@@ -468,6 +468,18 @@ class TestEndpointReplies:
         assert "sadness" in sent["body"]["messages"][0]["content"]
         assert [m["role"] for m in sent["body"]["messages"]] == ["system", "user", "assistant", "user"]
 
+    @pytest.mark.parametrize(("text", "asked"), [("my heart is racing and I can't breathe", "panicking"),
+                                                 ("is it normal to feel angry?", "never a bare yes")])
+    def test_the_endpoint_is_told_what_the_message_asks_for(self, fake_openai, curated, text, asked):
+        fake_openai.replies.append("I'm here with you.")
+        generator = OpenAIReplyGenerator(base_url=fake_openai.base_url, model="my-model")
+        prepared = manager.prepare(text, emotion=SAD, state=DialogueState(turns=3, substantive=3),
+                                   library_of=curated.libraries.__getitem__)
+
+        "".join(generator.stream(ReplyRequest(text=text, emotion=SAD, prepared=prepared)))
+
+        assert asked in fake_openai.requests[-1]["body"]["messages"][0]["content"]
+
     def test_an_overloaded_endpoint_is_retried(self, fake_openai):
         fake_openai.fail_next = 2
         before = len(fake_openai.requests)

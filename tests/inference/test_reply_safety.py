@@ -90,6 +90,7 @@ class TestCuratedLibraryReview:
         yield from ((f"turn/{kind}", text) for kind, texts in library.turns.items() for text in texts)
         yield from (("restatement", text) for text in library.restatements)
         yield from (("fallback", text) for text in library.fallbacks)
+        yield from ((f"answer/{ask}", text) for ask, texts in library.answers.items() for text in texts)
         yield from ((f"crisis/{category}", text) for category, texts in library.crisis.items() for text in texts)
 
     def test_every_sentence_passes_the_safety_check(self, library):
