@@ -2,8 +2,7 @@
 
 The dialogue manager (inference/dialogue) says what a reply is to do: a plan of parts ("reflection", "question",
 "suggestion", "turn:goodbye"...). This backend says it with the library's entries: the situation's own entries
-where the message is about one (English: MiniLM similarity to each situation's examples, the detected emotion
-breaking near-ties; Chinese: the situation's keywords), else the emotion group's. No entry is said twice in a
+where the conversation is about one (inference/backends/situations.py), else the emotion group's. No entry is said twice in a
 conversation, whatever filled its slots. The choice is deterministic for a given conversation and message, so a
 retried reply is the same reply.
 """
@@ -17,13 +16,12 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from inference.backends.situations import SituationReader
 from inference.dialogue import manager
-from inference.dialogue.asks import SUGGESTION
 from inference.dialogue.language import LANGUAGES
 from inference.dialogue.library import DEFAULT_LIBRARY, GROUPS, Library, Situation, load_library
 from inference.dialogue.policy import Prepared
 from inference.dialogue.state import DialogueState
-from inference.dialogue.understanding import PEOPLE_ZH, people_of, topics_of
 from inference.modeling.checkpoints import base_model_path
 from inference.modeling.devices import pick_device
 from inference.types import ReplyRequest
@@ -31,27 +29,8 @@ from inference.types import ReplyRequest
 __all__ = ["GROUPS", "load_library", "CuratedReplyGenerator", "CrisisReplyGenerator", "FallbackReplyGenerator",
            "crisis_reply", "fallback_reply", "pieces_of"]
 
-# Cosine similarity (MiniLM) from which a message is taken to be about a situation, and by how much it must beat
-# the next situation. Measured on paraphrases of the examples (0.55-0.8, well ahead of the next) and on everyday
-# asides that must not match ("I'm on the train, bad signal": 0.53, "my friend said she'd come with me": 0.46,
-# each barely ahead of a second guess). A message about no situation gets the emotion group's entries.
-MATCH_AT = 0.55
-MATCH_MARGIN = 0.05
-# A conversation that has been about one situation moves to another only on a match this close (a new topic said
-# plainly: "and now I've lost my job too"); a weaker one is a detail of the same story.
-SWITCH_AT = 0.8
-# How the conversation's situation is weighed from the person's last messages (`_ongoing`).
-ONGOING_FLOOR, ONGOING_DECAY, CURRENT_SHARE, REPLY_WEIGHT = 0.5, 0.85, 0.5, 0.2
-BARE_WORDS, BARE_MATCH_AT = 5, 0.7
-# A situation that usually comes with the detected emotion gets this much more.
-GROUP_BONUS = 0.05
 # A feeling named back is not named back again in the next few replies, unless the person names it anew.
 REFLECT_AGAIN_AFTER = 3
-# A message shorter than this, naming no one and no topic, is read with the one before it to find its situation.
-FOLLOW_UP_WORDS = 12
-# A request for ideas that names nothing ("what should I do?") is about the conversation, not only its last
-# message: the situation is read from this many of the person's messages before it.
-IDEAS_FROM = 4
 CJK = re.compile(r"[\u3400-\u9fff]")
 # The first turns, where thanking the person for writing and asking what brought them here still fit ("Thanks for
 # writing" on the third message, after a greeting and a first answer, greets someone who has been here a while).
@@ -114,26 +93,10 @@ def _language_of(request: ReplyRequest) -> str:
     return manager.language.detect(request.text, tie=request.dialogue.language if request.dialogue else "en")
 
 
-def _with_context(text: str, before: str, *, language: str) -> str:
-    """What a message's situation is read from: the message, with the one before it when it is a brief follow-up
-    naming no one and no topic of its own (Chinese, written without spaces, counted as two characters a word)."""
-    words = len(text) // 2 if language == "zh" else len(text.split())
-    named = people_of(text, language) or topics_of(text, language)
-    if before and text and words < FOLLOW_UP_WORDS and not named:
-        return f"{before} {text}"
-    return text
-
-
 def _substantive(text: str) -> bool:
     """Whether a message says enough to read a situation from: more than "ok, thanks" (Chinese says as much in a
     third of the characters: 我被裁员了 is five)."""
     return len(text) > (4 if CJK.search(text) else 12)
-
-
-def _keyword_weight(word: str) -> float:
-    """How much a Chinese keyword found says of a situation: a longer one more than a shorter one (没考上 more than
-    考研), and a person ("男朋友", "同事") half as much as an event ("出轨")."""
-    return len(word) / 3 * (0.5 if word.removeprefix("我") in PEOPLE_ZH else 1.0)
 
 
 def pieces_of(text: str) -> list[str]:
@@ -153,15 +116,7 @@ class CuratedReplyGenerator:
         self.libraries = {language: load_library(library, language) for language in LANGUAGES}
         self.pace = pace_ms / 1000
         self.encoder = SentenceTransformer(base_model_path(), device=str(pick_device(device)))
-        english = self.libraries["en"].situations
-        self.owner = np.array([i for i, s in enumerate(english) for _ in s.examples])
-        self.examples = self._embed([example for s in english for example in s.examples])
-        # Which situation each sentence of the library belongs to: what the assistant's own earlier replies were about.
-        self.situation_keys = {
-            language: {key: s.name for s in library.situations
-                       for entry in (*s.bodies, *s.questions, *s.restatements, *s.suggestions, *s.information)
-                       for key in manager.entry_keys(entry)}
-            for language, library in self.libraries.items()}
+        self.situations = SituationReader(self.libraries, self._embed)
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.encoder.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True,
@@ -173,96 +128,6 @@ class CuratedReplyGenerator:
             return state, request.prepared
         return state, manager.prepare(request.text, emotion=request.emotion, state=state,
                                       library_of=self.libraries.__getitem__)
-
-    def situation_scores(self, text: str, group: str) -> np.ndarray:
-        """Each English situation's match to `text`: its closest example's cosine similarity, plus GROUP_BONUS
-        when the situation usually comes with the detected emotion group."""
-        situations = self.libraries["en"].situations
-        similarity = self.examples @ self._embed([text])[0]
-        best = np.full(len(situations), -1.0)
-        np.maximum.at(best, self.owner, similarity)
-        bonus = np.array([GROUP_BONUS if group in s.groups else 0.0 for s in situations])
-        return best + bonus
-
-    def situation_of(self, text: str, group: str, library: Library, *, first: bool) -> Situation | None:
-        """The situation a message is about, or None. The greeting is one only in a first message, the thanks
-        never: short turns answer those (inference/dialogue/understanding.py)."""
-        return self.situation_match(text, group, library, first=first)[0]
-
-    def situation_match(self, text: str, group: str, library: Library, *,
-                        first: bool) -> tuple[Situation | None, float]:
-        """`situation_of`, with how closely the message matches it (English: the similarity with the bonus;
-        Chinese: the weight of its keywords found, at most 1.0, `_keyword_weight`)."""
-        text = text.strip()[:2000]
-        if not text:
-            return None, 0.0
-        allowed = np.array([s.reflect or (first and s.name == "greeting") for s in library.situations])
-        if library.language != "en":
-            scores = np.array([sum(text.count(word) * _keyword_weight(word) for word in s.keywords)
-                               for s in library.situations])
-            scores[~allowed] = 0
-            best = int(np.argmax(scores))
-            return (library.situations[best], min(1.0, float(scores[best]))) if scores[best] > 0 else (None, 0.0)
-        scores = np.where(allowed, self.situation_scores(text, group), -1.0)
-        second, best = np.argsort(scores)[-2:] if len(scores) > 1 else (0, 0)
-        # A bare feeling ("I'm scared", "I feel sad") names no situation: one is taken only on a close match ("I'm so
-        # lonely" is loneliness; "I'm scared" is not a worry about health).
-        bare = len(text.split()) <= BARE_WORDS and not (people_of(text, "en") or topics_of(text, "en"))
-        needed = BARE_MATCH_AT if bare and library.situations[best].reflect else MATCH_AT
-        clear = scores[best] >= needed and (best == second or scores[best] - scores[second] >= MATCH_MARGIN)
-        return (library.situations[best], float(scores[best])) if clear else (None, 0.0)
-
-    def _situation(self, text: str, earlier: list[str], recent: list[str], replies: list[str], prepared: Prepared,
-                   group: str, library: Library, *, first: bool, known: tuple[str, ...]) -> Situation | None:
-        """What the reply is about: the situation the conversation has been about (`_ongoing`, this message
-        counting as the newest), unless this message clearly names another (SWITCH_AT) or brings up someone or
-        something new that fits one. "she told me to eat properly
-        lol", two messages after "my grandma died last week", is still grief, not a regret; "I miss her so much"
-        after a loose match on regret is grief again. A request for ideas that names none ("what should I do?") is
-        about what the conversation has been about; one that names its own ("should I talk to HR?") about that."""
-        about = _with_context(text, earlier[0] if earlier else "", language=library.language)
-        if SUGGESTION in prepared.understanding.asks and about != text:
-            joined = " ".join([*reversed(recent[:IDEAS_FROM]), text])
-            return (self.situation_of(text, group, library, first=False)
-                    or self._ongoing(None, recent, replies, group, library)
-                    or self.situation_of(joined, group, library, first=False))
-        own = self.situation_match(about, group, library, first=first) if about else (None, 0.0)
-        if about != text and text:  # a brief follow-up that is clearly about something on its own
-            own = max(own, self.situation_match(text, group, library, first=first), key=lambda match: match[1])
-        named = (*prepared.understanding.people, *prepared.understanding.topics)
-        fresh = any(item not in known for item in named)
-        if own[0] is not None and (own[1] >= SWITCH_AT or fresh and own[1] >= MATCH_AT):
-            return own[0]  # a new person or topic, or a plain new situation: what the person has just brought up
-        if own[0] is None and not (len(recent) > 1 and ("suggestion" in prepared.plan.parts or not fresh)):
-            return None  # a message naming something new that fits no situation: its own words are said back
-        return self._ongoing(own, recent, replies, group, library)
-
-    def _ongoing(self, current: tuple[Situation | None, float] | None, messages: list[str], replies: list[str],
-                 group: str, library: Library) -> Situation | None:
-        """The situation the conversation has been about. Each of the person's last messages (`messages`, newest
-        first) read on its own counts by how far its match is above ONGOING_FLOOR, and each of the assistant's last
-        replies (`replies`) REPLY_WEIGHT for the situation its sentences came from, both less the older they are
-        (ONGOING_DECAY); this message's own loose match (`current`) counts half. So a detail that reads loosely as
-        something else ("I keep replaying the last time we talked" after "my grandpa died") stays in the story."""
-        weights: dict[str, float] = {}
-
-        def add(name: str, weight: float) -> None:
-            weights[name] = weights.get(name, 0.0) + weight
-
-        if current is not None and current[0] is not None:
-            add(current[0].name, (current[1] - ONGOING_FLOOR) * CURRENT_SHARE)
-        for age, message in enumerate(messages, start=1):
-            found, score = self.situation_match(message, group, library, first=False)
-            if found is not None:
-                add(found.name, (score - ONGOING_FLOOR) * ONGOING_DECAY ** age)
-        keys = self.situation_keys[library.language]
-        for age, reply in enumerate(replies, start=1):
-            for name in {keys[key] for key in manager.said_keys(reply, {}) if key in keys}:
-                add(name, REPLY_WEIGHT * ONGOING_DECAY ** age)
-        if not weights:
-            return None
-        best = max(weights, key=weights.__getitem__)
-        return next(s for s in library.situations if s.name == best)
 
     def compose(self, request: ReplyRequest) -> str:
         state, prepared = self.prepared(request)
@@ -283,8 +148,8 @@ class CuratedReplyGenerator:
             earlier, text = earlier[1:], earlier[0] if earlier else ""
         else:
             text = request.text
-        situation = self._situation(text, earlier, recent, replies, prepared, group, library,
-                                    first=state.turns == 0, known=(*state.people, *state.topics))
+        situation = self.situations.about(text, earlier, recent, replies, prepared, group, library,
+                                          first=state.turns == 0, known=(*state.people, *state.topics))
         slots = dict(prepared.slots)
         if group == "joy" and situation is not None and situation.groups and "joy" not in situation.groups:
             # Love or a fond memory read in a hard story ("do you think she knew I loved her?" about a grandmother

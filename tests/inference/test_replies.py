@@ -196,7 +196,7 @@ class TestCuratedReplies:
         ("I'm so lonely", "sadness", "loneliness"), ("I'm anxious", "fear", "anxiety_panic"),
     ])
     def test_a_bare_feeling_names_a_situation_only_on_a_close_match(self, curated, text, group, situation):
-        found = curated.situation_of(text, group, load_library(), first=False)
+        found = curated.situations.of(text, group, load_library(), first=False)
 
         assert (found.name if found else None) == situation
 
@@ -269,7 +269,7 @@ class TestCuratedReplies:
         assert any(question in reply for question in gentle), reply
 
     def test_a_mother_in_hospital_is_a_worry_about_health_not_a_family_quarrel(self, curated):
-        found = curated.situation_of("我妈妈也住院了，我每天下班还要去医院", "neutral", load_library(language="zh"),
+        found = curated.situations.of("我妈妈也住院了，我每天下班还要去医院", "neutral", load_library(language="zh"),
                                      first=False)
 
         assert found is not None and found.name == "health_worry"
@@ -280,7 +280,7 @@ class TestCuratedReplies:
         prepared = manager.prepare("nothing much has changed since then", emotion=low, state=state,
                                    library_of=lambda language: load_library(language=language))
         assert prepared.plan.strategy == "information"
-        assert curated.situation_of("nothing much has changed since then", "sadness", load_library(), first=False) is None
+        assert curated.situations.of("nothing much has changed since then", "sadness", load_library(), first=False) is None
 
         reply = curated.compose(ReplyRequest(text="nothing much has changed since then", emotion=low,
                                              conversation_id="i", dialogue=state, prepared=prepared))
