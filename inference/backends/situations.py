@@ -70,9 +70,10 @@ class SituationReader:
         self.english = english
         self.owner = np.array([i for i, s in enumerate(english) for _ in s.examples])
         self.examples = embed([example for s in english for example in s.examples])
-        # Which situation each sentence of the library belongs to: what the assistant's own replies were about.
+        # Which situation each sentence of the library belongs to: what the assistant's own replies were about. Not
+        # the greeting's or the thanks' (`reflect = false`): a welcome is no story to stay in.
         self.keys = {
-            language: {key: s.name for s in library.situations
+            language: {key: s.name for s in library.situations if s.reflect
                        for entry in (*s.bodies, *s.questions, *s.restatements, *s.suggestions, *s.information)
                        for key in manager.entry_keys(entry)}
             for language, library in libraries.items()}

@@ -88,6 +88,15 @@ def test_no_greeting_after_the_first_turn_and_goodbye_is_a_close(curated, messag
     assert not replies[-1].rstrip().endswith(("?", "？")), "a goodbye is closed, not questioned"
 
 
+def test_a_first_message_that_says_hello_and_more_is_no_reason_to_welcome_again(curated):
+    """A first message read as the greeting situation: the welcome is not what the conversation is about."""
+    replies, _ = converse(curated, ["Hi, I was wondering if I could talk about how things have been lately",
+                                    "it's been a rough few months", "I don't really know where to start",
+                                    "things just feel heavy", "ok"], emotion=NEUTRAL)
+
+    assert not any(WELCOME.search(reply) for reply in replies[1:]), replies
+
+
 @pytest.mark.parametrize("late", ["bye", "ok"])
 def test_a_short_message_late_in_a_conversation_is_never_answered_with_a_welcome(curated, late):
     replies, strategies = converse(curated, ENGLISH[1:11] + [late])
