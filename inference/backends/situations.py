@@ -32,6 +32,9 @@ GROUP_BONUS = 0.05
 # A conversation that has been about one situation moves to another only on a match this close (a new situation
 # said plainly: "and now I've lost my job too"); a weaker one is a detail of the same story.
 SWITCH_AT = 0.8
+# ...or on a new person or topic in a message that clearly fits another ("and my sister won't speak to me"): a person
+# named in passing ("I haven't told my partner" about the rent) is still the same story.
+FRESH_AT = 0.7
 # How the conversation's situation is weighed (`_ongoing`): a message's match counts by how far it is above the
 # floor, a reply of the assistant's by REPLY_WEIGHT, each less by DECAY per message of age; the message being
 # answered, when it matches only loosely, counts CURRENT_SHARE of its weight.
@@ -68,6 +71,7 @@ class SituationReader:
         self.embed = embed
         english = libraries["en"].situations
         self.english = english
+        self.groups = {s.name: s.groups for s in english}
         self.owner = np.array([i for i, s in enumerate(english) for _ in s.examples])
         self.examples = embed([example for s in english for example in s.examples])
         # Which situation each sentence of the library belongs to: what the assistant's own replies were about. Not
@@ -137,7 +141,8 @@ class SituationReader:
             own = max(own, self.match(text, group, library, first=first), key=lambda found: found[1])
         named = (*prepared.understanding.people, *prepared.understanding.topics)
         fresh = any(item not in known for item in named)
-        if own[0] is not None and (own[1] >= SWITCH_AT or fresh and own[1] >= MATCH_AT):
+        fresh_at = FRESH_AT if library.language == "en" else MATCH_AT  # keyword weights are on a scale of their own
+        if own[0] is not None and (own[1] >= SWITCH_AT or fresh and own[1] >= fresh_at):
             return own[0]  # a new person or topic, or a plain new situation: what the person has just brought up
         if own[0] is None and not (len(recent) > 1 and ("suggestion" in prepared.plan.parts or not fresh)):
             return None  # a message naming something new that fits no situation: its own words are said back
@@ -166,6 +171,10 @@ class SituationReader:
         for age, reply in enumerate(replies, start=1):
             for name in {keys[key] for key in manager.said_keys(reply, {}) if key in keys}:
                 add(name, REPLY_WEIGHT * ONGOING_DECAY ** age)
+        # Good news is a moment, not a story: "I barely sleep" after "I had a baby" is no reason to celebrate.
+        for name in [name for name in weights if name != (current[0].name if current and current[0] else "")
+                     and "joy" in self.groups[name]]:
+            del weights[name]
         if not weights:
             return None
         best = max(weights, key=weights.__getitem__)

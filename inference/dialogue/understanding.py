@@ -110,7 +110,21 @@ def understand(text: str, *, language: str, feelings: Mapping[str, str], first: 
     asks = asking.asks_of(lowered, language, first=first) if kind in ("", "about_me") else ()
     if kind == "about_me" and asking.ABOUT_ME not in asks:
         asks += (asking.ABOUT_ME,)  # "Hi, I'm well thanks. How are you today?" on a first turn
+    if asking.SUGGESTION in asks:
+        # "should I tell my mum?" about the bullies: the mum is someone to turn to, not what it is about.
+        helpers = {person for match in _HELPER[language].finditer(text)
+                   for person in people_of(match.group(1), language)}
+        people = tuple(person for person in people if person not in helpers)
     return Understanding(language=language, kind=kind, people=people, topics=topics, feelings=named, asks=asks)
+
+
+# Someone the person asks whether to turn to: "should I tell my mum?", "can I talk to my teacher about it?",
+# "要不要告诉我妈".
+_HELPER = {
+    "en": re.compile(r"\b(?:tell|talk\s+(?:to|with)|speak\s+(?:to|with)|ask|call|text|message|reach\s+out\s+to"
+                     r"|confide\s+in|contact|go\s+to)\s+(my\s+\w+(?:\s+\w+)?)", re.I),
+    "zh": re.compile(r"(?:跟|和|给|告诉|找|问)(我(?:的|家)?(?:" + "|".join(sorted(_RELATIONS_ZH, key=len, reverse=True)) + "))"),
+}
 
 
 def people_of(text: str, language: str) -> tuple[str, ...]:

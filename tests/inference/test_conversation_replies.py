@@ -213,6 +213,7 @@ def test_a_story_stays_with_its_situation_through_its_details(curated):
 @pytest.mark.parametrize(("text", "name", "not_name"), [
     ("I failed my biology exam this morning", "setback", "exams"),
     ("I just found out my girlfriend cheated on me", "betrayal", "breakup"),
+    ("I want to tell my parents I'm gay but I'm so scared", "identity", "health_worry"),
 ])
 def test_what_happened_is_told_apart_from_what_it_looks_like(curated, text, name, not_name):
     [reply], _ = converse(curated, [text], conversation=name)
@@ -238,3 +239,12 @@ def test_a_goodbye_spoken_of_in_grief_is_not_answered_as_leaving(curated):
     replies, strategies = converse(curated, ["my nan died last month", "I never got to say goodbye to her"])
 
     assert strategies[1] != "other" and not replies[1].startswith(tuple(curated.libraries["en"].turns["goodbye"]))
+
+
+def test_good_news_is_a_moment_not_a_story_to_stay_in(curated):
+    """A baby born (good news) and then "I barely sleep", "I feel like a bad mom": nothing to celebrate there."""
+    replies, _ = converse(curated, ["I had a baby two months ago", "everyone says I should be happy but I feel empty",
+                                    "I barely sleep", "I feel like a bad mom"], emotion=NEUTRAL)
+    good_news = _entries(curated, "good_news")
+
+    assert not [reply for reply in replies[1:] if _about(reply, good_news)], replies

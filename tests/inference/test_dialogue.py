@@ -139,6 +139,17 @@ class TestWhatThePersonNamed:
         assert ("your health" in topics_of(text, "en")) is health
 
 
+@pytest.mark.parametrize(("text", "language", "people"), [
+    ("should I tell my mum?", "en", ()), ("how do I tell my dad about it?", "en", ()),
+    ("要不要告诉我妈妈？我该怎么办", "zh", ()),
+    # Someone the request is about stays: "what should I do about my boss?".
+    ("what should I do about my boss?", "en", ("your boss",)),
+    ("my mum hit me, what should I do?", "en", ("your mum",)),
+])
+def test_someone_to_turn_to_in_a_request_for_ideas_is_not_what_it_is_about(text, language, people):
+    assert understand(text, language=language, feelings=FEELINGS, first=False).people == people
+
+
 def seen(text: str, *, first: bool = False) -> Understanding:
     return understand(text, language=language.detect(text, tie="en"), feelings=FEELINGS, first=first)
 
