@@ -155,6 +155,8 @@ class CuratedReplyGenerator:
             # Love or a fond memory read in a hard story ("do you think she knew I loved her?" about a grandmother
             # who died) is no good news: the reply stays with the story's own feeling.
             group = "neutral"
+            if not prepared.understanding.feelings:
+                slots["feeling"] = library.labels.get("neutral", slots["feeling"])
         if group == "neutral" and situation is not None and situation.groups and (
                 len(situation.groups) == 1 or not set(situation.groups) & set(manager.HEAVY_GROUPS)):
             # The model read no emotion but the situation carries one ("I passed my test!"): reflect that one. A
