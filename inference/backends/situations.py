@@ -159,7 +159,8 @@ class SituationReader:
         weights: dict[str, float] = {}
 
         def add(name: str, weight: float) -> None:
-            weights[name] = weights.get(name, 0.0) + weight
+            # A Chinese match on a person's word alone (weight under the floor) says nothing either way.
+            weights[name] = weights.get(name, 0.0) + max(0.0, weight)
 
         if current is not None and current[0] is not None:
             add(current[0].name, (current[1] - ONGOING_FLOOR) * CURRENT_SHARE)
