@@ -287,10 +287,14 @@ RISK_LANGUAGE = re.compile(
     r"|\bi\s+(?:just\s+)?want\s+(?:it\s+all|it|this|everything|the\s+pain)\s+to\s+(?:stop|end)\b|\bbreaking\s+point\b"
     rf"|{BURDEN}|{HOPE_LOST}|{BRAINS_OUT}|\bsoon\s+(?:i'?ll|i\s+will)\s+be\s+gone\b"
     r"|\bsoon\s+there\s+(?:is|will\s+be)\s+no\s+(?:more\s+)?(?:life|me)\b"
-    # Being forgotten, one's own funeral, no fight left: "everyone will forget me", "I'm tired of fighting".
-    r"|\bevery(?:one|body)\s+(?:will|would|'ll)\s+(?:just\s+|soon\s+)?forget\b|\b(?:no\s*one|nobody)\s+(?:will|would)\s+(?:even\s+)?remember\s+me\b"
+    # Being forgotten, not coming back, one's own funeral, no fight left: "everyone will forget me", "I'm tired of
+    # fighting".
+    r"|\bevery(?:one|body)\s+(?:will|would|'ll)\s+(?:just\s+|soon\s+)?forget\b"
+    r"|\b(?:no\s*one|nobody)\s+(?:will|would)\s+(?:even\s+)?remember\s+me\b"
+    r"|\b(?:not|never|won'?t\s+be)\s+(?:be\s+)?(?:come|coming)\s+back\b"
     r"|\bmy\s+(?:own\s+)?funeral\b|\b(?:tired\s+of|sick\s+of|done)\s+fighting\b(?!\s+(?:with|about|over|for))"
-    r"|\bi\s+(?:don'?t|won'?t)\s+have\s+to\s+fight\b(?!\s+(?:with|about|over|for))|\bcan'?t\s+fight\s+(?:it\s+|this\s+)?any\s*(?:more|longer)"
+    r"|\bi\s+(?:don'?t|won'?t)\s+have\s+to\s+fight\b(?!\s+(?:with|about|over|for))"
+    r"|\bcan'?t\s+fight\s+(?:it\s+|this\s+)?any\s*(?:more|longer)"
     r"|\bwill\s+(?:it|this|the\s+pain)\s+ever\s+(?:end|stop)(?!\s*up\b|s\b|ed\b|ing\b)|\bi'?m\s+sorry,?\s+(?:to\s+)?every(?:one|body)\b"
     r"|\bi'?m\s+(?:just\s+)?done\b(?!\s+(?:with|for|at|in|now|talking|here|eating|working|crying|trying\s+to))")
 WORD = re.compile(r"\w+")

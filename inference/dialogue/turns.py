@@ -114,7 +114,8 @@ _DANGER_EN = (r"die|dead|death|kill|suicid|goodbye|farewell|note|letter|pills?|o
 _DANGER_ZH = r"死|自杀|自殺|结束|遗书|遺書|药|藥|跳|割|了断|告别|告別|最后"
 _DANGER = {"en": re.compile(rf"\b(?:{_DANGER_EN})"), "zh": re.compile(_DANGER_ZH)}
 # A step is not affirmed beside an ending either: "I'll call my sister and say bye", "...so I'm not around anymore".
-_OWN_STEP_DANGER = {"en": re.compile(rf"\b(?:{_DANGER_EN}|end|ending|bye|sorry|any\s*more|disappear|away)"),
+_OWN_STEP_DANGER = {"en": re.compile(rf"\b(?:{_DANGER_EN}|end|ending|bye|sorry|any\s*more|disappear|away"
+                                     r"|(?:not|never)\s+(?:be\s+)?(?:come|coming)\s+back)"),
                     "zh": _DANGER["zh"]}
 # A goodbye inside a longer last message: "Thank you again. I'm going to wrap up the conversation. I'll be okay."
 CLOSING_WORDS = 25

@@ -241,7 +241,8 @@ class TestWhatIsAskedOfTheAssistant:
         ("maybe I could make a little photo album of him", True), ("I could write in my journal tonight", True),
         ("I could make a plan to disappear", False),
         ("I could try the climbing gym near me", True), ("maybe I'll go to the library tomorrow", True),
-        ("I could try the pills", False),
+        ("I could try the pills", False), ("I might go for a walk and not come back", False),
+        ("maybe I'll try going for a long drive and never coming back", False),
     ])
     def test_a_step_the_person_proposes_is_their_own_step(self, text, own):
         assert (seen(text).kind == "own_step") is own

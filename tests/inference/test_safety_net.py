@@ -146,6 +146,7 @@ def test_how_people_spell_it_and_thoughts_said_without_the_i_read_as_the_plain_w
     ("I'm tired of fighting with my brother about chores", False),
     ("at least we don't have to fight about money now", False),
     ("a reason not to kill yourself", True),
+    ("I'm going for a drive and I'm not coming back", True),
 ])
 def test_warning_signs_said_without_the_words_name_danger(text, spoken):
     assert ("unspoken" not in assess(text).cues) is spoken
